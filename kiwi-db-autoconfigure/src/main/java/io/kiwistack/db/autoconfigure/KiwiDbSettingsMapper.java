@@ -1,0 +1,57 @@
+package io.kiwistack.db.autoconfigure;
+
+import java.time.Duration;
+import java.util.Map;
+
+import io.kiwistack.db.KiwiDbSettings;
+
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.core.env.Environment;
+import org.springframework.util.StringUtils;
+
+/**
+ * Turns {@link KiwiDbProperties} into core {@link KiwiDbSettings}, naming the property in every
+ * error so that Boot's failure analysis can point at it.
+ */
+final class KiwiDbSettingsMapper {
+
+	private KiwiDbSettingsMapper() {
+	}
+
+	static KiwiDbSettings map(KiwiDbProperties properties, Environment environment) {
+		KiwiDbSettings.Builder builder = KiwiDbSettings.builder(resolvePath(properties, environment))
+			.journalMode(properties.getJournalMode())
+			.synchronous(properties.getSynchronous())
+			.busyTimeout(positive("kiwi.db.busy-timeout", properties.getBusyTimeout()))
+			.foreignKeys(properties.isForeignKeys())
+			.acquireTimeout(positive("kiwi.db.pool.acquire-timeout", properties.getPool().getAcquireTimeout()));
+		for (Map.Entry<String, String> pragma : properties.getPragmas().entrySet()) {
+			String name = pragma.getKey().replace('-', '_');
+			try {
+				builder.pragma(name, pragma.getValue());
+			}
+			catch (IllegalArgumentException ex) {
+				throw new InvalidConfigurationPropertyValueException("kiwi.db.pragmas." + pragma.getKey(),
+						pragma.getValue(), ex.getMessage());
+			}
+		}
+		return builder.build();
+	}
+
+	static String resolvePath(KiwiDbProperties properties, Environment environment) {
+		if (StringUtils.hasText(properties.getPath())) {
+			return properties.getPath().trim();
+		}
+		String applicationName = environment.getProperty("spring.application.name");
+		return "./data/" + (StringUtils.hasText(applicationName) ? applicationName.trim() : "kiwi") + ".db";
+	}
+
+	private static Duration positive(String property, Duration value) {
+		if (value == null || value.isNegative() || value.isZero()) {
+			throw new InvalidConfigurationPropertyValueException(property, value,
+					"It must be a positive duration, for example 5s.");
+		}
+		return value;
+	}
+
+}

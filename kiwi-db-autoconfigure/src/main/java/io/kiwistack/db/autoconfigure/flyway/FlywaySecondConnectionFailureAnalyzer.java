@@ -1,0 +1,23 @@
+package io.kiwistack.db.autoconfigure.flyway;
+
+import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+
+/**
+ * Explains a {@link FlywaySecondConnectionException}: which property to remove, and why Flyway
+ * needs no connection settings of its own with kiwi-db.
+ */
+class FlywaySecondConnectionFailureAnalyzer extends AbstractFailureAnalyzer<FlywaySecondConnectionException> {
+
+	@Override
+	protected FailureAnalysis analyze(Throwable rootFailure, FlywaySecondConnectionException cause) {
+		String description = "Property '" + cause.property() + "' is set, so Flyway would open its own connection to "
+				+ "the database beside kiwi-db's single writer connection. SQLite allows one writer at a time, and "
+				+ "migrations would then race the application for it.";
+		String action = "Remove '" + cause.property() + "' (and spring.flyway.url, spring.flyway.user and "
+				+ "spring.flyway.password) from your configuration. Flyway migrates through the kiwi-db DataSource "
+				+ "without them; set kiwi.db.path to choose the database file.";
+		return new FailureAnalysis(description, action, cause);
+	}
+
+}

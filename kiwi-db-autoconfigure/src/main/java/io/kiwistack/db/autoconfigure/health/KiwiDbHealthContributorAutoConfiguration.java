@@ -1,0 +1,29 @@
+package io.kiwistack.db.autoconfigure.health;
+
+import io.kiwistack.db.KiwiDataSource;
+import io.kiwistack.db.autoconfigure.KiwiDbAutoConfiguration;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Auto-configuration for the {@code kiwiDb} health indicator.
+ */
+@AutoConfiguration(after = KiwiDbAutoConfiguration.class)
+@ConditionalOnClass(HealthIndicator.class)
+@ConditionalOnBean(KiwiDataSource.class)
+@ConditionalOnEnabledHealthIndicator("kiwiDb")
+public final class KiwiDbHealthContributorAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean(name = "kiwiDbHealthIndicator")
+	KiwiDbHealthIndicator kiwiDbHealthIndicator(KiwiDataSource dataSource) {
+		return new KiwiDbHealthIndicator(dataSource);
+	}
+
+}

@@ -1,0 +1,156 @@
+package io.kiwistack.db;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.Statement;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+import javax.sql.DataSource;
+
+/**
+ * A {@link DataSource} over one embedded SQLite database with exactly one writer connection, lent
+ * to one thread at a time; threads wait for it in arrival order, up to the acquire timeout.
+ * Opening checks the file and applies every pragma, so a bad setting fails here rather than on the
+ * first query. Closing optimizes, checkpoints the write-ahead log and closes, so a clean stop leaves
+ * only the database file.
+ */
+public final class KiwiDataSource implements DataSource, AutoCloseable {
+
+	private final KiwiDbSettings settings;
+
+	private final DatabaseFile file;
+
+	private final SingleWriter writer;
+
+	private KiwiDataSource(KiwiDbSettings settings, DatabaseFile file, SingleWriter writer) {
+		this.settings = settings;
+		this.file = file;
+		this.writer = writer;
+	}
+
+	/**
+	 * Open the database described by {@code settings}, creating its file when missing.
+	 * @param settings the database's settings
+	 * @return the open data source
+	 * @throws DatabaseFileException when the file or its directory can't be used
+	 * @throws PragmaRejectedException when SQLite does not take a configured pragma
+	 * @throws SQLException when SQLite can't open the database
+	 */
+	public static KiwiDataSource open(KiwiDbSettings settings) throws SQLException {
+		DatabaseFile file = settings.inMemory() ? null : DatabaseFile.prepare(Path.of(settings.path()));
+		String url = "jdbc:sqlite:" + ((file != null) ? file.path() : KiwiDbSettings.IN_MEMORY);
+		try {
+			SingleWriter writer = new SingleWriter(new ConnectionOpener(settings, url), settings.acquireTimeout());
+			return new KiwiDataSource(settings, file, writer);
+		}
+		catch (SQLException | RuntimeException ex) {
+			if (file != null) {
+				file.discardIfCreated();
+			}
+			throw ex;
+		}
+	}
+
+	/** The settings this database was opened with. */
+	public KiwiDbSettings settings() {
+		return this.settings;
+	}
+
+	/** The database file, empty for an in-memory database. */
+	public Optional<DatabaseFile> file() {
+		return Optional.ofNullable(this.file);
+	}
+
+	/**
+	 * Borrow the writer connection; close it to give it back.
+	 * @throws java.sql.SQLTransientConnectionException when the acquire timeout passes first; the
+	 * message names the thread that holds the connection
+	 * @throws java.sql.SQLNonTransientConnectionException when this thread already holds it
+	 */
+	@Override
+	public Connection getConnection() throws SQLException {
+		return this.writer.borrow();
+	}
+
+	@Override
+	public Connection getConnection(String username, String password) throws SQLException {
+		throw new SQLFeatureNotSupportedException("An embedded SQLite database has no users; call getConnection()");
+	}
+
+	/**
+	 * Read what SQLite reports about the database. Borrows the writer connection briefly.
+	 * @return the database's status
+	 * @throws SQLException when the database can't be read
+	 */
+	public DatabaseStatus status() throws SQLException {
+		try (Connection connection = getConnection(); Statement statement = connection.createStatement()) {
+			String version = queryString(statement, "SELECT sqlite_version()");
+			String journalMode = queryString(statement, "PRAGMA journal_mode");
+			// Reading the schema reads page 1 and the schema pages: a damaged file fails here.
+			queryString(statement, "SELECT count(*) FROM sqlite_schema");
+			long size = (this.file != null) ? this.file.size() : 0;
+			long walSize = (this.file != null) ? this.file.walSize() : 0;
+			return new DatabaseStatus(this.settings.path(), size, walSize, journalMode, version);
+		}
+	}
+
+	private static String queryString(Statement statement, String sql) throws SQLException {
+		try (ResultSet rows = statement.executeQuery(sql)) {
+			rows.next();
+			return rows.getString(1);
+		}
+	}
+
+	/** Optimize, checkpoint the write-ahead log into the database file, and close. */
+	@Override
+	public void close() throws SQLException {
+		this.writer.close();
+	}
+
+	@Override
+	public PrintWriter getLogWriter() {
+		return null;
+	}
+
+	@Override
+	public void setLogWriter(PrintWriter out) {
+	}
+
+	@Override
+	public void setLoginTimeout(int seconds) {
+	}
+
+	@Override
+	public int getLoginTimeout() {
+		return 0;
+	}
+
+	@Override
+	public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+		throw new SQLFeatureNotSupportedException("kiwi-db logs through System.Logger");
+	}
+
+	@Override
+	public <T> T unwrap(Class<T> iface) throws SQLException {
+		if (iface.isInstance(this)) {
+			return iface.cast(this);
+		}
+		throw new SQLException(getClass().getName() + " does not wrap " + iface.getName());
+	}
+
+	@Override
+	public boolean isWrapperFor(Class<?> iface) {
+		return iface.isInstance(this);
+	}
+
+	@Override
+	public String toString() {
+		return "KiwiDataSource[" + this.settings.path() + "]";
+	}
+
+}

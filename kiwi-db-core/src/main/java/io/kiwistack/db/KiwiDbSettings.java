@@ -1,0 +1,183 @@
+package io.kiwistack.db;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Everything {@link KiwiDataSource} needs to open a database: where it is, the pragmas every
+ * connection gets, and how long a thread waits for the writer. Immutable; built with
+ * {@link #builder(String)}, which rejects values SQLite would not take before any file is touched.
+ */
+public final class KiwiDbSettings {
+
+	/** The path that asks for a private in-memory database instead of a file. */
+	public static final String IN_MEMORY = ":memory:";
+
+	private static final Pattern PRAGMA_NAME = Pattern.compile("[a-z_][a-z0-9_]*");
+
+	private static final Pattern PRAGMA_VALUE = Pattern.compile("-?[A-Za-z0-9_.]+");
+
+	private static final Set<String> PRAGMAS_WITH_OWN_SETTING = Set.of("journal_mode", "synchronous",
+			"busy_timeout", "foreign_keys", "query_only");
+
+	private final String path;
+
+	private final JournalMode journalMode;
+
+	private final SynchronousMode synchronous;
+
+	private final Duration busyTimeout;
+
+	private final boolean foreignKeys;
+
+	private final Map<String, String> pragmas;
+
+	private final Duration acquireTimeout;
+
+	private KiwiDbSettings(Builder builder) {
+		this.path = builder.path;
+		this.journalMode = builder.journalMode;
+		this.synchronous = builder.synchronous;
+		this.busyTimeout = builder.busyTimeout;
+		this.foreignKeys = builder.foreignKeys;
+		this.pragmas = Collections.unmodifiableMap(new LinkedHashMap<>(builder.pragmas));
+		this.acquireTimeout = builder.acquireTimeout;
+	}
+
+	/**
+	 * Start settings for the database at {@code path}, or {@link #IN_MEMORY}.
+	 * @param path the database file
+	 * @return a builder with kiwi-db's defaults
+	 */
+	public static Builder builder(String path) {
+		return new Builder(path);
+	}
+
+	public String path() {
+		return this.path;
+	}
+
+	public boolean inMemory() {
+		return IN_MEMORY.equals(this.path);
+	}
+
+	public JournalMode journalMode() {
+		return this.journalMode;
+	}
+
+	public SynchronousMode synchronous() {
+		return this.synchronous;
+	}
+
+	public Duration busyTimeout() {
+		return this.busyTimeout;
+	}
+
+	public boolean foreignKeys() {
+		return this.foreignKeys;
+	}
+
+	/** Further pragmas, in the order they are applied, names in lower case. */
+	public Map<String, String> pragmas() {
+		return this.pragmas;
+	}
+
+	public Duration acquireTimeout() {
+		return this.acquireTimeout;
+	}
+
+	/** Builds {@link KiwiDbSettings}; each setter checks its value at once. */
+	public static final class Builder {
+
+		private final String path;
+
+		private JournalMode journalMode = JournalMode.WAL;
+
+		private SynchronousMode synchronous = SynchronousMode.NORMAL;
+
+		private Duration busyTimeout = Duration.ofSeconds(5);
+
+		private boolean foreignKeys = true;
+
+		private final Map<String, String> pragmas = new LinkedHashMap<>();
+
+		private Duration acquireTimeout = Duration.ofSeconds(30);
+
+		private Builder(String path) {
+			if (path == null || path.isBlank()) {
+				throw new IllegalArgumentException("The database path must not be empty");
+			}
+			this.path = path;
+		}
+
+		public Builder journalMode(JournalMode journalMode) {
+			this.journalMode = Objects.requireNonNull(journalMode, "journalMode");
+			return this;
+		}
+
+		public Builder synchronous(SynchronousMode synchronous) {
+			this.synchronous = Objects.requireNonNull(synchronous, "synchronous");
+			return this;
+		}
+
+		public Builder busyTimeout(Duration busyTimeout) {
+			this.busyTimeout = requirePositive(busyTimeout, "busy timeout");
+			return this;
+		}
+
+		public Builder foreignKeys(boolean foreignKeys) {
+			this.foreignKeys = foreignKeys;
+			return this;
+		}
+
+		/**
+		 * Add a pragma applied to every connection after kiwi-db's own and read back to check that
+		 * SQLite took it.
+		 * @param name the pragma, for example {@code cache_size}
+		 * @param value a number or a keyword, for example {@code -20000} or {@code memory}
+		 * @return this builder
+		 */
+		public Builder pragma(String name, String value) {
+			String key = Objects.requireNonNull(name, "name").trim().toLowerCase(Locale.ROOT);
+			if (!PRAGMA_NAME.matcher(key).matches()) {
+				throw new IllegalArgumentException("'" + name + "' is not a pragma name");
+			}
+			if (PRAGMAS_WITH_OWN_SETTING.contains(key)) {
+				throw new IllegalArgumentException(
+						"Pragma '" + key + "' has its own setting; set it there, not as an extra pragma");
+			}
+			String trimmed = (value != null) ? value.trim() : "";
+			if (!PRAGMA_VALUE.matcher(trimmed).matches()) {
+				throw new IllegalArgumentException("Pragma '" + key + "' value '" + value
+						+ "' is not a number or a keyword");
+			}
+			this.pragmas.put(key, trimmed);
+			return this;
+		}
+
+		public Builder acquireTimeout(Duration acquireTimeout) {
+			this.acquireTimeout = requirePositive(acquireTimeout, "acquire timeout");
+			return this;
+		}
+
+		public KiwiDbSettings build() {
+			return new KiwiDbSettings(this);
+		}
+
+		private static Duration requirePositive(Duration duration, String what) {
+			Objects.requireNonNull(duration, what);
+			if (duration.isNegative() || duration.isZero()) {
+				throw new IllegalArgumentException("The " + what + " must be positive, not " + duration);
+			}
+			return duration;
+		}
+
+	}
+
+}

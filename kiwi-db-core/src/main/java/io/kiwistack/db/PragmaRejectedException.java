@@ -1,0 +1,46 @@
+package io.kiwistack.db;
+
+/**
+ * SQLite did not take a pragma kiwi-db was configured with: reading it back after setting it gave
+ * another value, or none because SQLite does not know it. Raised when the connection opens, so a
+ * setting is never silently replaced by SQLite's default.
+ */
+public class PragmaRejectedException extends RuntimeException {
+
+	private final String pragma;
+
+	private final String requested;
+
+	private final String actual;
+
+	public PragmaRejectedException(String pragma, String requested, String actual) {
+		super(describe(pragma, requested, actual));
+		this.pragma = pragma;
+		this.requested = requested;
+		this.actual = actual;
+	}
+
+	private static String describe(String pragma, String requested, String actual) {
+		if (actual == null) {
+			return "SQLite did not take PRAGMA " + pragma + " = " + requested
+					+ ": reading it back gives nothing, so this SQLite does not know the pragma";
+		}
+		return "SQLite did not take PRAGMA " + pragma + " = " + requested + ": it reports " + actual;
+	}
+
+	/** The pragma's name, in lower case. */
+	public String pragma() {
+		return this.pragma;
+	}
+
+	/** The value kiwi-db asked for. */
+	public String requested() {
+		return this.requested;
+	}
+
+	/** The value SQLite reports, or {@code null} when it reports none. */
+	public String actual() {
+		return this.actual;
+	}
+
+}

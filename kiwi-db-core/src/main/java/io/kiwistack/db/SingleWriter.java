@@ -1,0 +1,191 @@
+package io.kiwistack.db;
+
+import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The database's one writer connection, lent to one thread at a time. SQLite lets one connection
+ * write at a time; several pooled writers only trade a queue in Java for {@code SQLITE_BUSY} errors
+ * in SQLite, so kiwi-db keeps a single connection and queues threads fairly in arrival order.
+ */
+final class SingleWriter implements AutoCloseable {
+
+	private static final System.Logger logger = System.getLogger(SingleWriter.class.getName());
+
+	private final ConnectionOpener opener;
+
+	private final Duration acquireTimeout;
+
+	private final Semaphore permit = new Semaphore(1, true);
+
+	private volatile Thread holder;
+
+	private volatile long heldSinceNanos;
+
+	private Connection physical;
+
+	private volatile boolean closed;
+
+	SingleWriter(ConnectionOpener opener, Duration acquireTimeout) throws SQLException {
+		this.opener = opener;
+		this.acquireTimeout = acquireTimeout;
+		this.physical = opener.open();
+	}
+
+	LentConnection borrow() throws SQLException {
+		Thread current = Thread.currentThread();
+		if (this.holder == current) {
+			throw new SQLNonTransientConnectionException(nestedBorrowMessage(current));
+		}
+		acquire();
+		try {
+			if (this.closed) {
+				throw new SQLNonTransientConnectionException("The kiwi-db database is closed");
+			}
+			if (this.physical == null) {
+				this.physical = this.opener.open();
+			}
+			return new LentConnection(this.physical, this);
+		}
+		catch (SQLException | RuntimeException ex) {
+			release();
+			throw ex;
+		}
+	}
+
+	void giveBack(LentConnection lent) {
+		try {
+			reset(lent);
+		}
+		catch (SQLException | RuntimeException ex) {
+			logger.log(Level.WARNING, "Replacing the kiwi-db writer connection: it could not be reset", ex);
+			discardPhysical();
+		}
+		finally {
+			release();
+		}
+	}
+
+	/** Whether some thread holds the connection right now. */
+	boolean isLent() {
+		return this.holder != null;
+	}
+
+	@Override
+	public void close() throws SQLException {
+		boolean acquired = tryAcquire(this.acquireTimeout);
+		if (!acquired) {
+			logger.log(Level.WARNING, "Closing the kiwi-db writer connection while thread ''{0}'' still holds it",
+					describeHolder());
+		}
+		try {
+			this.closed = true;
+			if (this.physical != null) {
+				try (Statement statement = this.physical.createStatement()) {
+					statement.execute("PRAGMA optimize");
+					statement.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+				}
+				finally {
+					this.physical.close();
+					this.physical = null;
+				}
+			}
+		}
+		finally {
+			if (acquired) {
+				release();
+			}
+		}
+	}
+
+	private void reset(LentConnection lent) throws SQLException {
+		for (Statement statement : lent.openedStatements()) {
+			statement.close();
+		}
+		Connection connection = this.physical;
+		if (connection.isClosed()) {
+			throw new SQLException("the connection was closed underneath its handle");
+		}
+		if (!connection.getAutoCommit()) {
+			connection.rollback();
+			connection.setAutoCommit(true);
+		}
+		if (lent.isReadOnlyRequested()) {
+			try (Statement statement = connection.createStatement()) {
+				statement.execute("PRAGMA query_only = 0");
+			}
+		}
+		if (connection.getTransactionIsolation() != Connection.TRANSACTION_SERIALIZABLE) {
+			connection.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
+		}
+	}
+
+	private void discardPhysical() {
+		Connection broken = this.physical;
+		this.physical = null;
+		try {
+			broken.close();
+		}
+		catch (SQLException ex) {
+			logger.log(Level.DEBUG, "Closing a broken kiwi-db writer connection failed", ex);
+		}
+	}
+
+	private void acquire() throws SQLException {
+		if (!tryAcquire(this.acquireTimeout)) {
+			throw new SQLTransientConnectionException("Timed out after " + format(this.acquireTimeout)
+					+ " waiting for the kiwi-db writer connection (acquire timeout, kiwi.db.pool.acquire-timeout): "
+					+ describeHolder()
+					+ ". A transaction that runs this long blocks every other writer; keep transactions short, or raise the timeout.");
+		}
+	}
+
+	private boolean tryAcquire(Duration timeout) throws SQLTransientConnectionException {
+		try {
+			if (!this.permit.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+				return false;
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new SQLTransientConnectionException("Interrupted while waiting for the kiwi-db writer connection", ex);
+		}
+		this.heldSinceNanos = System.nanoTime();
+		this.holder = Thread.currentThread();
+		return true;
+	}
+
+	private void release() {
+		this.holder = null;
+		this.permit.release();
+	}
+
+	private String describeHolder() {
+		Thread current = this.holder;
+		if (current == null) {
+			return "no thread holds it now; it was handed on just as the wait ended";
+		}
+		Duration held = Duration.ofNanos(System.nanoTime() - this.heldSinceNanos);
+		return "thread '" + current.getName() + "' has held it for " + format(held);
+	}
+
+	private static String nestedBorrowMessage(Thread current) {
+		return "Thread '" + current.getName() + "' asked for a second connection while it already holds the kiwi-db "
+				+ "writer connection. kiwi-db has exactly one writer, so this would wait for itself forever. "
+				+ "This usually is a REQUIRES_NEW transaction (or a nested DataSource.getConnection()) inside an open "
+				+ "transaction: join the outer transaction (REQUIRED), or run the inner work after the outer one commits.";
+	}
+
+	private static String format(Duration duration) {
+		long millis = duration.toMillis();
+		return (millis < 1000) ? millis + " ms" : String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0);
+	}
+
+}

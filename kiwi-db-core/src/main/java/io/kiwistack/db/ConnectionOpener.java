@@ -7,10 +7,12 @@ import java.util.List;
 import java.util.Map;
 
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteConnection;
 
 /**
- * Opens physical SQLite connections with kiwi-db's settings: write transactions that begin
- * {@code IMMEDIATE}, and every pragma set and read back before the connection is handed out.
+ * Opens physical SQLite connections with kiwi-db's settings: the writer's transactions begin
+ * {@code IMMEDIATE}, readers open read-only, and every pragma is set and read back before a
+ * connection is handed out.
  */
 final class ConnectionOpener {
 
@@ -18,22 +20,43 @@ final class ConnectionOpener {
 
 	private final List<PragmaSetting> pragmas;
 
+	private final int statementCacheSize;
+
 	ConnectionOpener(KiwiDbSettings settings, String url) {
 		this.url = url;
 		this.pragmas = pragmasFor(settings);
+		this.statementCacheSize = settings.statementCacheSize();
 	}
 
-	Connection open() throws SQLException {
+	PhysicalConnection openWriter() throws SQLException {
 		SQLiteConfig config = new SQLiteConfig();
 		// A deferred transaction that later writes upgrades its lock without waiting on the busy
 		// timeout and fails at once with SQLITE_BUSY; taking the write lock at BEGIN waits instead.
 		config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-		Connection connection = config.createConnection(this.url);
+		return open(config, this.pragmas);
+	}
+
+	PhysicalConnection openReader() throws SQLException {
+		SQLiteConfig config = new SQLiteConfig();
+		config.setReadOnly(true);
+		config.setTransactionMode(SQLiteConfig.TransactionMode.DEFERRED);
+		// The writer set the journal mode for the file; a read-only connection can't set it.
+		List<PragmaSetting> readerPragmas = this.pragmas.stream()
+			.filter((pragma) -> !pragma.name().equals("journal_mode"))
+			.toList();
+		return open(config, readerPragmas);
+	}
+
+	private PhysicalConnection open(SQLiteConfig config, List<PragmaSetting> pragmas) throws SQLException {
+		// sqlite-jdbc otherwise runs "SELECT last_insert_rowid()" after every insert; statements
+		// prepared to return keys switch it on for their own execution (see StatementHandle).
+		config.setGetGeneratedKeys(false);
+		SQLiteConnection connection = (SQLiteConnection) config.createConnection(this.url);
 		try {
-			for (PragmaSetting pragma : this.pragmas) {
+			for (PragmaSetting pragma : pragmas) {
 				pragma.applyTo(connection);
 			}
-			return connection;
+			return new PhysicalConnection(connection, this.statementCacheSize);
 		}
 		catch (SQLException | RuntimeException ex) {
 			closeQuietly(connection, ex);

@@ -1,14 +1,11 @@
 package io.kiwistack.db;
 
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.util.Optional;
-import java.util.logging.Logger;
 
 import javax.sql.DataSource;
 
@@ -19,7 +16,7 @@ import javax.sql.DataSource;
  * first query. Closing optimizes, checkpoints the write-ahead log and closes, so a clean stop leaves
  * only the database file.
  */
-public final class KiwiDataSource implements DataSource, AutoCloseable {
+public final class KiwiDataSource extends EmbeddedDataSourceSupport implements AutoCloseable {
 
 	private final KiwiDbSettings settings;
 
@@ -27,10 +24,16 @@ public final class KiwiDataSource implements DataSource, AutoCloseable {
 
 	private final SingleWriter writer;
 
-	private KiwiDataSource(KiwiDbSettings settings, DatabaseFile file, SingleWriter writer) {
+	private final ReaderPool readers;
+
+	private final DataSource readOnlyView;
+
+	private KiwiDataSource(KiwiDbSettings settings, DatabaseFile file, SingleWriter writer, ReaderPool readers) {
 		this.settings = settings;
 		this.file = file;
 		this.writer = writer;
+		this.readers = readers;
+		this.readOnlyView = (readers != null) ? new ReaderDataSource(readers) : null;
 	}
 
 	/**
@@ -44,11 +47,18 @@ public final class KiwiDataSource implements DataSource, AutoCloseable {
 	public static KiwiDataSource open(KiwiDbSettings settings) throws SQLException {
 		DatabaseFile file = settings.inMemory() ? null : DatabaseFile.prepare(Path.of(settings.path()));
 		String url = "jdbc:sqlite:" + ((file != null) ? file.path() : KiwiDbSettings.IN_MEMORY);
+		ConnectionOpener opener = new ConnectionOpener(settings, url);
+		SingleWriter writer = null;
 		try {
-			SingleWriter writer = new SingleWriter(new ConnectionOpener(settings, url), settings.acquireTimeout());
-			return new KiwiDataSource(settings, file, writer);
+			writer = new SingleWriter(opener, settings.acquireTimeout());
+			ReaderPool readers = (settings.readers() > 0)
+					? new ReaderPool(opener, settings.readers(), settings.acquireTimeout()) : null;
+			return new KiwiDataSource(settings, file, writer, readers);
 		}
 		catch (SQLException | RuntimeException ex) {
+			if (writer != null) {
+				writer.close();
+			}
 			if (file != null) {
 				file.discardIfCreated();
 			}
@@ -77,9 +87,12 @@ public final class KiwiDataSource implements DataSource, AutoCloseable {
 		return this.writer.borrow();
 	}
 
-	@Override
-	public Connection getConnection(String username, String password) throws SQLException {
-		throw new SQLFeatureNotSupportedException("An embedded SQLite database has no users; call getConnection()");
+	/**
+	 * The read-only connections, as a data source for read-only transactions; empty when
+	 * {@link KiwiDbSettings#readers()} is 0. A write through one of its connections fails.
+	 */
+	public Optional<DataSource> readOnlyDataSource() {
+		return Optional.ofNullable(this.readOnlyView);
 	}
 
 	/**
@@ -106,46 +119,13 @@ public final class KiwiDataSource implements DataSource, AutoCloseable {
 		}
 	}
 
-	/** Optimize, checkpoint the write-ahead log into the database file, and close. */
+	/** Close the readers, then optimize, checkpoint the write-ahead log into the file, and close the writer. */
 	@Override
 	public void close() throws SQLException {
-		this.writer.close();
-	}
-
-	@Override
-	public PrintWriter getLogWriter() {
-		return null;
-	}
-
-	@Override
-	public void setLogWriter(PrintWriter out) {
-	}
-
-	@Override
-	public void setLoginTimeout(int seconds) {
-	}
-
-	@Override
-	public int getLoginTimeout() {
-		return 0;
-	}
-
-	@Override
-	public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-		throw new SQLFeatureNotSupportedException("kiwi-db logs through System.Logger");
-	}
-
-	@Override
-	public <T> T unwrap(Class<T> iface) throws SQLException {
-		if (iface.isInstance(this)) {
-			return iface.cast(this);
+		if (this.readers != null) {
+			this.readers.close();
 		}
-		throw new SQLException(getClass().getName() + " does not wrap " + iface.getName());
-	}
-
-	@Override
-	public boolean isWrapperFor(Class<?> iface) {
-		return iface.isInstance(this);
+		this.writer.close();
 	}
 
 	@Override

@@ -40,6 +40,10 @@ public final class KiwiDbSettings {
 
 	private final Duration acquireTimeout;
 
+	private final int readers;
+
+	private final int statementCacheSize;
+
 	private KiwiDbSettings(Builder builder) {
 		this.path = builder.path;
 		this.journalMode = builder.journalMode;
@@ -48,6 +52,16 @@ public final class KiwiDbSettings {
 		this.foreignKeys = builder.foreignKeys;
 		this.pragmas = Collections.unmodifiableMap(new LinkedHashMap<>(builder.pragmas));
 		this.acquireTimeout = builder.acquireTimeout;
+		this.readers = (builder.readers != null) ? builder.readers : defaultReaders(inMemory());
+		this.statementCacheSize = builder.statementCacheSize;
+		if (inMemory() && this.readers > 0) {
+			throw new IllegalArgumentException(
+					"A private in-memory database has no reader connections: each connection would see its own empty database");
+		}
+	}
+
+	private static int defaultReaders(boolean inMemory) {
+		return inMemory ? 0 : Math.min(4, Runtime.getRuntime().availableProcessors());
 	}
 
 	/**
@@ -92,6 +106,16 @@ public final class KiwiDbSettings {
 		return this.acquireTimeout;
 	}
 
+	/** How many read-only connections serve read-only transactions; 0 sends them to the writer. */
+	public int readers() {
+		return this.readers;
+	}
+
+	/** How many idle prepared statements each connection keeps; 0 keeps none. */
+	public int statementCacheSize() {
+		return this.statementCacheSize;
+	}
+
 	/** Builds {@link KiwiDbSettings}; each setter checks its value at once. */
 	public static final class Builder {
 
@@ -108,6 +132,10 @@ public final class KiwiDbSettings {
 		private final Map<String, String> pragmas = new LinkedHashMap<>();
 
 		private Duration acquireTimeout = Duration.ofSeconds(30);
+
+		private Integer readers;
+
+		private int statementCacheSize = 64;
 
 		private Builder(String path) {
 			if (path == null || path.isBlank()) {
@@ -163,6 +191,29 @@ public final class KiwiDbSettings {
 
 		public Builder acquireTimeout(Duration acquireTimeout) {
 			this.acquireTimeout = requirePositive(acquireTimeout, "acquire timeout");
+			return this;
+		}
+
+		/**
+		 * Set the number of read-only connections; by default min(4, processors) for a file and 0
+		 * for an in-memory database.
+		 * @param readers zero or more
+		 * @return this builder
+		 */
+		public Builder readers(int readers) {
+			if (readers < 0) {
+				throw new IllegalArgumentException("The number of readers must not be negative, not " + readers);
+			}
+			this.readers = readers;
+			return this;
+		}
+
+		public Builder statementCacheSize(int statementCacheSize) {
+			if (statementCacheSize < 0) {
+				throw new IllegalArgumentException(
+						"The statement cache size must not be negative, not " + statementCacheSize);
+			}
+			this.statementCacheSize = statementCacheSize;
 			return this;
 		}
 

@@ -1,5 +1,6 @@
 package io.kiwistack.db;
 
+import java.lang.reflect.Proxy;
 import java.sql.Array;
 import java.sql.Blob;
 import java.sql.CallableStatement;
@@ -21,61 +22,93 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executor;
 
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteConnection;
+
 /**
- * The handle one borrower gets for the writer connection. Closing it gives the connection back
- * instead of closing it; after that the handle refuses every call, so a caller that kept it can't
- * touch the connection while another thread holds it. Statements the borrower left open are closed
- * on return, because an open statement pins a read snapshot and keeps checkpoints from finishing.
+ * The handle one borrower gets for a connection. Closing it gives the connection back instead of
+ * closing it; after that the handle refuses every call, so a caller that kept it can't touch the
+ * connection while another thread holds it. Statements the borrower left open are closed on
+ * return, because an open statement pins a read snapshot and keeps checkpoints from finishing.
+ * Prepared statements come from the connection's {@link StatementCache}.
  */
 final class LentConnection implements Connection {
 
-	private static final int PRUNE_THRESHOLD = 64;
+	private final PhysicalConnection physical;
 
-	private final Connection physical;
+	private final Lender owner;
 
-	private final SingleWriter owner;
+	private final boolean servesReadOnly;
 
-	private final List<Statement> statements = new ArrayList<>();
+	private final List<StatementHandle> openStatements = new ArrayList<>();
 
 	private boolean readOnly;
 
 	private boolean returned;
 
-	LentConnection(Connection physical, SingleWriter owner) {
+	LentConnection(PhysicalConnection physical, Lender owner, boolean servesReadOnly) {
 		this.physical = physical;
 		this.owner = owner;
+		this.servesReadOnly = servesReadOnly;
+	}
+
+	PhysicalConnection physicalConnection() {
+		return this.physical;
+	}
+
+	/** Whether this connection only reads: a reader connection, or the writer in a read-only transaction. */
+	boolean servesReadOnly() {
+		return this.servesReadOnly || this.readOnly;
 	}
 
 	boolean isReadOnlyRequested() {
 		return this.readOnly;
 	}
 
-	List<Statement> openedStatements() {
-		return this.statements;
+	int openStatementCount() {
+		return this.openStatements.size();
 	}
 
-	private Connection physical() throws SQLException {
+	void closeOpenStatements() throws SQLException {
+		for (StatementHandle handle : List.copyOf(this.openStatements)) {
+			handle.closeLeftOpen();
+		}
+	}
+
+	void forget(StatementHandle handle) {
+		for (int i = this.openStatements.size() - 1; i >= 0; i--) {
+			if (this.openStatements.get(i) == handle) {
+				this.openStatements.remove(i);
+				return;
+			}
+		}
+	}
+
+	private SQLiteConnection physical() throws SQLException {
 		if (this.returned) {
 			throw new SQLException("This connection handle was closed and its connection given back to kiwi-db");
 		}
-		return this.physical;
+		return this.physical.connection();
 	}
 
-	private <S extends Statement> S track(S statement) {
-		if (this.statements.size() >= PRUNE_THRESHOLD) {
-			this.statements.removeIf(LentConnection::isClosedQuietly);
-		}
-		this.statements.add(statement);
-		return statement;
+	private Statement plain(Statement statement) {
+		return track(StatementHandle.plain(statement, this, this.physical.connection()));
 	}
 
-	private static boolean isClosedQuietly(Statement statement) {
-		try {
-			return statement.isClosed();
-		}
-		catch (SQLException ex) {
-			return true;
-		}
+	private PreparedStatement cached(String sql, boolean returnsGeneratedKeys) throws SQLException {
+		physical();
+		StatementKey key = new StatementKey(sql, returnsGeneratedKeys);
+		PreparedStatement target = this.physical.statements().take(key);
+		return track(StatementHandle.prepared(target, this, this.physical.connection(), this.physical.statements(), key));
+	}
+
+	private PreparedStatement uncached(PreparedStatement statement) {
+		return track(StatementHandle.prepared(statement, this, this.physical.connection(), null, null));
+	}
+
+	private <S extends Statement> S track(S proxy) {
+		this.openStatements.add((StatementHandle) Proxy.getInvocationHandler(proxy));
+		return proxy;
 	}
 
 	@Override
@@ -93,11 +126,17 @@ final class LentConnection implements Connection {
 
 	@Override
 	public void setReadOnly(boolean readOnly) throws SQLException {
-		Connection connection = physical();
+		SQLiteConnection connection = physical();
 		if (readOnly != this.readOnly) {
-			// sqlite-jdbc can't change its open mode; query_only makes SQLite refuse writes instead.
+			// sqlite-jdbc can't change its open mode; query_only makes SQLite refuse writes instead,
+			// and a deferred BEGIN keeps a read-only transaction from taking the write lock.
 			try (Statement statement = connection.createStatement()) {
 				statement.execute("PRAGMA query_only = " + (readOnly ? 1 : 0));
+			}
+			if (!this.servesReadOnly) {
+				connection.getConnectionConfig()
+					.setTransactionMode(readOnly ? SQLiteConfig.TransactionMode.DEFERRED
+							: SQLiteConfig.TransactionMode.IMMEDIATE);
 			}
 			this.readOnly = readOnly;
 		}
@@ -106,72 +145,72 @@ final class LentConnection implements Connection {
 	@Override
 	public boolean isReadOnly() throws SQLException {
 		physical();
-		return this.readOnly;
+		return servesReadOnly();
 	}
 
 	@Override
 	public Statement createStatement() throws SQLException {
-		return track(physical().createStatement());
+		return plain(physical().createStatement());
 	}
 
 	@Override
 	public Statement createStatement(int resultSetType, int resultSetConcurrency) throws SQLException {
-		return track(physical().createStatement(resultSetType, resultSetConcurrency));
+		return plain(physical().createStatement(resultSetType, resultSetConcurrency));
 	}
 
 	@Override
 	public Statement createStatement(int resultSetType, int resultSetConcurrency, int resultSetHoldability)
 			throws SQLException {
-		return track(physical().createStatement(resultSetType, resultSetConcurrency, resultSetHoldability));
+		return plain(physical().createStatement(resultSetType, resultSetConcurrency, resultSetHoldability));
 	}
 
 	@Override
 	public PreparedStatement prepareStatement(String sql) throws SQLException {
-		return track(physical().prepareStatement(sql));
+		return cached(sql, false);
 	}
 
 	@Override
 	public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency)
 			throws SQLException {
-		return track(physical().prepareStatement(sql, resultSetType, resultSetConcurrency));
+		return uncached(physical().prepareStatement(sql, resultSetType, resultSetConcurrency));
 	}
 
 	@Override
 	public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency,
 			int resultSetHoldability) throws SQLException {
-		return track(physical().prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability));
+		return uncached(physical().prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability));
 	}
 
 	@Override
 	public PreparedStatement prepareStatement(String sql, int autoGeneratedKeys) throws SQLException {
-		return track(physical().prepareStatement(sql, autoGeneratedKeys));
+		return cached(sql, autoGeneratedKeys == Statement.RETURN_GENERATED_KEYS);
 	}
 
 	@Override
 	public PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
-		return track(physical().prepareStatement(sql, columnIndexes));
+		return cached(sql, true);
 	}
 
 	@Override
 	public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
-		return track(physical().prepareStatement(sql, columnNames));
+		return cached(sql, true);
 	}
 
 	@Override
 	public CallableStatement prepareCall(String sql) throws SQLException {
-		return track(physical().prepareCall(sql));
+		return physical().prepareCall(sql);
 	}
 
 	@Override
 	public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency)
 			throws SQLException {
-		return track(physical().prepareCall(sql, resultSetType, resultSetConcurrency));
+		return physical().prepareCall(sql, resultSetType, resultSetConcurrency);
 	}
 
 	@Override
 	public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency,
 			int resultSetHoldability) throws SQLException {
-		return track(physical().prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability));
+		return physical().prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability);
 	}
 
 	@Override
@@ -296,17 +335,17 @@ final class LentConnection implements Connection {
 
 	@Override
 	public boolean isValid(int timeout) throws SQLException {
-		return !this.returned && this.physical.isValid(timeout);
+		return !this.returned && this.physical.connection().isValid(timeout);
 	}
 
 	@Override
 	public void setClientInfo(String name, String value) throws SQLClientInfoException {
-		this.physical.setClientInfo(name, value);
+		this.physical.connection().setClientInfo(name, value);
 	}
 
 	@Override
 	public void setClientInfo(Properties properties) throws SQLClientInfoException {
-		this.physical.setClientInfo(properties);
+		this.physical.connection().setClientInfo(properties);
 	}
 
 	@Override

@@ -41,8 +41,12 @@ record PragmaSetting(String name, String value) {
 	}
 
 	private String readBack(Statement statement) throws SQLException {
-		try (ResultSet rows = statement.executeQuery("PRAGMA " + this.name)) {
-			return rows.next() ? rows.getString(1) : null;
+		// An unknown pragma answers no result set at all, which executeQuery would report as an error.
+		if (!statement.execute("PRAGMA " + this.name)) {
+			return null;
+		}
+		try (ResultSet rows = statement.getResultSet()) {
+			return (rows != null && rows.next()) ? rows.getString(1) : null;
 		}
 	}
 

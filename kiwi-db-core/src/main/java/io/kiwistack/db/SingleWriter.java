@@ -1,21 +1,21 @@
 package io.kiwistack.db;
 
 import java.lang.System.Logger.Level;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+
+import org.sqlite.SQLiteConfig;
 
 /**
  * The database's one writer connection, lent to one thread at a time. SQLite lets one connection
  * write at a time; several pooled writers only trade a queue in Java for {@code SQLITE_BUSY} errors
  * in SQLite, so kiwi-db keeps a single connection and queues threads fairly in arrival order.
  */
-final class SingleWriter implements AutoCloseable {
+final class SingleWriter implements Lender, AutoCloseable {
 
 	private static final System.Logger logger = System.getLogger(SingleWriter.class.getName());
 
@@ -29,14 +29,14 @@ final class SingleWriter implements AutoCloseable {
 
 	private volatile long heldSinceNanos;
 
-	private Connection physical;
+	private PhysicalConnection physical;
 
 	private volatile boolean closed;
 
 	SingleWriter(ConnectionOpener opener, Duration acquireTimeout) throws SQLException {
 		this.opener = opener;
 		this.acquireTimeout = acquireTimeout;
-		this.physical = opener.open();
+		this.physical = opener.openWriter();
 	}
 
 	LentConnection borrow() throws SQLException {
@@ -50,9 +50,9 @@ final class SingleWriter implements AutoCloseable {
 				throw new SQLNonTransientConnectionException("The kiwi-db database is closed");
 			}
 			if (this.physical == null) {
-				this.physical = this.opener.open();
+				this.physical = this.opener.openWriter();
 			}
-			return new LentConnection(this.physical, this);
+			return new LentConnection(this.physical, this, false);
 		}
 		catch (SQLException | RuntimeException ex) {
 			release();
@@ -60,7 +60,12 @@ final class SingleWriter implements AutoCloseable {
 		}
 	}
 
-	void giveBack(LentConnection lent) {
+	@Override
+	public void giveBack(LentConnection lent) {
+		if (this.closed) {
+			release();
+			return;
+		}
 		try {
 			reset(lent);
 		}
@@ -88,9 +93,9 @@ final class SingleWriter implements AutoCloseable {
 		try {
 			this.closed = true;
 			if (this.physical != null) {
-				try (Statement statement = this.physical.createStatement()) {
-					statement.execute("PRAGMA optimize");
-					statement.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+				try {
+					this.physical.execute("PRAGMA optimize");
+					this.physical.execute("PRAGMA wal_checkpoint(TRUNCATE)");
 				}
 				finally {
 					this.physical.close();
@@ -106,30 +111,20 @@ final class SingleWriter implements AutoCloseable {
 	}
 
 	private void reset(LentConnection lent) throws SQLException {
-		for (Statement statement : lent.openedStatements()) {
-			statement.close();
-		}
-		Connection connection = this.physical;
-		if (connection.isClosed()) {
-			throw new SQLException("the connection was closed underneath its handle");
-		}
-		if (!connection.getAutoCommit()) {
-			connection.rollback();
-			connection.setAutoCommit(true);
-		}
+		ConnectionReset.reset(lent);
 		if (lent.isReadOnlyRequested()) {
-			try (Statement statement = connection.createStatement()) {
-				statement.execute("PRAGMA query_only = 0");
-			}
-		}
-		if (connection.getTransactionIsolation() != Connection.TRANSACTION_SERIALIZABLE) {
-			connection.setTransactionIsolation(Connection.TRANSACTION_SERIALIZABLE);
+			lent.physicalConnection().execute("PRAGMA query_only = 0");
+			lent.physicalConnection().connection().getConnectionConfig()
+				.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
 		}
 	}
 
 	private void discardPhysical() {
-		Connection broken = this.physical;
+		PhysicalConnection broken = this.physical;
 		this.physical = null;
+		if (broken == null) {
+			return;
+		}
 		try {
 			broken.close();
 		}

@@ -123,6 +123,34 @@ public class KiwiDbProperties {
 		 */
 		private Duration acquireTimeout = Duration.ofSeconds(30);
 
+		/**
+		 * Read-only connections serving @Transactional(readOnly = true). Defaults to min(4,
+		 * available processors) for a file and 0 for ':memory:'. 0 sends read-only transactions to
+		 * the writer.
+		 */
+		private Integer readers;
+
+		/**
+		 * Prepared statements each connection keeps for reuse. 0 turns the cache off.
+		 */
+		private int statementCacheSize = 64;
+
+		public Integer getReaders() {
+			return this.readers;
+		}
+
+		public void setReaders(Integer readers) {
+			this.readers = readers;
+		}
+
+		public int getStatementCacheSize() {
+			return this.statementCacheSize;
+		}
+
+		public void setStatementCacheSize(int statementCacheSize) {
+			this.statementCacheSize = statementCacheSize;
+		}
+
 		public Duration getAcquireTimeout() {
 			return this.acquireTimeout;
 		}

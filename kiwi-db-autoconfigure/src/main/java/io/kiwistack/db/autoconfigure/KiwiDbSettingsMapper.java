@@ -25,6 +25,15 @@ final class KiwiDbSettingsMapper {
 			.busyTimeout(positive("kiwi.db.busy-timeout", properties.getBusyTimeout()))
 			.foreignKeys(properties.isForeignKeys())
 			.acquireTimeout(positive("kiwi.db.pool.acquire-timeout", properties.getPool().getAcquireTimeout()));
+		Integer readers = properties.getPool().getReaders();
+		if (readers != null) {
+			builder.readers(check("kiwi.db.pool.readers", readers,
+					readers >= 0 && (readers == 0 || !KiwiDbSettings.IN_MEMORY.equals(resolvePath(properties, environment))),
+					"It must be 0 or more, and 0 for ':memory:', whose connections would each see their own empty database."));
+		}
+		int cacheSize = properties.getPool().getStatementCacheSize();
+		builder.statementCacheSize(check("kiwi.db.pool.statement-cache-size", cacheSize, cacheSize >= 0,
+				"It must be 0 (no cache) or more."));
 		for (Map.Entry<String, String> pragma : properties.getPragmas().entrySet()) {
 			String name = pragma.getKey().replace('-', '_');
 			try {
@@ -44,6 +53,13 @@ final class KiwiDbSettingsMapper {
 		}
 		String applicationName = environment.getProperty("spring.application.name");
 		return "./data/" + (StringUtils.hasText(applicationName) ? applicationName.trim() : "kiwi") + ".db";
+	}
+
+	private static int check(String property, int value, boolean valid, String reason) {
+		if (!valid) {
+			throw new InvalidConfigurationPropertyValueException(property, value, reason);
+		}
+		return value;
 	}
 
 	private static Duration positive(String property, Duration value) {

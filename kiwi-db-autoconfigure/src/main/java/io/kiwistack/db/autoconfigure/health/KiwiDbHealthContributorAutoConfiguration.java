@@ -1,7 +1,7 @@
 package io.kiwistack.db.autoconfigure.health;
 
-import io.kiwistack.db.KiwiDataSource;
 import io.kiwistack.db.autoconfigure.KiwiDbAutoConfiguration;
+import io.kiwistack.db.autoconfigure.KiwiDbDataSource;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -16,14 +16,14 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration(after = KiwiDbAutoConfiguration.class)
 @ConditionalOnClass(HealthIndicator.class)
-@ConditionalOnBean(KiwiDataSource.class)
+@ConditionalOnBean(KiwiDbDataSource.class)
 @ConditionalOnEnabledHealthIndicator("kiwiDb")
 public final class KiwiDbHealthContributorAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "kiwiDbHealthIndicator")
-	KiwiDbHealthIndicator kiwiDbHealthIndicator(KiwiDataSource dataSource) {
-		return new KiwiDbHealthIndicator(dataSource);
+	KiwiDbHealthIndicator kiwiDbHealthIndicator(KiwiDbDataSource dataSource) {
+		return new KiwiDbHealthIndicator(dataSource.getKiwiDataSource());
 	}
 
 }

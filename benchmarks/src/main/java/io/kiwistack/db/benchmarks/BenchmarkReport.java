@@ -1,0 +1,213 @@
+package io.kiwistack.db.benchmarks;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+/**
+ * Runs every kiwi-db benchmark and its baselines through JMH in one run, then prints each figure
+ * and each target ratio (MET / NOT MET), and writes the table as Markdown and the ratios as a PNG
+ * chart. Targets are reported, never enforced: the exit code says only whether the run worked.
+ */
+public final class BenchmarkReport {
+
+	static final String COMMAND = "./mvnw -B -q -pl benchmarks -am package -DskipTests && java -jar benchmarks/target/kiwi-db-benchmarks.jar";
+
+	static final String MARKDOWN_FILE = "benchmark-results.md";
+
+	static final String CHART_FILE = "benchmark-results.png";
+
+	private BenchmarkReport() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+			System.out.print(ReportOptions.USAGE);
+			return;
+		}
+		run(ReportOptions.parse(args), System.out);
+		// Nothing left to wait for; don't let a stray non-daemon thread of a closed context hold the JVM.
+		System.exit(0);
+	}
+
+	/**
+	 * Run the benchmarks and write the report.
+	 * @param options how to run
+	 * @param out where the figures and ratios are printed
+	 * @return what was measured
+	 */
+	public static Report run(ReportOptions options, PrintStream out) throws RunnerException, IOException {
+		out.println("kiwi-db benchmarks: " + options.describe());
+		out.println("JVM: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
+				+ ", " + Runtime.getRuntime().availableProcessors() + " processors, " + System.getProperty("os.name")
+				+ " " + System.getProperty("os.arch"));
+		out.flush();
+		Collection<RunResult> results = new Runner(jmhOptions(options)).run();
+		Report report = Report.of(options, results);
+		report.print(out);
+		Files.createDirectories(options.outputDirectory());
+		Path markdown = options.outputDirectory().resolve(MARKDOWN_FILE);
+		Files.writeString(markdown, report.markdown());
+		Path chart = options.outputDirectory().resolve(CHART_FILE);
+		ResultsChart.write(report, chart);
+		out.println("wrote " + markdown);
+		out.println("wrote " + chart);
+		out.flush();
+		return report;
+	}
+
+	private static org.openjdk.jmh.runner.options.Options jmhOptions(ReportOptions options) {
+		ChainedOptionsBuilder builder = new OptionsBuilder()
+			.include("^" + Pattern.quote(BenchmarkReport.class.getPackageName() + ".") + "[A-Za-z]+Benchmarks\\.")
+			.forks(options.forks())
+			.warmupIterations(options.warmupIterations())
+			.warmupTime(options.warmupTime())
+			.measurementIterations(options.measurementIterations())
+			.measurementTime(options.measurementTime())
+			.shouldFailOnError(true)
+			.verbosity(options.verbose() ? VerboseMode.NORMAL : VerboseMode.SILENT);
+		return builder.build();
+	}
+
+	/** One figure's measurement: ops/s and JMH's 99.9% confidence half-width (NaN with one sample). */
+	record Measurement(Figure figure, double score, double error, String unit) {
+
+		String formatted() {
+			String error = Double.isNaN(this.error) ? "n/a" : String.format(Locale.ROOT, "%.1f", this.error);
+			return String.format(Locale.ROOT, "%.1f ± %s %s", this.score, error, this.unit);
+		}
+
+	}
+
+	/** One ratio as measured; NaN when a figure is missing. */
+	record RatioResult(Ratio ratio, double value) {
+
+		boolean met() {
+			return !Double.isNaN(this.value) && this.value >= this.ratio.target();
+		}
+
+		String verdict() {
+			return met() ? "MET" : "NOT MET";
+		}
+
+		String formattedValue() {
+			return Double.isNaN(this.value) ? "n/a" : String.format(Locale.ROOT, "%.2fx", this.value);
+		}
+
+		String formattedTarget() {
+			return String.format(Locale.ROOT, ">= %.2fx", this.ratio.target());
+		}
+
+	}
+
+	/** Everything one run measured. */
+	public record Report(ReportOptions options, String date, Map<String, Measurement> measurements,
+			List<RatioResult> ratios) {
+
+		static Report of(ReportOptions options, Collection<RunResult> results) {
+			Map<String, Measurement> measurements = new LinkedHashMap<>();
+			for (Figure figure : Figure.ALL) {
+				for (RunResult result : results) {
+					if (result.getParams().getBenchmark().equals(figure.qualifiedBenchmark())) {
+						Result<?> primary = result.getPrimaryResult();
+						measurements.put(figure.key(), new Measurement(figure, primary.getScore(),
+								primary.getScoreError(), primary.getScoreUnit()));
+					}
+				}
+			}
+			List<RatioResult> ratios = new ArrayList<>();
+			for (Ratio ratio : Ratio.ALL) {
+				Measurement top = measurements.get(ratio.numerator());
+				Measurement bottom = measurements.get(ratio.denominator());
+				double value = (top != null && bottom != null && bottom.score() > 0) ? top.score() / bottom.score()
+						: Double.NaN;
+				ratios.add(new RatioResult(ratio, value));
+			}
+			String date = ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z"));
+			return new Report(options, date, measurements, ratios);
+		}
+
+		void print(PrintStream out) {
+			out.println();
+			out.println("Figures (higher is better; ± is JMH's 99.9% confidence half-width):");
+			for (Figure figure : Figure.ALL) {
+				Measurement measurement = this.measurements.get(figure.key());
+				out.printf(Locale.ROOT, "figure  %-14s %-68s %s%n", figure.key(), figure.label(),
+						(measurement != null) ? measurement.formatted() : "MISSING");
+			}
+			out.println();
+			out.println("Targets (ratios of figures from this run):");
+			for (RatioResult ratio : this.ratios) {
+				out.printf(Locale.ROOT, "ratio   %-58s %8s  target %s  %s%n", ratio.ratio().label(),
+						ratio.formattedValue(), ratio.formattedTarget(), ratio.verdict());
+			}
+			long met = this.ratios.stream().filter(RatioResult::met).count();
+			out.println();
+			out.println(met + " of " + this.ratios.size() + " targets met.");
+			out.flush();
+		}
+
+		String markdown() {
+			StringBuilder md = new StringBuilder();
+			md.append("# kiwi-db benchmark results\n\n");
+			md.append("Run ").append(this.date).append(", ").append(this.options.describe()).append(".  \n");
+			md.append("JVM: ")
+				.append(System.getProperty("java.vm.name"))
+				.append(' ')
+				.append(System.getProperty("java.runtime.version"))
+				.append(", ")
+				.append(Runtime.getRuntime().availableProcessors())
+				.append(" processors.  \n");
+			md.append("Command: `").append(COMMAND).append("`\n\n");
+			md.append("| target | measured | wanted | |\n|---|---:|---:|---|\n");
+			for (RatioResult ratio : this.ratios) {
+				md.append("| ")
+					.append(ratio.ratio().label())
+					.append(" | ")
+					.append(ratio.formattedValue())
+					.append(" | ")
+					.append(ratio.formattedTarget().replace(">=", "≥"))
+					.append(" | ")
+					.append(ratio.verdict())
+					.append(" |\n");
+			}
+			md.append("\n| figure | benchmark | ops/s | ± (99.9%) |\n|---|---|---:|---:|\n");
+			for (Figure figure : Figure.ALL) {
+				Measurement measurement = this.measurements.get(figure.key());
+				md.append("| ").append(figure.label()).append(" | `").append(figure.benchmark()).append("` | ");
+				if (measurement == null) {
+					md.append("missing | |\n");
+				}
+				else {
+					md.append(String.format(Locale.ROOT, "%,.0f", measurement.score()))
+						.append(" | ")
+						.append(Double.isNaN(measurement.error()) ? "n/a"
+								: String.format(Locale.ROOT, "%,.0f", measurement.error()))
+						.append(" |\n");
+				}
+			}
+			md.append("\n![Measured ratios against their targets](").append(CHART_FILE).append(")\n");
+			return md.toString();
+		}
+
+	}
+
+}

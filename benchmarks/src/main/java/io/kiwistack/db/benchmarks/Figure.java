@@ -1,0 +1,48 @@
+package io.kiwistack.db.benchmarks;
+
+import java.util.List;
+
+/**
+ * One measured figure: a JMH benchmark method and what it measures.
+ * @param key short stable name, printed first on its line
+ * @param benchmark the JMH benchmark, {@code Class.method}
+ * @param label what it measures, for people
+ */
+record Figure(String key, String benchmark, String label) {
+
+	static final List<Figure> ALL = List.of(
+			new Figure("writes.kiwi", "WriteBenchmarks.kiwiDb",
+					"single-row write tx, JdbcClient + @Transactional: kiwi-db"),
+			new Figure("writes.hikari", "WriteBenchmarks.hikariSqlite",
+					"single-row write tx, same code: HikariCP(max 1) over sqlite-jdbc"),
+			new Figure("writes.h2", "WriteBenchmarks.h2WriteDelay0",
+					"single-row write tx, same code: H2 file, WRITE_DELAY=0"),
+			new Figure("select.kiwi", "PointSelectBenchmarks.kiwiJdbcClient",
+					"point select by id: kiwi-db JdbcClient (prepare per query)"),
+			new Figure("select.raw", "PointSelectBenchmarks.rawReusedStatement",
+					"point select by id: raw sqlite-jdbc, one reused PreparedStatement"),
+			new Figure("readonly.1", "ReadOnlyTxBenchmarks.threads1",
+					"read-only tx (4 point selects): kiwi-db, 1 thread"),
+			new Figure("readonly.2", "ReadOnlyTxBenchmarks.threads2",
+					"read-only tx (4 point selects): kiwi-db, 2 threads"),
+			new Figure("readonly.4", "ReadOnlyTxBenchmarks.threads4",
+					"read-only tx (4 point selects): kiwi-db, 4 threads"),
+			new Figure("readonly.8", "ReadOnlyTxBenchmarks.threads8",
+					"read-only tx (4 point selects): kiwi-db, 8 threads"),
+			new Figure("batch.kiwi", "BatchInsertBenchmarks.kiwiBatchUpdate",
+					"1000-row batch insert in one tx: kiwi-db JdbcTemplate.batchUpdate"),
+			new Figure("batch.raw", "BatchInsertBenchmarks.rawExecuteBatch",
+					"1000-row batch insert in one tx: raw sqlite-jdbc executeBatch"));
+
+	String qualifiedBenchmark() {
+		return Figure.class.getPackageName() + "." + this.benchmark;
+	}
+
+	static Figure byKey(String key) {
+		return ALL.stream()
+			.filter((figure) -> figure.key.equals(key))
+			.findFirst()
+			.orElseThrow(() -> new IllegalArgumentException("No figure " + key));
+	}
+
+}

@@ -1,0 +1,104 @@
+package io.kiwistack.db.benchmarks;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+
+/**
+ * Point select by primary key on a table of {@value #ROWS} rows, random ids: kiwi-db through
+ * {@code JdbcClient} (prepare, execute, close per query), against raw sqlite-jdbc with one
+ * {@link PreparedStatement} prepared once and reused, the fastest a user can hand-roll.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Threads(1)
+public class PointSelectBenchmarks {
+
+	static final int ROWS = 10_000;
+
+	@Benchmark
+	public Item kiwiJdbcClient(KiwiTarget target) {
+		return target.store.find(randomId());
+	}
+
+	@Benchmark
+	public Item rawReusedStatement(RawTarget target) throws SQLException {
+		PreparedStatement select = target.select;
+		select.setLong(1, randomId());
+		try (ResultSet rows = select.executeQuery()) {
+			if (!rows.next()) {
+				throw new IllegalStateException("No row");
+			}
+			return new Item(rows.getLong(1), rows.getString(2), rows.getInt(3));
+		}
+	}
+
+	static long randomId() {
+		return ThreadLocalRandom.current().nextLong(1, ROWS + 1);
+	}
+
+	@State(Scope.Benchmark)
+	public static class KiwiTarget {
+
+		private SpringDatabase database;
+
+		ItemStore store;
+
+		@Setup(Level.Trial)
+		public void start() throws SQLException {
+			this.database = SpringDatabase.start(SpringDatabase.Kind.KIWI, ROWS);
+			this.store = this.database.store();
+		}
+
+		@TearDown(Level.Trial)
+		public void stop() {
+			this.database.close();
+		}
+
+	}
+
+	@State(Scope.Benchmark)
+	public static class RawTarget {
+
+		private TempDatabaseDirectory directory;
+
+		private Connection connection;
+
+		PreparedStatement select;
+
+		@Setup(Level.Trial)
+		public void start() throws SQLException {
+			this.directory = TempDatabaseDirectory.create("raw-select");
+			this.connection = RawSqlite.open(this.directory.resolve("raw.db"));
+			RawSqlite.createAndFill(this.connection, ROWS);
+			this.select = this.connection.prepareStatement(ItemStore.SELECT_BY_ID);
+		}
+
+		@TearDown(Level.Trial)
+		public void stop() throws SQLException {
+			try {
+				this.select.close();
+				this.connection.close();
+			}
+			finally {
+				this.directory.close();
+			}
+		}
+
+	}
+
+}

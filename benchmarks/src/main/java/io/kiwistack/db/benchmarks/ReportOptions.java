@@ -1,0 +1,96 @@
+package io.kiwistack.db.benchmarks;
+
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * How the report runs: full mode by default (sized for a 2-core machine), {@code --smoke} for a
+ * seconds-long check that everything runs, each setting overridable.
+ */
+record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue warmupTime, int measurementIterations,
+		TimeValue measurementTime, Path outputDirectory, boolean verbose) {
+
+	static final String USAGE = """
+			Usage: java -jar benchmarks/target/kiwi-db-benchmarks.jar [options]
+			  --smoke                 forks 0, no warmup, one short iteration each: proves it runs, measures nothing
+			  --forks N               JMH forks per benchmark (full mode: 1)
+			  --warmup-iterations N   (full mode: 2)
+			  --warmup-time T         e.g. 2s, 500ms (full mode: 2s)
+			  --iterations N          measurement iterations (full mode: 3)
+			  --time T                measurement iteration time (full mode: 3s)
+			  --out DIR               where benchmark-results.png and .md go (default: the jar's directory, benchmarks/target)
+			  --verbose / --quiet     JMH's own progress output (default: shown in full mode, hidden in smoke mode)
+			JVM options given to java (for example -Dkiwi.db.pool.readers=4) reach the forked JVMs too.
+			""";
+
+	static ReportOptions parse(String... args) {
+		boolean smoke = List.of(args).contains("--smoke");
+		int forks = smoke ? 0 : 1;
+		int warmupIterations = smoke ? 0 : 2;
+		TimeValue warmupTime = smoke ? TimeValue.milliseconds(100) : TimeValue.seconds(2);
+		int iterations = 1;
+		TimeValue time = smoke ? TimeValue.milliseconds(300) : TimeValue.seconds(3);
+		if (!smoke) {
+			iterations = 3;
+		}
+		Path out = null;
+		Boolean verbose = null;
+		List<String> rest = new ArrayList<>(List.of(args));
+		for (int i = 0; i < rest.size(); i++) {
+			String arg = rest.get(i);
+			switch (arg) {
+				case "--smoke" -> {
+				}
+				case "--forks" -> forks = Integer.parseInt(value(rest, ++i, arg));
+				case "--warmup-iterations" -> warmupIterations = Integer.parseInt(value(rest, ++i, arg));
+				case "--warmup-time" -> warmupTime = TimeValue.fromString(value(rest, ++i, arg));
+				case "--iterations" -> iterations = Integer.parseInt(value(rest, ++i, arg));
+				case "--time" -> time = TimeValue.fromString(value(rest, ++i, arg));
+				case "--out" -> out = Path.of(value(rest, ++i, arg));
+				case "--verbose" -> verbose = true;
+				case "--quiet" -> verbose = false;
+				default -> throw new IllegalArgumentException("Unknown option " + arg + "\n" + USAGE);
+			}
+		}
+		if (forks < 0 || warmupIterations < 0 || iterations < 1) {
+			throw new IllegalArgumentException("forks and warmup iterations must be >= 0, iterations >= 1\n" + USAGE);
+		}
+		return new ReportOptions(smoke, forks, warmupIterations, warmupTime, iterations, time,
+				(out != null) ? out : defaultOutputDirectory(), (verbose != null) ? verbose : !smoke);
+	}
+
+	private static String value(List<String> args, int index, String option) {
+		if (index >= args.size()) {
+			throw new IllegalArgumentException(option + " needs a value\n" + USAGE);
+		}
+		return args.get(index);
+	}
+
+	/**
+	 * The directory holding the running jar ({@code benchmarks/target}), or the parent of the
+	 * classes directory ({@code target}) when run from a build's classes.
+	 */
+	static Path defaultOutputDirectory() {
+		try {
+			Path location = Path.of(BenchmarkReport.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+			return location.toAbsolutePath().getParent();
+		}
+		catch (URISyntaxException | RuntimeException ex) {
+			return Path.of("target").toAbsolutePath();
+		}
+	}
+
+	String describe() {
+		if (this.smoke) {
+			return "smoke mode (forks " + this.forks + ", " + this.measurementIterations + " x " + this.measurementTime
+					+ " per benchmark: proves it runs, the figures mean nothing)";
+		}
+		return "forks " + this.forks + ", warmup " + this.warmupIterations + " x " + this.warmupTime + ", measurement "
+				+ this.measurementIterations + " x " + this.measurementTime;
+	}
+
+}

@@ -1,0 +1,98 @@
+package io.kiwistack.db.benchmarks;
+
+import java.sql.SQLException;
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+
+/**
+ * Single-row write transactions: {@link ItemStore#insert} ({@code JdbcClient} insert in an
+ * {@code @Transactional} method), the same code and the same auto-configuration over kiwi-db, over
+ * HikariCP(max 1) on sqlite-jdbc with the same pragmas, and over H2 in file mode with
+ * {@code WRITE_DELAY=0}.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Threads(1)
+public class WriteBenchmarks {
+
+	@Benchmark
+	public int kiwiDb(KiwiTarget target) {
+		return target.insert();
+	}
+
+	@Benchmark
+	public int hikariSqlite(HikariTarget target) {
+		return target.insert();
+	}
+
+	@Benchmark
+	public int h2WriteDelay0(H2Target target) {
+		return target.insert();
+	}
+
+	@State(Scope.Benchmark)
+	public abstract static class Target {
+
+		private SpringDatabase database;
+
+		private ItemStore store;
+
+		private int next;
+
+		abstract SpringDatabase.Kind kind();
+
+		@Setup(Level.Trial)
+		public void start() throws SQLException {
+			this.database = SpringDatabase.start(kind(), 0);
+			this.store = this.database.store();
+		}
+
+		int insert() {
+			return this.store.insert("write", this.next++);
+		}
+
+		@TearDown(Level.Trial)
+		public void stop() {
+			this.database.close();
+		}
+
+	}
+
+	public static class KiwiTarget extends Target {
+
+		@Override
+		SpringDatabase.Kind kind() {
+			return SpringDatabase.Kind.KIWI;
+		}
+
+	}
+
+	public static class HikariTarget extends Target {
+
+		@Override
+		SpringDatabase.Kind kind() {
+			return SpringDatabase.Kind.HIKARI_SQLITE;
+		}
+
+	}
+
+	public static class H2Target extends Target {
+
+		@Override
+		SpringDatabase.Kind kind() {
+			return SpringDatabase.Kind.H2;
+		}
+
+	}
+
+}

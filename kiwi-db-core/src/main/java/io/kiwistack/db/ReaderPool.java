@@ -1,0 +1,141 @@
+package io.kiwistack.db;
+
+import java.lang.System.Logger.Level;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Read-only connections for read-only transactions. In WAL mode a reader sees the last commit
+ * before its transaction began and never blocks the writer, so reads scale with these connections
+ * instead of queueing for the one writer.
+ */
+final class ReaderPool implements Lender, AutoCloseable {
+
+	private static final System.Logger logger = System.getLogger(ReaderPool.class.getName());
+
+	private final ConnectionOpener opener;
+
+	private final int size;
+
+	private final Duration acquireTimeout;
+
+	private final Semaphore permits;
+
+	private final ConcurrentLinkedQueue<PhysicalConnection> idle = new ConcurrentLinkedQueue<>();
+
+	private volatile boolean closed;
+
+	ReaderPool(ConnectionOpener opener, int size, Duration acquireTimeout) throws SQLException {
+		this.opener = opener;
+		this.size = size;
+		this.acquireTimeout = acquireTimeout;
+		this.permits = new Semaphore(size, true);
+		List<PhysicalConnection> opened = new ArrayList<>();
+		try {
+			for (int i = 0; i < size; i++) {
+				opened.add(opener.openReader());
+			}
+		}
+		catch (SQLException | RuntimeException ex) {
+			for (PhysicalConnection connection : opened) {
+				connection.close();
+			}
+			throw ex;
+		}
+		this.idle.addAll(opened);
+	}
+
+	LentConnection borrow() throws SQLException {
+		acquire();
+		try {
+			if (this.closed) {
+				throw new SQLTransientConnectionException("The kiwi-db database is closed");
+			}
+			PhysicalConnection connection = this.idle.poll();
+			if (connection == null) {
+				connection = this.opener.openReader();
+			}
+			return new LentConnection(connection, this, true);
+		}
+		catch (SQLException | RuntimeException ex) {
+			this.permits.release();
+			throw ex;
+		}
+	}
+
+	@Override
+	public void giveBack(LentConnection lent) {
+		PhysicalConnection connection = lent.physicalConnection();
+		try {
+			ConnectionReset.reset(lent);
+			if (this.closed) {
+				closeQuietly(connection);
+			}
+			else {
+				this.idle.add(connection);
+			}
+		}
+		catch (SQLException | RuntimeException ex) {
+			logger.log(Level.WARNING, "Replacing a kiwi-db reader connection: it could not be reset", ex);
+			closeQuietly(connection);
+		}
+		finally {
+			this.permits.release();
+		}
+	}
+
+	private void acquire() throws SQLException {
+		try {
+			if (!this.permits.tryAcquire(this.acquireTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
+				throw new SQLTransientConnectionException("Timed out after " + this.acquireTimeout.toMillis()
+						+ " ms waiting for one of the " + this.size
+						+ " kiwi-db reader connections (kiwi.db.pool.readers); every one is in a read-only transaction. "
+						+ "Keep read-only transactions short, or add readers.");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new SQLTransientConnectionException("Interrupted while waiting for a kiwi-db reader connection", ex);
+		}
+	}
+
+	@Override
+	public synchronized void close() {
+		if (this.closed) {
+			return;
+		}
+		this.closed = true;
+		boolean all = false;
+		try {
+			all = this.permits.tryAcquire(this.size, this.acquireTimeout.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		if (!all) {
+			logger.log(Level.WARNING, "Closing kiwi-db reader connections while read-only transactions are still open");
+		}
+		for (PhysicalConnection connection = this.idle.poll(); connection != null; connection = this.idle.poll()) {
+			closeQuietly(connection);
+		}
+		if (all) {
+			this.permits.release(this.size);
+		}
+	}
+
+	private static void closeQuietly(PhysicalConnection connection) {
+		try {
+			connection.close();
+		}
+		catch (SQLException ex) {
+			logger.log(Level.DEBUG, "Closing a kiwi-db reader connection failed", ex);
+		}
+	}
+
+}

@@ -1,0 +1,551 @@
+package io.kiwistack.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.sqlite.SQLiteConnection;
+
+/**
+ * {@link KiwiDataSource} over real SQLite files: one writer lent in arrival order, the reset a
+ * returned connection gets, and what opening and closing leave on disk.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class KiwiDataSourceTests {
+
+	private static final long WAIT_SECONDS = 5;
+
+	@TempDir
+	Path dir;
+
+	private final List<KiwiDataSource> opened = new ArrayList<>();
+
+	@AfterEach
+	void closeDataSources() throws SQLException {
+		for (KiwiDataSource dataSource : this.opened) {
+			dataSource.close();
+		}
+	}
+
+	private Path dbPath() {
+		return this.dir.resolve("app.db");
+	}
+
+	private KiwiDataSource open() throws SQLException {
+		return open(UnaryOperator.identity());
+	}
+
+	private KiwiDataSource open(UnaryOperator<KiwiDbSettings.Builder> customizer) throws SQLException {
+		KiwiDataSource dataSource = KiwiDataSource
+			.open(customizer.apply(KiwiDbSettings.builder(dbPath().toString())).build());
+		this.opened.add(dataSource);
+		return dataSource;
+	}
+
+	private static void execute(Connection connection, String sql) throws SQLException {
+		try (Statement statement = connection.createStatement()) {
+			statement.execute(sql);
+		}
+	}
+
+	private static String queryString(Connection connection, String sql) throws SQLException {
+		try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+			assertThat(rows.next()).as("a row from %s", sql).isTrue();
+			return rows.getString(1);
+		}
+	}
+
+	private static long count(Connection connection, String table) throws SQLException {
+		return Long.parseLong(queryString(connection, "SELECT count(*) FROM " + table));
+	}
+
+	/** A named thread running {@code work}, with its outcome. */
+	private record Worker<T>(Thread thread, CompletableFuture<T> result) {
+
+		T await() throws Exception {
+			try {
+				return this.result.get(WAIT_SECONDS, TimeUnit.SECONDS);
+			}
+			catch (ExecutionException ex) {
+				if (ex.getCause() instanceof Exception cause) {
+					throw cause;
+				}
+				if (ex.getCause() instanceof Error error) {
+					throw error;
+				}
+				throw ex;
+			}
+		}
+
+	}
+
+	private static <T> Worker<T> startThread(String name, Callable<T> work) {
+		CompletableFuture<T> result = new CompletableFuture<>();
+		Thread thread = new Thread(() -> {
+			try {
+				result.complete(work.call());
+			}
+			catch (Throwable ex) {
+				result.completeExceptionally(ex);
+			}
+		}, name);
+		thread.setDaemon(true);
+		thread.start();
+		return new Worker<>(thread, result);
+	}
+
+	/** Wait, bounded, until {@code thread} is parked with a timeout: waiting for the writer. */
+	private static void awaitWaiting(Thread thread) throws InterruptedException {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+		while (thread.getState() != Thread.State.TIMED_WAITING) {
+			assertThat(System.nanoTime()).as("%s starts waiting for the writer", thread.getName()).isLessThan(deadline);
+			assertThat(thread.isAlive()).as("%s is still alive", thread.getName()).isTrue();
+			Thread.sleep(2);
+		}
+	}
+
+	@Nested
+	class OneWriter {
+
+		@Test
+		void waitingThreadGetsTheConnectionRightAfterTheHolderGivesItBack() throws Exception {
+			KiwiDataSource dataSource = open();
+			CountDownLatch aHolds = new CountDownLatch(1);
+			CountDownLatch aMayGiveBack = new CountDownLatch(1);
+			CountDownLatch bHasIt = new CountDownLatch(1);
+			Worker<Long> a = startThread("holder-a", () -> {
+				try (Connection connection = dataSource.getConnection()) {
+					execute(connection, "CREATE TABLE t (v TEXT)");
+					aHolds.countDown();
+					assertThat(aMayGiveBack.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+					assertThat(bHasIt.getCount()).as("B must not get the connection while A holds it").isEqualTo(1);
+				}
+				return System.nanoTime();
+			});
+			assertThat(aHolds.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+			Worker<Long> b = startThread("waiter-b", () -> {
+				try (Connection connection = dataSource.getConnection()) {
+					long gotIt = System.nanoTime();
+					bHasIt.countDown();
+					execute(connection, "INSERT INTO t VALUES ('from b')");
+					return gotIt;
+				}
+			});
+			awaitWaiting(b.thread());
+			assertThat(bHasIt.await(100, TimeUnit.MILLISECONDS)).as("B still waits while A holds it").isFalse();
+
+			aMayGiveBack.countDown();
+			long aGaveBack = a.await();
+			long bGotIt = b.await();
+
+			assertThat(bGotIt).isGreaterThanOrEqualTo(aGaveBack - TimeUnit.MILLISECONDS.toNanos(50));
+			assertThat(Duration.ofNanos(bGotIt - aGaveBack)).isLessThan(Duration.ofSeconds(1));
+			try (Connection connection = dataSource.getConnection()) {
+				assertThat(count(connection, "t")).isEqualTo(1);
+			}
+		}
+
+		@Test
+		void waitersAreServedInArrivalOrder() throws Exception {
+			KiwiDataSource dataSource = open();
+			List<Integer> served = new CopyOnWriteArrayList<>();
+			List<Worker<Void>> waiters = new ArrayList<>();
+			try (Connection held = dataSource.getConnection()) {
+				for (int i = 0; i < 5; i++) {
+					int arrival = i;
+					Worker<Void> waiter = startThread("waiter-" + i, () -> {
+						try (Connection connection = dataSource.getConnection()) {
+							served.add(arrival);
+						}
+						return null;
+					});
+					awaitWaiting(waiter.thread());
+					Thread.sleep(20);
+					waiters.add(waiter);
+				}
+				assertThat(served).as("nobody is served while the connection is held").isEmpty();
+			}
+			for (Worker<Void> waiter : waiters) {
+				waiter.await();
+			}
+			assertThat(served).containsExactly(0, 1, 2, 3, 4);
+		}
+
+		@Test
+		void waiterTimesOutNamingTheHolderAndHowLongItHeldTheConnection() throws Exception {
+			KiwiDataSource dataSource = open((builder) -> builder.acquireTimeout(Duration.ofMillis(200)));
+			CountDownLatch holds = new CountDownLatch(1);
+			CountDownLatch mayGiveBack = new CountDownLatch(1);
+			Worker<Void> holder = startThread("slow-report-job", () -> {
+				try (Connection connection = dataSource.getConnection()) {
+					holds.countDown();
+					mayGiveBack.await(WAIT_SECONDS, TimeUnit.SECONDS);
+				}
+				return null;
+			});
+			try {
+				assertThat(holds.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+				long start = System.nanoTime();
+				Throwable failure = catchThrowable(dataSource::getConnection);
+				Duration waited = Duration.ofNanos(System.nanoTime() - start);
+
+				assertThat(failure).isInstanceOf(SQLTransientConnectionException.class)
+					.hasMessageContaining("Timed out after 200 ms")
+					.hasMessageContaining("thread 'slow-report-job' has held it for");
+				assertThat(waited).isGreaterThanOrEqualTo(Duration.ofMillis(190)).isLessThan(Duration.ofSeconds(3));
+				Matcher held = Pattern.compile("has held it for (\\d+) ms").matcher(failure.getMessage());
+				if (held.find()) {
+					assertThat(Long.parseLong(held.group(1))).isGreaterThanOrEqualTo(200);
+				}
+				else {
+					assertThat(failure.getMessage()).containsPattern("has held it for \\d+\\.\\d s");
+				}
+			}
+			finally {
+				mayGiveBack.countDown();
+				holder.await();
+			}
+			try (Connection connection = dataSource.getConnection()) {
+				assertThat(connection.isValid(1)).as("the writer is usable once the holder gives it back").isTrue();
+			}
+		}
+
+		@Test
+		void nestedBorrowOnTheSameThreadFailsAtOnceAndLeavesTheOuterHandleWorking() throws Exception {
+			KiwiDataSource dataSource = open();
+			try (Connection outer = dataSource.getConnection()) {
+				execute(outer, "CREATE TABLE t (v TEXT)");
+				outer.setAutoCommit(false);
+				execute(outer, "INSERT INTO t VALUES ('outer')");
+
+				long start = System.nanoTime();
+				assertThatThrownBy(dataSource::getConnection).isInstanceOf(SQLNonTransientConnectionException.class)
+					.hasMessageContaining("REQUIRES_NEW")
+					.hasMessageContaining(Thread.currentThread().getName());
+				assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+
+				execute(outer, "INSERT INTO t VALUES ('still outer')");
+				outer.commit();
+				assertThat(count(outer, "t")).isEqualTo(2);
+			}
+			try (Connection next = dataSource.getConnection()) {
+				assertThat(count(next, "t")).isEqualTo(2);
+			}
+		}
+
+	}
+
+	@Nested
+	class ResetOnReturn {
+
+		@Test
+		void openTransactionIsRolledBackAndAutoCommitRestored() throws Exception {
+			KiwiDataSource dataSource = open();
+			try (Connection first = dataSource.getConnection()) {
+				execute(first, "CREATE TABLE t (v TEXT)");
+				first.setAutoCommit(false);
+				execute(first, "INSERT INTO t VALUES ('never committed')");
+			}
+			try (Connection next = dataSource.getConnection()) {
+				assertThat(next.getAutoCommit()).isTrue();
+				assertThat(count(next, "t")).isZero();
+			}
+		}
+
+		@Test
+		void readOnlyHandleRefusesWritesAndTheNextBorrowerCanWriteAgain() throws Exception {
+			KiwiDataSource dataSource = open();
+			try (Connection setup = dataSource.getConnection()) {
+				execute(setup, "CREATE TABLE t (v TEXT)");
+			}
+			try (Connection readOnly = dataSource.getConnection()) {
+				readOnly.setReadOnly(true);
+				assertThat(readOnly.isReadOnly()).isTrue();
+				assertThat(queryString(readOnly, "PRAGMA query_only")).isEqualTo("1");
+				assertThatThrownBy(() -> execute(readOnly, "INSERT INTO t VALUES ('refused')"))
+					.isInstanceOf(SQLException.class)
+					.hasMessageContaining("SQLITE_READONLY");
+				assertThat(count(readOnly, "t")).isZero();
+			}
+			try (Connection next = dataSource.getConnection()) {
+				assertThat(next.isReadOnly()).isFalse();
+				assertThat(queryString(next, "PRAGMA query_only")).isEqualTo("0");
+				execute(next, "INSERT INTO t VALUES ('written')");
+				assertThat(count(next, "t")).isEqualTo(1);
+			}
+		}
+
+		@Test
+		void transactionIsolationIsRestoredToSerializable() throws Exception {
+			KiwiDataSource dataSource = open();
+			try (Connection first = dataSource.getConnection()) {
+				assertThat(first.getTransactionIsolation()).isEqualTo(Connection.TRANSACTION_SERIALIZABLE);
+				first.setTransactionIsolation(Connection.TRANSACTION_READ_UNCOMMITTED);
+				assertThat(first.getTransactionIsolation()).isEqualTo(Connection.TRANSACTION_READ_UNCOMMITTED);
+			}
+			try (Connection next = dataSource.getConnection()) {
+				assertThat(next.getTransactionIsolation()).isEqualTo(Connection.TRANSACTION_SERIALIZABLE);
+				assertThat(queryString(next, "PRAGMA read_uncommitted")).isEqualTo("0");
+			}
+		}
+
+		@Test
+		void statementsAndResultSetsLeftOpenAreClosedOnReturn() throws Exception {
+			KiwiDataSource dataSource = open();
+			Statement statement;
+			ResultSet rows;
+			PreparedStatement prepared;
+			ResultSet preparedRows;
+			try (Connection connection = dataSource.getConnection()) {
+				statement = connection.createStatement();
+				rows = statement.executeQuery("SELECT 1 UNION ALL SELECT 2");
+				assertThat(rows.next()).isTrue();
+				prepared = connection.prepareStatement("SELECT ?");
+				prepared.setInt(1, 7);
+				preparedRows = prepared.executeQuery();
+				assertThat(preparedRows.next()).isTrue();
+				assertThat(statement.isClosed()).isFalse();
+				assertThat(rows.isClosed()).isFalse();
+			}
+			assertThat(statement.isClosed()).isTrue();
+			assertThat(rows.isClosed()).isTrue();
+			assertThat(prepared.isClosed()).isTrue();
+			assertThat(preparedRows.isClosed()).isTrue();
+		}
+
+	}
+
+	@Nested
+	class Handles {
+
+		@Test
+		void closedHandleRefusesCallsAndClosingTwiceIsHarmless() throws Exception {
+			KiwiDataSource dataSource = open((builder) -> builder.acquireTimeout(Duration.ofMillis(200)));
+			Connection handle = dataSource.getConnection();
+			handle.close();
+
+			assertThat(handle.isClosed()).isTrue();
+			assertThatThrownBy(handle::createStatement).isInstanceOf(SQLException.class)
+				.hasMessageContaining("closed");
+			assertThatThrownBy(() -> handle.prepareStatement("SELECT 1")).isInstanceOf(SQLException.class);
+			assertThatThrownBy(() -> handle.setAutoCommit(false)).isInstanceOf(SQLException.class);
+			assertThatThrownBy(handle::commit).isInstanceOf(SQLException.class);
+			assertThatThrownBy(handle::isReadOnly).isInstanceOf(SQLException.class);
+			assertThatThrownBy(() -> handle.unwrap(SQLiteConnection.class)).isInstanceOf(SQLException.class);
+			assertThat(handle.isValid(1)).isFalse();
+
+			assertThatCode(handle::close).doesNotThrowAnyException();
+			assertThat(handle.isClosed()).isTrue();
+
+			// Closing twice must not give the one writer back twice: there is still only one.
+			try (Connection held = dataSource.getConnection()) {
+				Worker<Connection> other = startThread("second-borrower", dataSource::getConnection);
+				assertThatThrownBy(other::await).isInstanceOf(SQLTransientConnectionException.class);
+				assertThat(held.isValid(1)).isTrue();
+			}
+		}
+
+		@Test
+		void brokenConnectionIsReplacedAndTheNextBorrowerSeesCommittedData() throws Exception {
+			KiwiDataSource dataSource = open();
+			SQLiteConnection broken;
+			try (Connection connection = dataSource.getConnection()) {
+				execute(connection, "CREATE TABLE t (v TEXT)");
+				execute(connection, "INSERT INTO t VALUES ('committed before the break')");
+				broken = connection.unwrap(SQLiteConnection.class);
+				broken.close();
+			}
+			try (Connection next = dataSource.getConnection()) {
+				assertThat(next.unwrap(SQLiteConnection.class)).isNotSameAs(broken);
+				assertThat(next.isValid(1)).isTrue();
+				assertThat(queryString(next, "SELECT v FROM t")).isEqualTo("committed before the break");
+				assertThat(queryString(next, "PRAGMA journal_mode")).isEqualTo("wal");
+				assertThat(queryString(next, "PRAGMA foreign_keys")).isEqualTo("1");
+				execute(next, "INSERT INTO t VALUES ('after')");
+				assertThat(count(next, "t")).isEqualTo(2);
+			}
+		}
+
+		@Test
+		void manyStatementsInOneBorrowDoNotAccumulate() throws Exception {
+			KiwiDataSource dataSource = open();
+			try (Connection connection = dataSource.getConnection()) {
+				LentConnection lent = (LentConnection) connection;
+				for (int i = 0; i < 10_000; i++) {
+					try (PreparedStatement statement = connection.prepareStatement("SELECT ?")) {
+						statement.setInt(1, i);
+						try (ResultSet rows = statement.executeQuery()) {
+							assertThat(rows.next()).isTrue();
+						}
+					}
+				}
+				assertThat(lent.openStatementCount()).isZero();
+				for (int i = 0; i < 1_000; i++) {
+					try (Statement statement = connection.createStatement()) {
+						statement.execute("SELECT 1");
+					}
+				}
+				assertThat(lent.openStatementCount()).isZero();
+			}
+		}
+
+		@Test
+		void handleGivenBackAfterTheDataSourceClosedUnderItDoesNotThrow() throws Exception {
+			KiwiDataSource dataSource = open((builder) -> builder.acquireTimeout(Duration.ofMillis(200)));
+			Connection handle = dataSource.getConnection();
+			// close() waits the acquire timeout for the holder, then closes the connection anyway.
+			dataSource.close();
+
+			assertThatCode(handle::close).doesNotThrowAnyException();
+			assertThatThrownBy(dataSource::getConnection).isInstanceOf(SQLNonTransientConnectionException.class)
+				.hasMessageContaining("closed");
+		}
+
+	}
+
+	@Nested
+	class Transactions {
+
+		@Test
+		void writeTransactionTakesTheWriteLockAtBegin() throws Exception {
+			KiwiDataSource dataSource = open();
+			try (Connection setup = dataSource.getConnection()) {
+				execute(setup, "CREATE TABLE t (v TEXT)");
+			}
+			try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + dbPath())) {
+				execute(other, "PRAGMA busy_timeout = 0");
+				try (Connection kiwi = dataSource.getConnection()) {
+					kiwi.setAutoCommit(false);
+					// No write yet: a deferred BEGIN would hold no lock at this point.
+					assertThatThrownBy(() -> execute(other, "BEGIN IMMEDIATE")).isInstanceOf(SQLException.class)
+						.hasMessageContaining("SQLITE_BUSY");
+					kiwi.rollback();
+				}
+				// Once kiwi-db's transaction has ended the same BEGIN IMMEDIATE goes through.
+				execute(other, "BEGIN IMMEDIATE");
+				execute(other, "ROLLBACK");
+			}
+		}
+
+	}
+
+	@Nested
+	class Lifecycle {
+
+		@Test
+		void closeCheckpointsLeavesOnlyTheDatabaseFileAndRefusesFurtherBorrows() throws Exception {
+			KiwiDataSource dataSource = open();
+			DatabaseFile file = dataSource.file().orElseThrow();
+			try (Connection connection = dataSource.getConnection()) {
+				assertThat(queryString(connection, "PRAGMA journal_mode")).isEqualTo("wal");
+				execute(connection, "CREATE TABLE t (v TEXT)");
+				for (int i = 0; i < 100; i++) {
+					execute(connection, "INSERT INTO t VALUES ('row " + i + "')");
+				}
+			}
+			assertThat(file.walFile()).exists();
+
+			dataSource.close();
+
+			assertThat(file.walFile()).doesNotExist();
+			assertThat(file.shmFile()).doesNotExist();
+			assertThat(dbPath()).exists();
+			assertThatThrownBy(dataSource::getConnection).isInstanceOf(SQLNonTransientConnectionException.class)
+				.hasMessageContaining("database is closed");
+			assertThatCode(dataSource::close).as("closing twice").doesNotThrowAnyException();
+
+			KiwiDataSource reopened = open();
+			try (Connection connection = reopened.getConnection()) {
+				assertThat(count(connection, "t")).isEqualTo(100);
+			}
+		}
+
+		@Test
+		void statusReportsPathSizesJournalModeAndVersion() throws Exception {
+			KiwiDataSource dataSource = open();
+			String version;
+			try (Connection connection = dataSource.getConnection()) {
+				execute(connection, "CREATE TABLE t (v TEXT)");
+				execute(connection, "INSERT INTO t VALUES ('x')");
+				version = queryString(connection, "SELECT sqlite_version()");
+			}
+			DatabaseStatus status = dataSource.status();
+
+			assertThat(status.path()).isEqualTo(dbPath().toString());
+			assertThat(status.fileSize()).isEqualTo(Files.size(dbPath()));
+			assertThat(status.walSize()).isPositive().isEqualTo(Files.size(dataSource.file().orElseThrow().walFile()));
+			assertThat(status.journalMode()).isEqualTo("wal");
+			assertThat(status.sqliteVersion()).isEqualTo(version).matches("\\d+\\.\\d+\\.\\d+");
+		}
+
+		@Test
+		void inMemoryDatabaseKeepsDataAcrossBorrowsAndCreatesNoFile() throws Exception {
+			KiwiDataSource dataSource = KiwiDataSource.open(KiwiDbSettings.builder(KiwiDbSettings.IN_MEMORY).build());
+			this.opened().add(dataSource);
+			assertThat(dataSource.file()).isEmpty();
+			try (Connection connection = dataSource.getConnection()) {
+				execute(connection, "CREATE TABLE t (v TEXT)");
+				execute(connection, "INSERT INTO t VALUES ('kept in memory')");
+			}
+			try (Connection connection = dataSource.getConnection()) {
+				assertThat(queryString(connection, "SELECT v FROM t")).isEqualTo("kept in memory");
+				assertThat(queryString(connection, "PRAGMA journal_mode")).isEqualTo("memory");
+			}
+			DatabaseStatus status = dataSource.status();
+			assertThat(status.path()).isEqualTo(KiwiDbSettings.IN_MEMORY);
+			assertThat(status.fileSize()).isZero();
+			assertThat(status.walSize()).isZero();
+			assertThat(Path.of(KiwiDbSettings.IN_MEMORY)).doesNotExist();
+			assertThat(this.dirEntries()).isEmpty();
+		}
+
+		private List<KiwiDataSource> opened() {
+			return KiwiDataSourceTests.this.opened;
+		}
+
+		private List<Path> dirEntries() throws Exception {
+			try (var entries = Files.list(KiwiDataSourceTests.this.dir)) {
+				return entries.toList();
+			}
+		}
+
+	}
+
+	@Test
+	void getConnectionWithCredentialsIsNotSupported() throws Exception {
+		KiwiDataSource dataSource = open();
+		assertThatThrownBy(() -> dataSource.getConnection("sa", "secret"))
+			.isInstanceOf(java.sql.SQLFeatureNotSupportedException.class);
+	}
+
+}

@@ -38,7 +38,7 @@ final class StatementHandle implements InvocationHandler {
 
 	private ResultSet lastResultSet;
 
-	private boolean changedSettings;
+	private boolean reusable = true;
 
 	private boolean closed;
 
@@ -99,7 +99,7 @@ final class StatementHandle implements InvocationHandler {
 					throw new SQLException("This statement is closed");
 				}
 				if (SETTINGS_THAT_OUTLIVE_A_CALLER.contains(name)) {
-					this.changedSettings = true;
+					this.reusable = false;
 				}
 				if (name.startsWith("execute")) {
 					return execute(method, args);
@@ -126,6 +126,8 @@ final class StatementHandle implements InvocationHandler {
 			return result;
 		}
 		catch (SQLException ex) {
+			// sqlite-jdbc may have finalized the statement; a fresh one is cheaper than doubt.
+			this.reusable = false;
 			throw explainReadOnly(ex);
 		}
 		finally {
@@ -159,7 +161,7 @@ final class StatementHandle implements InvocationHandler {
 		}
 		this.closed = true;
 		this.connection.forget(this);
-		if (this.cache == null || this.changedSettings) {
+		if (this.cache == null || !this.reusable || this.target.isClosed()) {
 			this.target.close();
 			return;
 		}

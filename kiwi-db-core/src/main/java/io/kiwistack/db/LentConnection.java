@@ -46,6 +46,8 @@ final class LentConnection implements Connection {
 
 	private boolean returned;
 
+	private boolean transactionBegunInSql;
+
 	LentConnection(PhysicalConnection physical, Lender owner, boolean servesReadOnly) {
 		this.physical = physical;
 		this.owner = owner;
@@ -63,6 +65,24 @@ final class LentConnection implements Connection {
 
 	boolean isReadOnlyRequested() {
 		return this.readOnly;
+	}
+
+	/**
+	 * Remember SQL that opens a transaction behind JDBC's back ({@code BEGIN}, {@code SAVEPOINT}),
+	 * so that returning the connection rolls it back even though auto-commit still reads true.
+	 */
+	void noteSql(String sql) {
+		int start = 0;
+		while (start < sql.length() && Character.isWhitespace(sql.charAt(start))) {
+			start++;
+		}
+		if (sql.regionMatches(true, start, "BEGIN", 0, 5) || sql.regionMatches(true, start, "SAVEPOINT", 0, 9)) {
+			this.transactionBegunInSql = true;
+		}
+	}
+
+	boolean transactionBegunInSql() {
+		return this.transactionBegunInSql;
 	}
 
 	int openStatementCount() {
@@ -97,6 +117,7 @@ final class LentConnection implements Connection {
 
 	private PreparedStatement cached(String sql, boolean returnsGeneratedKeys) throws SQLException {
 		physical();
+		noteSql(sql);
 		StatementKey key = new StatementKey(sql, returnsGeneratedKeys);
 		PreparedStatement target = this.physical.statements().take(key);
 		return track(StatementHandle.prepared(target, this, this.physical.connection(), this.physical.statements(), key));

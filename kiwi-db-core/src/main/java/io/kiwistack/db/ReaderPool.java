@@ -2,6 +2,7 @@ package io.kiwistack.db;
 
 import java.lang.System.Logger.Level;
 import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,7 +56,7 @@ final class ReaderPool implements Lender, AutoCloseable {
 		acquire();
 		try {
 			if (this.closed) {
-				throw new SQLTransientConnectionException("The kiwi-db database is closed");
+				throw new SQLNonTransientConnectionException("The kiwi-db database is closed");
 			}
 			PhysicalConnection connection = this.idle.poll();
 			if (connection == null) {

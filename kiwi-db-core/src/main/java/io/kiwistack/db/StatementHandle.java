@@ -114,6 +114,9 @@ final class StatementHandle implements InvocationHandler {
 	}
 
 	private Object execute(Method method, Object[] args) throws Throwable {
+		if (args != null && args.length > 0 && args[0] instanceof String sql) {
+			this.connection.noteSql(sql);
+		}
 		boolean keys = (this.key != null) && this.key.returnsGeneratedKeys();
 		if (keys) {
 			this.sqlite.getConnectionConfig().setGetGeneratedKeys(true);

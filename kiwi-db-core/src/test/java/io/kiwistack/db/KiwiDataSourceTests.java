@@ -305,6 +305,23 @@ class KiwiDataSourceTests {
 		}
 
 		@Test
+		void transactionBegunWithSqlIsRolledBackOnReturn() throws Exception {
+			KiwiDataSource dataSource = open();
+			try (Connection first = dataSource.getConnection()) {
+				execute(first, "CREATE TABLE t (v TEXT)");
+				execute(first, "BEGIN");
+				execute(first, "INSERT INTO t VALUES ('never committed')");
+			}
+			try (Connection next = dataSource.getConnection()) {
+				assertThat(count(next, "t")).isZero();
+				assertThatCode(() -> {
+					execute(next, "BEGIN");
+					execute(next, "ROLLBACK");
+				}).doesNotThrowAnyException();
+			}
+		}
+
+		@Test
 		void transactionIsolationIsRestoredToSerializable() throws Exception {
 			KiwiDataSource dataSource = open();
 			try (Connection first = dataSource.getConnection()) {
@@ -458,6 +475,30 @@ class KiwiDataSourceTests {
 				// Once kiwi-db's transaction has ended the same BEGIN IMMEDIATE goes through.
 				execute(other, "BEGIN IMMEDIATE");
 				execute(other, "ROLLBACK");
+			}
+		}
+
+		@Test
+		void writeTransactionBeginsImmediateAgainAfterAReadOnlyBorrow() throws Exception {
+			KiwiDataSource dataSource = open();
+			try (Connection setup = dataSource.getConnection()) {
+				execute(setup, "CREATE TABLE t (v TEXT)");
+			}
+			try (Connection readOnly = dataSource.getConnection()) {
+				readOnly.setReadOnly(true);
+				readOnly.setAutoCommit(false);
+				assertThat(count(readOnly, "t")).isZero();
+				readOnly.commit();
+			}
+			try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + dbPath())) {
+				execute(other, "PRAGMA busy_timeout = 0");
+				try (Connection kiwi = dataSource.getConnection()) {
+					assertThat(kiwi.isReadOnly()).isFalse();
+					kiwi.setAutoCommit(false);
+					assertThatThrownBy(() -> execute(other, "BEGIN IMMEDIATE")).isInstanceOf(SQLException.class)
+						.hasMessageContaining("SQLITE_BUSY");
+					kiwi.rollback();
+				}
 			}
 		}
 

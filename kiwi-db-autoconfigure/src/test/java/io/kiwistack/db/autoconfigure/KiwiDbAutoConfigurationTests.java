@@ -12,7 +12,6 @@ import javax.sql.DataSource;
 import io.kiwistack.db.JournalMode;
 import io.kiwistack.db.KiwiDataSource;
 import io.kiwistack.db.SynchronousMode;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sqlite.SQLiteDataSource;
@@ -249,11 +248,6 @@ class KiwiDbAutoConfigurationTests {
 	}
 
 	@Test
-	@Disabled("bug: KiwiDataSource.close() is not idempotent: ReaderPool.close() takes all reader permits with "
-			+ "tryAcquire(size, acquireTimeout) and never gives them back, so a second close() (here: the context's "
-			+ "destroy method after the application closed the data source) blocks for kiwi.db.pool.acquire-timeout "
-			+ "(30 s by default) and then logs 'Closing kiwi-db reader connections while read-only transactions are "
-			+ "still open', which is not true")
 	void whenTheDataSourceWasClosedThenClosingTheContextDoesNotWait() {
 		Path file = this.tempDir.resolve("app.db");
 		this.runner.withPropertyValues("kiwi.db.path=" + file).run((context) -> {

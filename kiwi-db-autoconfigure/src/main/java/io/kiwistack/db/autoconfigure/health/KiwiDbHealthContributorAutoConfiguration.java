@@ -17,7 +17,7 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(after = KiwiDbAutoConfiguration.class)
 @ConditionalOnClass(HealthIndicator.class)
 @ConditionalOnBean(KiwiDbDataSource.class)
-@ConditionalOnEnabledHealthIndicator("kiwiDb")
+@ConditionalOnEnabledHealthIndicator("kiwidb")
 public final class KiwiDbHealthContributorAutoConfiguration {
 
 	@Bean

@@ -36,7 +36,9 @@ final class ReaderPool implements Lender, AutoCloseable {
 		this.opener = opener;
 		this.size = size;
 		this.acquireTimeout = acquireTimeout;
-		this.permits = new Semaphore(size, true);
+		// Unfair: a reader is interchangeable and short-lived, and handing permits strictly in order
+		// costs a context switch per borrow once threads outnumber readers.
+		this.permits = new Semaphore(size, false);
 		List<PhysicalConnection> opened = new ArrayList<>();
 		try {
 			for (int i = 0; i < size; i++) {

@@ -31,6 +31,9 @@ public final class BenchmarkReport {
 
 	static final String COMMAND = "./mvnw -B -q -pl benchmarks -am package -DskipTests && java -jar benchmarks/target/kiwi-db-benchmarks.jar";
 
+	static final String ALL_BENCHMARKS = "^" + Pattern.quote(BenchmarkReport.class.getPackageName() + ".")
+			+ "[A-Za-z]+Benchmarks\\.";
+
 	static final String MARKDOWN_FILE = "benchmark-results.md";
 
 	static final String CHART_FILE = "benchmark-results.png";
@@ -76,7 +79,7 @@ public final class BenchmarkReport {
 
 	private static org.openjdk.jmh.runner.options.Options jmhOptions(ReportOptions options) {
 		ChainedOptionsBuilder builder = new OptionsBuilder()
-			.include("^" + Pattern.quote(BenchmarkReport.class.getPackageName() + ".") + "[A-Za-z]+Benchmarks\\.")
+			.include((options.include() != null) ? options.include() : ALL_BENCHMARKS)
 			.forks(options.forks())
 			.warmupIterations(options.warmupIterations())
 			.warmupTime(options.warmupTime())

@@ -12,7 +12,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * seconds-long check that everything runs, each setting overridable.
  */
 record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue warmupTime, int measurementIterations,
-		TimeValue measurementTime, Path outputDirectory, boolean verbose) {
+		TimeValue measurementTime, Path outputDirectory, boolean verbose, String include) {
 
 	static final String USAGE = """
 			Usage: java -jar benchmarks/target/kiwi-db-benchmarks.jar [options]
@@ -23,6 +23,7 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 			  --iterations N          measurement iterations (full mode: 3)
 			  --time T                measurement iteration time (full mode: 3s)
 			  --out DIR               where benchmark-results.png and .md go (default: the jar's directory, benchmarks/target)
+			  --include REGEX         run only the benchmarks matching REGEX (e.g. WriteBenchmarks); other figures are missing
 			  --verbose / --quiet     JMH's own progress output (default: shown in full mode, hidden in smoke mode)
 			JVM options given to java (for example -Dkiwi.db.pool.readers=4) reach the forked JVMs too.
 			""";
@@ -32,13 +33,11 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 		int forks = smoke ? 0 : 1;
 		int warmupIterations = smoke ? 0 : 2;
 		TimeValue warmupTime = smoke ? TimeValue.milliseconds(100) : TimeValue.seconds(2);
-		int iterations = 1;
+		int iterations = smoke ? 1 : 3;
 		TimeValue time = smoke ? TimeValue.milliseconds(300) : TimeValue.seconds(3);
-		if (!smoke) {
-			iterations = 3;
-		}
 		Path out = null;
 		Boolean verbose = null;
+		String include = null;
 		List<String> rest = new ArrayList<>(List.of(args));
 		for (int i = 0; i < rest.size(); i++) {
 			String arg = rest.get(i);
@@ -51,6 +50,7 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 				case "--iterations" -> iterations = Integer.parseInt(value(rest, ++i, arg));
 				case "--time" -> time = TimeValue.fromString(value(rest, ++i, arg));
 				case "--out" -> out = Path.of(value(rest, ++i, arg));
+				case "--include" -> include = value(rest, ++i, arg);
 				case "--verbose" -> verbose = true;
 				case "--quiet" -> verbose = false;
 				default -> throw new IllegalArgumentException("Unknown option " + arg + "\n" + USAGE);
@@ -60,7 +60,7 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 			throw new IllegalArgumentException("forks and warmup iterations must be >= 0, iterations >= 1\n" + USAGE);
 		}
 		return new ReportOptions(smoke, forks, warmupIterations, warmupTime, iterations, time,
-				(out != null) ? out : defaultOutputDirectory(), (verbose != null) ? verbose : !smoke);
+				(out != null) ? out : defaultOutputDirectory(), (verbose != null) ? verbose : !smoke, include);
 	}
 
 	private static String value(List<String> args, int index, String option) {
@@ -85,12 +85,13 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 	}
 
 	String describe() {
+		String only = (this.include != null) ? ", only " + this.include : "";
 		if (this.smoke) {
 			return "smoke mode (forks " + this.forks + ", " + this.measurementIterations + " x " + this.measurementTime
-					+ " per benchmark: proves it runs, the figures mean nothing)";
+					+ " per benchmark: proves it runs, the figures mean nothing" + only + ")";
 		}
 		return "forks " + this.forks + ", warmup " + this.warmupIterations + " x " + this.warmupTime + ", measurement "
-				+ this.measurementIterations + " x " + this.measurementTime;
+				+ this.measurementIterations + " x " + this.measurementTime + only;
 	}
 
 }

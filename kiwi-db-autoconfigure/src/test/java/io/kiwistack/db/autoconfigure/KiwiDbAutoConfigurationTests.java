@@ -87,7 +87,7 @@ class KiwiDbAutoConfigurationTests {
 			assertThat(dataSource.settings().journalMode()).isEqualTo(JournalMode.WAL);
 			assertThat(dataSource.settings().synchronous()).isEqualTo(SynchronousMode.NORMAL);
 			assertThat(dataSource.settings().acquireTimeout()).isEqualTo(Duration.ofSeconds(30));
-			assertThat(dataSource.settings().readers()).isEqualTo(Math.min(4, Runtime.getRuntime().availableProcessors()));
+			assertThat(dataSource.settings().readers()).isEqualTo(4);
 			assertThat(dataSource.readOnlyDataSource()).isPresent();
 			assertThat(file).isRegularFile();
 		});

@@ -76,6 +76,9 @@ final class ConnectionOpener {
 		pragmas.add(new PragmaSetting("synchronous", settings.synchronous().sqlName()));
 		pragmas.add(new PragmaSetting("busy_timeout", Long.toString(settings.busyTimeout().toMillis())));
 		pragmas.add(new PragmaSetting("foreign_keys", settings.foreignKeys() ? "1" : "0"));
+		if (!settings.autoCheckpoint()) {
+			pragmas.add(new PragmaSetting("wal_autocheckpoint", "0"));
+		}
 		return List.copyOf(pragmas);
 	}
 

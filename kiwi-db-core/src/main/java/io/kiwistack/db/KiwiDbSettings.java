@@ -26,7 +26,7 @@ public final class KiwiDbSettings {
 	private static final Pattern PRAGMA_VALUE = Pattern.compile("-?[A-Za-z0-9_.]+");
 
 	private static final Set<String> PRAGMAS_WITH_OWN_SETTING = Set.of("journal_mode", "synchronous",
-			"busy_timeout", "foreign_keys", "query_only");
+			"busy_timeout", "foreign_keys", "query_only", "wal_autocheckpoint");
 
 	private final String path;
 
@@ -46,6 +46,8 @@ public final class KiwiDbSettings {
 
 	private final int statementCacheSize;
 
+	private final boolean autoCheckpoint;
+
 	private KiwiDbSettings(Builder builder) {
 		this.path = builder.path;
 		this.journalMode = builder.journalMode;
@@ -56,6 +58,7 @@ public final class KiwiDbSettings {
 		this.acquireTimeout = builder.acquireTimeout;
 		this.readers = (builder.readers != null) ? builder.readers : defaultReaders(inMemory());
 		this.statementCacheSize = builder.statementCacheSize;
+		this.autoCheckpoint = builder.autoCheckpoint;
 		if (inMemory() && this.readers > 0) {
 			throw new IllegalArgumentException(
 					"A private in-memory database has no reader connections: each connection would see its own empty database");
@@ -120,6 +123,14 @@ public final class KiwiDbSettings {
 		return this.statementCacheSize;
 	}
 
+	/**
+	 * Whether SQLite checkpoints the write-ahead log by itself; off when a replicator owns the
+	 * checkpoints ({@code wal_autocheckpoint=0} on every connection).
+	 */
+	public boolean autoCheckpoint() {
+		return this.autoCheckpoint;
+	}
+
 	/** Builds {@link KiwiDbSettings}; each setter checks its value at once. */
 	public static final class Builder {
 
@@ -140,6 +151,8 @@ public final class KiwiDbSettings {
 		private Integer readers;
 
 		private int statementCacheSize = 64;
+
+		private boolean autoCheckpoint = true;
 
 		private Builder(String path) {
 			if (path == null || path.isBlank()) {
@@ -218,6 +231,11 @@ public final class KiwiDbSettings {
 						"The statement cache size must not be negative, not " + statementCacheSize);
 			}
 			this.statementCacheSize = statementCacheSize;
+			return this;
+		}
+
+		public Builder autoCheckpoint(boolean autoCheckpoint) {
+			this.autoCheckpoint = autoCheckpoint;
 			return this;
 		}
 

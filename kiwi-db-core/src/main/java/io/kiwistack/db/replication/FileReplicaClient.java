@@ -1,0 +1,204 @@
+package io.kiwistack.db.replication;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A replica in a local directory, for example a mounted volume. Every object is written to a
+ * temporary file, synced, and renamed into place, and the directory is synced after, so a crash
+ * leaves either the whole object or none of it.
+ */
+public final class FileReplicaClient implements ReplicaClient {
+
+	private final Path root;
+
+	public FileReplicaClient(Path root) {
+		this.root = root.toAbsolutePath().normalize();
+	}
+
+	/** The replica's root directory. */
+	public Path root() {
+		return this.root;
+	}
+
+	@Override
+	public String describe() {
+		return "file:" + this.root;
+	}
+
+	@Override
+	public List<String> generations() throws IOException {
+		List<String> generations = new ArrayList<>();
+		for (Path entry : list(this.root.resolve(ReplicaLayout.GENERATIONS))) {
+			String name = entry.getFileName().toString();
+			if (ReplicaLayout.isGeneration(name) && Files.isDirectory(entry)) {
+				generations.add(name);
+			}
+		}
+		return generations;
+	}
+
+	@Override
+	public List<SnapshotInfo> snapshots(String generation) throws IOException {
+		List<SnapshotInfo> snapshots = new ArrayList<>();
+		for (Path entry : list(generationDir(generation).resolve("snapshots"))) {
+			long index = ReplicaLayout.parseSnapshot(entry.getFileName().toString());
+			if (index >= 0) {
+				BasicFileAttributes attributes = Files.readAttributes(entry, BasicFileAttributes.class);
+				snapshots.add(new SnapshotInfo(generation, index, attributes.size(),
+						attributes.lastModifiedTime().toInstant()));
+			}
+		}
+		snapshots.sort(Comparator.comparingLong(SnapshotInfo::index));
+		return snapshots;
+	}
+
+	@Override
+	public List<WalSegmentInfo> walSegments(String generation) throws IOException {
+		List<WalSegmentInfo> segments = new ArrayList<>();
+		for (Path entry : list(generationDir(generation).resolve("wal"))) {
+			long[] indexAndOffset = ReplicaLayout.parseWalSegment(entry.getFileName().toString());
+			if (indexAndOffset != null) {
+				BasicFileAttributes attributes = Files.readAttributes(entry, BasicFileAttributes.class);
+				segments.add(new WalSegmentInfo(generation, indexAndOffset[0], indexAndOffset[1], attributes.size(),
+						attributes.lastModifiedTime().toInstant()));
+			}
+		}
+		segments.sort(Comparator.comparingLong(WalSegmentInfo::index).thenComparingLong(WalSegmentInfo::offset));
+		return segments;
+	}
+
+	@Override
+	public void write(String path, byte[] content) throws IOException {
+		Path target = resolve(path);
+		Path temporary = prepareTemporary(target);
+		try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+			java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(content);
+			while (buffer.hasRemaining()) {
+				channel.write(buffer);
+			}
+			channel.force(true);
+		}
+		publish(temporary, target);
+	}
+
+	@Override
+	public void write(String path, Path file) throws IOException {
+		Path target = resolve(path);
+		Path temporary = prepareTemporary(target);
+		Files.copy(file, temporary, StandardCopyOption.REPLACE_EXISTING);
+		try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+			channel.force(true);
+		}
+		publish(temporary, target);
+	}
+
+	@Override
+	public InputStream open(String path) throws IOException {
+		return Files.newInputStream(resolve(path));
+	}
+
+	@Override
+	public boolean exists(String path) {
+		return Files.exists(resolve(path));
+	}
+
+	@Override
+	public void delete(List<String> paths) throws IOException {
+		for (String path : paths) {
+			Files.deleteIfExists(resolve(path));
+		}
+	}
+
+	@Override
+	public void deleteGeneration(String generation) throws IOException {
+		Path directory = generationDir(generation);
+		if (!Files.exists(directory)) {
+			return;
+		}
+		Files.walkFileTree(directory, new SimpleFileVisitor<>() {
+
+			@Override
+			public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+				Files.deleteIfExists(file);
+				return FileVisitResult.CONTINUE;
+			}
+
+			@Override
+			public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
+				Files.deleteIfExists(dir);
+				return FileVisitResult.CONTINUE;
+			}
+
+		});
+	}
+
+	private Path generationDir(String generation) {
+		return this.root.resolve(ReplicaLayout.GENERATIONS).resolve(generation);
+	}
+
+	private Path resolve(String path) {
+		Path resolved = this.root.resolve(path).normalize();
+		if (!resolved.startsWith(this.root)) {
+			throw new IllegalArgumentException("Path " + path + " leaves the replica directory");
+		}
+		return resolved;
+	}
+
+	private static Path prepareTemporary(Path target) throws IOException {
+		Files.createDirectories(target.getParent());
+		Path temporary = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+		Files.createFile(temporary);
+		return temporary;
+	}
+
+	private static void publish(Path temporary, Path target) throws IOException {
+		try {
+			Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+		}
+		catch (IOException ex) {
+			Files.deleteIfExists(temporary);
+			throw ex;
+		}
+		syncDirectory(target.getParent());
+	}
+
+	private static void syncDirectory(Path directory) {
+		try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+			channel.force(true);
+		}
+		catch (IOException ex) {
+			// Some file systems can't sync a directory; the rename is as durable as they allow.
+		}
+	}
+
+	private static List<Path> list(Path directory) throws IOException {
+		List<Path> entries = new ArrayList<>();
+		try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory)) {
+			stream.forEach(entries::add);
+		}
+		catch (NoSuchFileException ex) {
+			return entries;
+		}
+		catch (UncheckedIOException ex) {
+			throw ex.getCause();
+		}
+		return entries;
+	}
+
+}

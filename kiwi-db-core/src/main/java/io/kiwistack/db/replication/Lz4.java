@@ -1,0 +1,43 @@
+package io.kiwistack.db.replication;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+import net.jpountz.lz4.LZ4FrameInputStream;
+import net.jpountz.lz4.LZ4FrameOutputStream;
+
+/**
+ * LZ4 frame compression, the format of Litestream's snapshots and segments, with a content
+ * checksum so that a damaged object fails to decompress instead of restoring wrong pages.
+ */
+final class Lz4 {
+
+	private Lz4() {
+	}
+
+	static byte[] compress(byte[] data, int offset, int length) throws IOException {
+		ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, length / 2));
+		try (OutputStream lz4 = newOutput(out)) {
+			lz4.write(data, offset, length);
+		}
+		return out.toByteArray();
+	}
+
+	static void copyCompressed(InputStream in, OutputStream out) throws IOException {
+		try (OutputStream lz4 = newOutput(out)) {
+			in.transferTo(lz4);
+		}
+	}
+
+	static InputStream decompress(InputStream compressed) throws IOException {
+		return new LZ4FrameInputStream(compressed);
+	}
+
+	private static OutputStream newOutput(OutputStream out) throws IOException {
+		return new LZ4FrameOutputStream(out, LZ4FrameOutputStream.BLOCKSIZE.SIZE_4MB,
+				LZ4FrameOutputStream.FLG.Bits.BLOCK_INDEPENDENCE, LZ4FrameOutputStream.FLG.Bits.CONTENT_CHECKSUM);
+	}
+
+}

@@ -1,0 +1,48 @@
+package io.kiwistack.db.replication;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+
+/**
+ * Storage for a replica: a few listings and whole-object reads, writes and deletes. Objects are
+ * immutable once written, and a write is all or nothing: a reader never sees half an object. Paths
+ * are relative, '/'-separated, as {@link ReplicaLayout} names them.
+ */
+public interface ReplicaClient extends AutoCloseable {
+
+	/** Where this replica lives, without secrets, for messages. */
+	String describe();
+
+	/** The generations in the replica, in no particular order. */
+	List<String> generations() throws IOException;
+
+	/** The snapshots of one generation, in index order. */
+	List<SnapshotInfo> snapshots(String generation) throws IOException;
+
+	/** The log segments of one generation, in index then offset order. */
+	List<WalSegmentInfo> walSegments(String generation) throws IOException;
+
+	/** Write an object whole; durable when this returns. */
+	void write(String path, byte[] content) throws IOException;
+
+	/** Write an object whole from a local file, for objects too big to hold in memory. */
+	void write(String path, java.nio.file.Path file) throws IOException;
+
+	/** Open an object for reading. */
+	InputStream open(String path) throws IOException;
+
+	/** Whether an object exists. */
+	boolean exists(String path) throws IOException;
+
+	/** Delete objects; missing ones are ignored. */
+	void delete(List<String> paths) throws IOException;
+
+	/** Delete a generation and everything in it. */
+	void deleteGeneration(String generation) throws IOException;
+
+	@Override
+	default void close() throws IOException {
+	}
+
+}

@@ -1,0 +1,76 @@
+package io.kiwistack.db.replication;
+
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Names of things in a replica, in Litestream 0.3's layout so that its CLI and kiwi-db can read
+ * each other's replicas:
+ * {@code generations/<16 hex>/snapshots/<index>.snapshot.lz4} and
+ * {@code generations/<16 hex>/wal/<index>_<offset>.wal.lz4}, numbers as 8 lower-case hex digits.
+ */
+public final class ReplicaLayout {
+
+	static final String GENERATIONS = "generations";
+
+	private static final Pattern GENERATION = Pattern.compile("[0-9a-f]{16}");
+
+	private static final Pattern SNAPSHOT = Pattern.compile("([0-9a-f]{8})\\.snapshot\\.lz4");
+
+	private static final Pattern WAL_SEGMENT = Pattern.compile("([0-9a-f]{8})_([0-9a-f]{8,16})\\.wal\\.lz4");
+
+	private static final SecureRandom random = new SecureRandom();
+
+	private ReplicaLayout() {
+	}
+
+	static String newGeneration() {
+		byte[] bytes = new byte[8];
+		random.nextBytes(bytes);
+		return HexFormat.of().formatHex(bytes);
+	}
+
+	static boolean isGeneration(String name) {
+		return GENERATION.matcher(name).matches();
+	}
+
+	static String hex8(long value) {
+		return String.format("%08x", value);
+	}
+
+	static String snapshotName(long index) {
+		return hex8(index) + ".snapshot.lz4";
+	}
+
+	static String walSegmentName(long index, long offset) {
+		return hex8(index) + "_" + hex8(offset) + ".wal.lz4";
+	}
+
+	/** The snapshot's index, or -1 when {@code name} is not a snapshot. */
+	static long parseSnapshot(String name) {
+		Matcher matcher = SNAPSHOT.matcher(name);
+		return matcher.matches() ? Long.parseLong(matcher.group(1), 16) : -1;
+	}
+
+	/** The segment's index and offset, or {@code null} when {@code name} is not a segment. */
+	static long[] parseWalSegment(String name) {
+		Matcher matcher = WAL_SEGMENT.matcher(name);
+		return matcher.matches()
+				? new long[] { Long.parseLong(matcher.group(1), 16), Long.parseLong(matcher.group(2), 16) } : null;
+	}
+
+	static String snapshotPath(String generation, long index) {
+		return GENERATIONS + "/" + generation + "/snapshots/" + snapshotName(index);
+	}
+
+	static String walSegmentPath(String generation, long index, long offset) {
+		return GENERATIONS + "/" + generation + "/wal/" + walSegmentName(index, offset);
+	}
+
+	static String snapshotDigestPath(String generation, long index) {
+		return GENERATIONS + "/" + generation + "/kiwi/" + hex8(index) + ".snapshot.sha256";
+	}
+
+}

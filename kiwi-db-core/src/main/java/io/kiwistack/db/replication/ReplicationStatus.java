@@ -1,0 +1,19 @@
+package io.kiwistack.db.replication;
+
+import java.time.Instant;
+
+/**
+ * Where replication stands.
+ *
+ * @param replica the replica, without secrets
+ * @param position how far the log has been shipped; {@code null} before the first generation
+ * @param lastSuccessfulSync when a sync last succeeded; {@code null} before the first
+ * @param pendingBytes committed log bytes not shipped yet
+ * @param pendingTransactions committed transactions not shipped yet
+ * @param transactionsShipped transactions shipped since start
+ * @param lastError the last sync's error, {@code null} when it succeeded
+ * @param failingSince when syncs started failing, {@code null} when the last one succeeded
+ */
+public record ReplicationStatus(String replica, Position position, Instant lastSuccessfulSync, long pendingBytes,
+		int pendingTransactions, long transactionsShipped, String lastError, Instant failingSince) {
+}

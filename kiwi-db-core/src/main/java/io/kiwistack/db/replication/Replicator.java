@@ -1,0 +1,428 @@
+package io.kiwistack.db.replication;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.kiwistack.db.DatabaseFile;
+import io.kiwistack.db.KiwiDataSource;
+
+/**
+ * Ships every committed transaction of a primary database to a replica. Each sync reads the
+ * write-ahead log past the shipped position, checks salts and checksums, and writes the frames up
+ * to the last commit as one immutable segment; the position moves only once the segment is
+ * durable. The replicator is the only one that checkpoints (connections run with
+ * {@code wal_autocheckpoint=0}): it takes the writer connection as a brief barrier, ships the
+ * tail, then runs a PASSIVE checkpoint, so SQLite never restarts the log over frames not shipped.
+ * Whenever it can't prove continuity with what it shipped, it starts a new generation with a
+ * snapshot. All work runs on one thread.
+ */
+public final class Replicator implements AutoCloseable {
+
+	private static final System.Logger logger = System.getLogger(Replicator.class.getName());
+
+	private final KiwiDataSource dataSource;
+
+	private final DatabaseFile file;
+
+	private final ReplicaClient client;
+
+	private final ReplicationSettings settings;
+
+	private final Clock clock;
+
+	private final ScheduledExecutorService executor;
+
+	private String generation;
+
+	private long index;
+
+	private long offset;
+
+	private WalHeader header;
+
+	private WalChecksum checksum;
+
+	private boolean checkpointedEverythingShipped;
+
+	private Instant lastSnapshot;
+
+	private volatile Position position;
+
+	private volatile Instant lastSuccessfulSync;
+
+	private volatile String lastError;
+
+	private volatile Instant failingSince;
+
+	private volatile long transactionsShipped;
+
+	private volatile boolean closed;
+
+	public Replicator(KiwiDataSource dataSource, ReplicaClient client, ReplicationSettings settings) {
+		this(dataSource, client, settings, Clock.systemUTC());
+	}
+
+	Replicator(KiwiDataSource dataSource, ReplicaClient client, ReplicationSettings settings, Clock clock) {
+		this.dataSource = dataSource;
+		this.file = dataSource.file()
+			.orElseThrow(() -> new IllegalArgumentException("An in-memory database has no log to replicate"));
+		this.client = client;
+		this.settings = settings;
+		this.clock = clock;
+		this.executor = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "kiwi-db-replicator");
+			thread.setDaemon(true);
+			return thread;
+		});
+	}
+
+	/** Start shipping: a new generation now, then a sync every sync interval. */
+	public void start() {
+		long interval = this.settings.syncInterval().toNanos();
+		this.executor.scheduleWithFixedDelay(this::syncQuietly, 0, interval, TimeUnit.NANOSECONDS);
+	}
+
+	/**
+	 * Ship everything committed so far, and wait for it.
+	 * @throws ReplicaException when the sync fails
+	 */
+	public void syncNow() {
+		await(this.executor.submit(() -> {
+			sync();
+			return null;
+		}), null);
+	}
+
+	/**
+	 * Wait until every transaction committed before this call is in the replica.
+	 * @param timeout how long to wait
+	 * @return whether it got there in time
+	 */
+	public boolean awaitReplicated(Duration timeout) {
+		try {
+			await(this.executor.submit(() -> {
+				sync();
+				return null;
+			}), timeout);
+			return true;
+		}
+		catch (ReplicaException ex) {
+			return false;
+		}
+	}
+
+	/** Where replication stands now. */
+	public ReplicationStatus status() {
+		Pending pending = pending();
+		return new ReplicationStatus(this.client.describe(), this.position, this.lastSuccessfulSync, pending.bytes(),
+				pending.transactions(), this.transactionsShipped, this.lastError, this.failingSince);
+	}
+
+	/** Ship everything, behind the write barrier, then stop. */
+	@Override
+	public void close() {
+		if (this.closed) {
+			return;
+		}
+		this.closed = true;
+		try {
+			await(this.executor.submit(() -> {
+				try (Connection barrier = this.dataSource.getConnection()) {
+					if (this.generation == null) {
+						startGeneration("no generation yet");
+					}
+					shipTail();
+				}
+				return null;
+			}), null);
+		}
+		catch (ReplicaException ex) {
+			logger.log(Level.WARNING, "The final sync to " + this.client.describe() + " failed: " + ex.getMessage(), ex);
+		}
+		finally {
+			this.executor.shutdownNow();
+		}
+	}
+
+	private void syncQuietly() {
+		try {
+			sync();
+		}
+		catch (Exception ex) {
+			logger.log(Level.WARNING, "Replication to " + this.client.describe() + " failed: " + ex.getMessage(), ex);
+		}
+	}
+
+	private void sync() throws IOException, SQLException {
+		try {
+			if (this.generation == null) {
+				startGeneration("no generation yet");
+			}
+			shipTail();
+			if (walSize() >= this.settings.checkpointThresholdBytes()) {
+				checkpoint();
+			}
+			if (Duration.between(this.lastSnapshot, this.clock.instant()).compareTo(this.settings.snapshotInterval()) >= 0) {
+				snapshot(this.generation, this.index);
+				enforceRetention();
+			}
+			this.lastSuccessfulSync = this.clock.instant();
+			this.lastError = null;
+			this.failingSince = null;
+		}
+		catch (IOException | SQLException | RuntimeException ex) {
+			this.lastError = ex.getMessage();
+			if (this.failingSince == null) {
+				this.failingSince = this.clock.instant();
+			}
+			throw ex;
+		}
+	}
+
+	private void startGeneration(String reason) throws IOException {
+		String next = ReplicaLayout.newGeneration();
+		logger.log(Level.INFO, "Starting replication generation {0} in {1}: {2}", next, this.client.describe(), reason);
+		snapshot(next, 0);
+		this.generation = next;
+		this.index = 0;
+		this.offset = 0;
+		this.header = null;
+		this.checksum = null;
+		this.checkpointedEverythingShipped = false;
+		this.position = new Position(next, 0, 0);
+		enforceRetention();
+	}
+
+	private void shipTail() throws IOException {
+		byte[] tail = readWal(this.offset);
+		if (this.offset == 0) {
+			WalHeader current = WalHeader.parse(tail, 0, tail.length);
+			if (current == null) {
+				return;
+			}
+			this.header = current;
+			this.checksum = current.checksum();
+			ship(tail, WalHeader.SIZE, true);
+			return;
+		}
+		WalHeader current = readHeader();
+		if (!this.header.sameLogAs(current)) {
+			if (this.checkpointedEverythingShipped) {
+				this.index++;
+				this.offset = 0;
+				this.header = null;
+				this.checkpointedEverythingShipped = false;
+				this.position = new Position(this.generation, this.index, 0);
+				shipTail();
+			}
+			else {
+				startGeneration("the write-ahead log was restarted over frames that were not shipped");
+				shipTail();
+			}
+			return;
+		}
+		ship(tail, 0, false);
+	}
+
+	private void ship(byte[] tail, int framesStart, boolean withHeader) throws IOException {
+		WalFrames.Scan scan = WalFrames.scan(this.header, this.checksum, tail, framesStart, tail.length - framesStart);
+		if (scan.committedLength() == 0) {
+			return;
+		}
+		int length = framesStart + scan.committedLength();
+		if (!withHeader && !this.header.sameLogAs(readHeader())) {
+			// The log restarted while it was being read; the next sync sees the new header.
+			return;
+		}
+		String path = ReplicaLayout.walSegmentPath(this.generation, this.index, this.offset);
+		this.client.write(path, Lz4.compress(tail, 0, length));
+		this.offset += length;
+		this.checksum = scan.checksumAtCommit();
+		this.checkpointedEverythingShipped = false;
+		this.transactionsShipped += scan.commits();
+		this.position = new Position(this.generation, this.index, this.offset);
+	}
+
+	private void checkpoint() throws IOException, SQLException {
+		try (Connection barrier = this.dataSource.getConnection()) {
+			shipTail();
+			try (Statement statement = barrier.createStatement();
+					ResultSet result = statement.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
+				result.next();
+				boolean busy = result.getInt(1) != 0;
+				long logFrames = result.getLong(2);
+				long checkpointed = result.getLong(3);
+				long shippedFrames = (this.header != null)
+						? (this.offset - WalHeader.SIZE) / this.header.frameSize() : 0;
+				this.checkpointedEverythingShipped = !busy && logFrames == checkpointed && logFrames == shippedFrames;
+			}
+		}
+	}
+
+	private void snapshot(String generation, long index) throws IOException {
+		Path compressed = Files.createTempFile(this.file.path().getParent(), "." + this.file.path().getFileName(),
+				".snapshot.lz4");
+		try {
+			MessageDigest sha256 = SnapshotDigest.newDigest();
+			try (var in = new DigestInputStream(Files.newInputStream(this.file.path()), sha256);
+					var out = Files.newOutputStream(compressed)) {
+				Lz4.copyCompressed(in, out);
+			}
+			this.client.write(ReplicaLayout.snapshotPath(generation, index), compressed);
+			this.client.write(ReplicaLayout.snapshotDigestPath(generation, index),
+					SnapshotDigest.record(generation, index, sha256.digest()));
+			this.lastSnapshot = this.clock.instant();
+		}
+		finally {
+			Files.deleteIfExists(compressed);
+		}
+	}
+
+	private void enforceRetention() throws IOException {
+		Instant horizon = this.clock.instant().minus(this.settings.retention());
+		for (String other : this.client.generations()) {
+			if (!other.equals(this.generation) && latestUpdate(other).isBefore(horizon)) {
+				this.client.deleteGeneration(other);
+			}
+		}
+		List<SnapshotInfo> snapshots = this.client.snapshots(this.generation);
+		List<String> obsolete = new ArrayList<>();
+		long oldestKeptIndex = Long.MAX_VALUE;
+		for (int i = 0; i < snapshots.size(); i++) {
+			SnapshotInfo snapshot = snapshots.get(i);
+			boolean newest = i == snapshots.size() - 1;
+			if (!newest && snapshot.createdAt().isBefore(horizon)) {
+				obsolete.add(ReplicaLayout.snapshotPath(this.generation, snapshot.index()));
+				obsolete.add(ReplicaLayout.snapshotDigestPath(this.generation, snapshot.index()));
+			}
+			else {
+				oldestKeptIndex = Math.min(oldestKeptIndex, snapshot.index());
+			}
+		}
+		for (WalSegmentInfo segment : this.client.walSegments(this.generation)) {
+			if (segment.index() < oldestKeptIndex) {
+				obsolete.add(ReplicaLayout.walSegmentPath(this.generation, segment.index(), segment.offset()));
+			}
+		}
+		if (!obsolete.isEmpty()) {
+			this.client.delete(obsolete);
+		}
+	}
+
+	private Instant latestUpdate(String generation) throws IOException {
+		Instant latest = Instant.EPOCH;
+		for (SnapshotInfo snapshot : this.client.snapshots(generation)) {
+			latest = snapshot.createdAt().isAfter(latest) ? snapshot.createdAt() : latest;
+		}
+		for (WalSegmentInfo segment : this.client.walSegments(generation)) {
+			latest = segment.createdAt().isAfter(latest) ? segment.createdAt() : latest;
+		}
+		return latest;
+	}
+
+	private Pending pending() {
+		WalHeader shippedHeader = this.header;
+		WalChecksum shippedChecksum = this.checksum;
+		long shippedOffset = this.offset;
+		try {
+			if (shippedHeader == null || shippedOffset == 0) {
+				byte[] whole = readWal(0);
+				WalHeader current = WalHeader.parse(whole, 0, whole.length);
+				if (current == null) {
+					return new Pending(0, 0);
+				}
+				WalFrames.Scan scan = WalFrames.scan(current, current.checksum(), whole, WalHeader.SIZE,
+						whole.length - WalHeader.SIZE);
+				return new Pending(scan.committedLength(), scan.commits());
+			}
+			byte[] tail = readWal(shippedOffset);
+			WalFrames.Scan scan = WalFrames.scan(shippedHeader, shippedChecksum, tail, 0, tail.length);
+			return new Pending(scan.committedLength(), scan.commits());
+		}
+		catch (IOException ex) {
+			return new Pending(0, 0);
+		}
+	}
+
+	private long walSize() {
+		return this.file.walSize();
+	}
+
+	private WalHeader readHeader() throws IOException {
+		byte[] bytes = readWal(0, WalHeader.SIZE);
+		return WalHeader.parse(bytes, 0, bytes.length);
+	}
+
+	private byte[] readWal(long from) throws IOException {
+		return readWal(from, Integer.MAX_VALUE - 16);
+	}
+
+	private byte[] readWal(long from, int maxLength) throws IOException {
+		try (FileChannel channel = FileChannel.open(this.file.walFile(), StandardOpenOption.READ)) {
+			long available = Math.max(0, channel.size() - from);
+			ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(available, maxLength));
+			while (buffer.hasRemaining()) {
+				if (channel.read(buffer, from + buffer.position()) < 0) {
+					break;
+				}
+			}
+			byte[] bytes = buffer.array();
+			return (buffer.position() == bytes.length) ? bytes : java.util.Arrays.copyOf(bytes, buffer.position());
+		}
+		catch (NoSuchFileException ex) {
+			return new byte[0];
+		}
+	}
+
+	private static void await(Future<?> future, Duration timeout) {
+		try {
+			if (timeout == null) {
+				future.get();
+			}
+			else {
+				future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new ReplicaException("Interrupted while waiting for replication", ex);
+		}
+		catch (TimeoutException ex) {
+			throw new ReplicaException("Replication did not finish within " + timeout, ex);
+		}
+		catch (ExecutionException ex) {
+			Throwable cause = ex.getCause();
+			if (cause instanceof ReplicaException replicaException) {
+				throw replicaException;
+			}
+			throw new ReplicaException("Replication failed: " + cause.getMessage(), cause);
+		}
+	}
+
+	private record Pending(long bytes, int transactions) {
+	}
+
+}

@@ -1,0 +1,308 @@
+package io.kiwistack.db.replication;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Rebuilds a database file from a replica: the newest snapshot, then every log segment after it
+ * in order, each checked for continuity, salts and checksums, stopping at the last commit at or
+ * before a point in time if one is given. The result is written to a temporary file beside the
+ * target, checked with {@code PRAGMA integrity_check}, synced, and only then linked into place;
+ * an existing file is never replaced, and a failed restore leaves nothing behind.
+ */
+public final class Restorer {
+
+	private final ReplicaClient client;
+
+	public Restorer(ReplicaClient client) {
+		this.client = client;
+	}
+
+	/**
+	 * Restore the latest state.
+	 * @param target the database file to create; must not exist
+	 * @return what was restored, or empty when the replica holds no snapshot
+	 * @throws ReplicaException when the replica is damaged or the target exists
+	 */
+	public Optional<RestoreResult> restoreLatest(Path target) throws IOException {
+		return restore(target, null);
+	}
+
+	/**
+	 * Restore the state of the last transaction shipped at or before {@code time}.
+	 * @throws ReplicaException when no snapshot is that old, the replica is damaged, or the target
+	 * exists
+	 */
+	public RestoreResult restoreTo(Path target, Instant time) throws IOException {
+		return restore(target, time).orElseThrow(() -> new ReplicaException(
+				"Replica " + this.client.describe() + " has no snapshot taken at or before " + time));
+	}
+
+	private Optional<RestoreResult> restore(Path target, Instant time) throws IOException {
+		Path database = target.toAbsolutePath().normalize();
+		if (Files.exists(database)) {
+			throw new ReplicaException("Not restoring into " + database + ": the file exists, and restore never replaces a database");
+		}
+		Optional<Plan> plan = plan(time);
+		if (plan.isEmpty()) {
+			return Optional.empty();
+		}
+		Files.createDirectories(database.getParent());
+		Path temporary = database.resolveSibling("." + database.getFileName() + ".restore-" + UUID.randomUUID());
+		try {
+			Position reached = build(plan.get(), temporary);
+			checkIntegrity(temporary);
+			link(temporary, database);
+			return Optional.of(new RestoreResult(database, reached, plan.get().snapshot(), plan.get().segments().size()));
+		}
+		finally {
+			Files.deleteIfExists(temporary);
+			Files.deleteIfExists(temporary.resolveSibling(temporary.getFileName() + "-wal"));
+			Files.deleteIfExists(temporary.resolveSibling(temporary.getFileName() + "-shm"));
+		}
+	}
+
+	private Optional<Plan> plan(Instant time) throws IOException {
+		Plan best = null;
+		Instant bestUpdate = null;
+		for (String generation : this.client.generations()) {
+			Optional<Plan> candidate = planGeneration(generation, time);
+			if (candidate.isPresent()) {
+				Instant updated = candidate.get().updatedAt();
+				if (bestUpdate == null || updated.isAfter(bestUpdate)) {
+					best = candidate.get();
+					bestUpdate = updated;
+				}
+			}
+		}
+		return Optional.ofNullable(best);
+	}
+
+	private Optional<Plan> planGeneration(String generation, Instant time) throws IOException {
+		SnapshotInfo snapshot = null;
+		for (SnapshotInfo candidate : this.client.snapshots(generation)) {
+			if (time == null || !candidate.createdAt().isAfter(time)) {
+				snapshot = candidate;
+			}
+		}
+		if (snapshot == null) {
+			return Optional.empty();
+		}
+		List<WalSegmentInfo> segments = new ArrayList<>();
+		for (WalSegmentInfo segment : this.client.walSegments(generation)) {
+			if (segment.index() < snapshot.index()) {
+				continue;
+			}
+			if (time != null && segment.createdAt().isAfter(time)) {
+				break;
+			}
+			segments.add(segment);
+		}
+		Instant snapshotCreated = snapshot.createdAt();
+		Instant updated = segments.stream()
+			.map(WalSegmentInfo::createdAt)
+			.filter((created) -> created.isAfter(snapshotCreated))
+			.max(Comparator.naturalOrder())
+			.orElse(snapshotCreated);
+		return Optional.of(new Plan(generation, snapshot, segments, updated));
+	}
+
+	private Position build(Plan plan, Path temporary) throws IOException {
+		SnapshotInfo snapshot = plan.snapshot();
+		String snapshotPath = ReplicaLayout.snapshotPath(plan.generation(), snapshot.index());
+		writeSnapshot(plan.generation(), snapshot, snapshotPath, temporary);
+		Position reached = new Position(plan.generation(), snapshot.index(), 0);
+		try (FileChannel database = FileChannel.open(temporary, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
+			int pageSize = pageSizeOf(database);
+			long expectedIndex = snapshot.index();
+			List<WalSegmentInfo> log = new ArrayList<>();
+			for (WalSegmentInfo segment : plan.segments()) {
+				if (segment.index() != expectedIndex) {
+					if (!log.isEmpty()) {
+						pageSize = applyLog(log, database, pageSize).pageSize();
+					}
+					if (segment.index() != expectedIndex + 1 || segment.offset() != 0) {
+						throw missing(plan.generation(), expectedIndex + 1, 0, segment);
+					}
+					log.clear();
+					expectedIndex = segment.index();
+				}
+				log.add(segment);
+			}
+			if (!log.isEmpty()) {
+				AppliedLog applied = applyLog(log, database, pageSize);
+				reached = new Position(plan.generation(), expectedIndex, applied.length());
+			}
+			database.force(true);
+		}
+		return reached;
+	}
+
+	private void writeSnapshot(String generation, SnapshotInfo snapshot, String path, Path temporary)
+			throws IOException {
+		MessageDigest sha256 = SnapshotDigest.newDigest();
+		try (InputStream in = Lz4.decompress(this.client.open(path));
+				OutputStream out = new DigestOutputStream(Files.newOutputStream(temporary, StandardOpenOption.CREATE_NEW,
+						StandardOpenOption.WRITE), sha256)) {
+			in.transferTo(out);
+		}
+		catch (IOException ex) {
+			throw new ReplicaException("Snapshot " + path + " in " + this.client.describe() + " can't be read: " + ex.getMessage(), ex);
+		}
+		String digestPath = ReplicaLayout.snapshotDigestPath(generation, snapshot.index());
+		if (this.client.exists(digestPath)) {
+			try (InputStream record = this.client.open(digestPath)) {
+				String mismatch = SnapshotDigest.mismatch(record, generation, snapshot.index(), sha256.digest());
+				if (mismatch != null) {
+					throw new ReplicaException("Snapshot " + path + " in " + this.client.describe()
+							+ " does not belong to this generation: " + mismatch);
+				}
+			}
+		}
+	}
+
+	private static int pageSizeOf(FileChannel database) throws IOException {
+		if (database.size() < 100) {
+			return 0;
+		}
+		ByteBuffer header = ByteBuffer.allocate(2);
+		database.read(header, 16);
+		int pageSize = ((header.get(0) & 0xff) << 8) | (header.get(1) & 0xff);
+		return (pageSize == 1) ? 65536 : pageSize;
+	}
+
+	/** Apply one log index, all of whose segments are given in offset order. */
+	private AppliedLog applyLog(List<WalSegmentInfo> segments, FileChannel database, int pageSize) throws IOException {
+		ByteArrayOutputStream log = new ByteArrayOutputStream();
+		List<long[]> ranges = new ArrayList<>();
+		for (WalSegmentInfo segment : segments) {
+			if (segment.offset() != log.size()) {
+				throw missing(segment.generation(), segment.index(), log.size(), segment);
+			}
+			long start = log.size();
+			try (InputStream in = Lz4.decompress(this.client.open(path(segment)))) {
+				in.transferTo(log);
+			}
+			catch (IOException ex) {
+				throw damaged(segment, "it can't be decompressed (" + ex.getMessage() + ")");
+			}
+			ranges.add(new long[] { start, log.size() });
+		}
+		byte[] bytes = log.toByteArray();
+		WalHeader header = WalHeader.parse(bytes, 0, bytes.length);
+		if (header == null) {
+			throw damaged(segments.get(0), "it does not start with a valid SQLite WAL header");
+		}
+		if (pageSize != 0 && header.pageSize() != pageSize) {
+			throw damaged(segments.get(0), "its page size " + header.pageSize()
+					+ " differs from the snapshot's " + pageSize + ", so it belongs to another database");
+		}
+		WalFrames.Scan scan = WalFrames.scan(header, header.checksum(), bytes, WalHeader.SIZE,
+				bytes.length - WalHeader.SIZE);
+		if (scan.trailingBytes()) {
+			long failedAt = WalHeader.SIZE + scan.committedLength();
+			int failed = 0;
+			while (failed < ranges.size() - 1 && ranges.get(failed)[1] <= failedAt) {
+				failed++;
+			}
+			throw damaged(segments.get(failed), "its frames fail the checksum chain or do not end at a commit");
+		}
+		applyFrames(header, bytes, database);
+		return new AppliedLog(header.pageSize(), bytes.length);
+	}
+
+	private static void applyFrames(WalHeader header, byte[] bytes, FileChannel database) throws IOException {
+		int frameSize = header.frameSize();
+		for (int at = WalHeader.SIZE; at + frameSize <= bytes.length; at += frameSize) {
+			ByteBuffer frameHeader = ByteBuffer.wrap(bytes, at, WalFrames.FRAME_HEADER_SIZE);
+			long pageNumber = Integer.toUnsignedLong(frameHeader.getInt());
+			long databasePages = Integer.toUnsignedLong(frameHeader.getInt());
+			ByteBuffer page = ByteBuffer.wrap(bytes, at + WalFrames.FRAME_HEADER_SIZE, header.pageSize());
+			long position = (pageNumber - 1) * header.pageSize();
+			while (page.hasRemaining()) {
+				position += database.write(page, position);
+			}
+			if (databasePages != 0) {
+				database.truncate(databasePages * header.pageSize());
+			}
+		}
+	}
+
+	private static void checkIntegrity(Path database) {
+		try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + database);
+				Statement statement = connection.createStatement();
+				ResultSet rows = statement.executeQuery("PRAGMA integrity_check")) {
+			List<String> problems = new ArrayList<>();
+			while (rows.next()) {
+				problems.add(rows.getString(1));
+			}
+			if (!problems.equals(List.of("ok"))) {
+				throw new ReplicaException("The restored database fails integrity_check: " + String.join("; ", problems));
+			}
+		}
+		catch (SQLException ex) {
+			throw new ReplicaException("The restored database can't be opened: " + ex.getMessage(), ex);
+		}
+	}
+
+	private static void link(Path temporary, Path database) throws IOException {
+		try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+			channel.force(true);
+		}
+		try {
+			// A hard link fails when the target exists, where a rename would silently replace it.
+			Files.createLink(database, temporary);
+		}
+		catch (FileAlreadyExistsException ex) {
+			throw new ReplicaException("Not restoring into " + database + ": the file appeared during the restore, and restore never replaces a database", ex);
+		}
+		try (FileChannel directory = FileChannel.open(database.getParent(), StandardOpenOption.READ)) {
+			directory.force(true);
+		}
+		catch (IOException ex) {
+			// Some file systems can't sync a directory.
+		}
+	}
+
+	private String path(WalSegmentInfo segment) {
+		return ReplicaLayout.walSegmentPath(segment.generation(), segment.index(), segment.offset());
+	}
+
+	private ReplicaException damaged(WalSegmentInfo segment, String problem) {
+		return new ReplicaException("Log segment " + path(segment) + " in " + this.client.describe() + " is damaged: " + problem);
+	}
+
+	private ReplicaException missing(String generation, long index, long offset, WalSegmentInfo found) {
+		return new ReplicaException("Log segment " + ReplicaLayout.walSegmentPath(generation, index, offset) + " is missing from "
+				+ this.client.describe() + " (the next one present is " + path(found)
+				+ "); the replica has a gap and can't be restored past it");
+	}
+
+	private record AppliedLog(int pageSize, long length) {
+	}
+
+	private record Plan(String generation, SnapshotInfo snapshot, List<WalSegmentInfo> segments, Instant updatedAt) {
+	}
+
+}

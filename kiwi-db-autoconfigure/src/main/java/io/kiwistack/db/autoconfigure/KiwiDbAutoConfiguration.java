@@ -5,6 +5,8 @@ import java.sql.SQLException;
 import javax.sql.DataSource;
 
 import io.kiwistack.db.KiwiDataSource;
+import io.kiwistack.db.KiwiDbSettings;
+import io.kiwistack.db.autoconfigure.replication.StartupRestore;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -32,7 +34,11 @@ public final class KiwiDbAutoConfiguration {
 	@ConditionalOnMissingBean(DataSource.class)
 	KiwiDbDataSource dataSource(KiwiDbProperties properties, Environment environment) throws SQLException {
 		FlywayConnectionCheck.verify(environment);
-		return new KiwiDbDataSource(KiwiDataSource.open(KiwiDbSettingsMapper.map(properties, environment)));
+		KiwiDbSettings settings = KiwiDbSettingsMapper.map(properties, environment);
+		if (properties.getReplication().isEnabled()) {
+			StartupRestore.restoreIfConfigured(properties.getReplication(), settings);
+		}
+		return new KiwiDbDataSource(KiwiDataSource.open(settings));
 	}
 
 }

@@ -57,6 +57,8 @@ public class KiwiDbProperties {
 
 	private final Pool pool = new Pool();
 
+	private final Replication replication = new Replication();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -113,6 +115,10 @@ public class KiwiDbProperties {
 		return this.pool;
 	}
 
+	public Replication getReplication() {
+		return this.replication;
+	}
+
 	/**
 	 * Connection settings.
 	 */
@@ -157,6 +163,121 @@ public class KiwiDbProperties {
 		public void setAcquireTimeout(Duration acquireTimeout) {
 			this.acquireTimeout = acquireTimeout;
 		}
+
+	}
+
+	/**
+	 * Replication settings.
+	 */
+	public static class Replication {
+
+		/**
+		 * Whether to stream every commit to a replica.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Where the replica lives: 'file:/some/dir'.
+		 */
+		private String url;
+
+		/**
+		 * How often committed transactions are shipped: a crash loses at most this much.
+		 */
+		private Duration syncInterval = Duration.ofSeconds(1);
+
+		/**
+		 * How often a full snapshot of the database is written to the replica.
+		 */
+		private Duration snapshotInterval = Duration.ofHours(24);
+
+		/**
+		 * How long snapshots and log segments are kept for restores to a point in time.
+		 */
+		private Duration retention = Duration.ofHours(24);
+
+		/**
+		 * Whether to restore the database from the replica on startup when the file is missing.
+		 */
+		private Restore restore = Restore.IF_MISSING;
+
+		/**
+		 * How long replication may keep failing before health reports the database DOWN.
+		 */
+		private Duration unhealthyAfter = Duration.ofMinutes(1);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getUrl() {
+			return this.url;
+		}
+
+		public void setUrl(String url) {
+			this.url = url;
+		}
+
+		public Duration getSyncInterval() {
+			return this.syncInterval;
+		}
+
+		public void setSyncInterval(Duration syncInterval) {
+			this.syncInterval = syncInterval;
+		}
+
+		public Duration getSnapshotInterval() {
+			return this.snapshotInterval;
+		}
+
+		public void setSnapshotInterval(Duration snapshotInterval) {
+			this.snapshotInterval = snapshotInterval;
+		}
+
+		public Duration getRetention() {
+			return this.retention;
+		}
+
+		public void setRetention(Duration retention) {
+			this.retention = retention;
+		}
+
+		public Restore getRestore() {
+			return this.restore;
+		}
+
+		public void setRestore(Restore restore) {
+			this.restore = restore;
+		}
+
+		public Duration getUnhealthyAfter() {
+			return this.unhealthyAfter;
+		}
+
+		public void setUnhealthyAfter(Duration unhealthyAfter) {
+			this.unhealthyAfter = unhealthyAfter;
+		}
+
+	}
+
+	/**
+	 * When to restore the database from its replica on startup.
+	 */
+	public enum Restore {
+
+		/**
+		 * Restore when the database file does not exist; an existing file is never replaced.
+		 */
+		IF_MISSING,
+
+		/**
+		 * Never restore on startup.
+		 */
+		NEVER
 
 	}
 

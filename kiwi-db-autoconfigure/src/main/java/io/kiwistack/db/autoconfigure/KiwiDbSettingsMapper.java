@@ -34,6 +34,10 @@ final class KiwiDbSettingsMapper {
 		int cacheSize = properties.getPool().getStatementCacheSize();
 		builder.statementCacheSize(check("kiwi.db.pool.statement-cache-size", cacheSize, cacheSize >= 0,
 				"It must be 0 (no cache) or more."));
+		if (properties.getReplication().isEnabled()) {
+			// The replicator checkpoints; SQLite's own could restart the log over unshipped frames.
+			builder.autoCheckpoint(false);
+		}
 		for (Map.Entry<String, String> pragma : properties.getPragmas().entrySet()) {
 			String name = pragma.getKey().replace('-', '_');
 			try {

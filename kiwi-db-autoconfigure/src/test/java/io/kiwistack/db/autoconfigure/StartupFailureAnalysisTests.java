@@ -73,7 +73,7 @@ class StartupFailureAnalysisTests {
 		Path locked = Files.createDirectory(this.tempDir.resolve("locked"));
 		Files.writeString(locked.resolve("keep.txt"), "untouched");
 		Path file = locked.resolve("sub").resolve("app.db");
-		Runnable unlock = lock(locked);
+		Runnable unlock = UnwritableDirectory.lock(locked);
 		try {
 			FailureAnalysis analysis = assertStartupFails(this.runner, DatabaseFileException.class,
 					"kiwi.db.path=" + file);
@@ -285,51 +285,6 @@ class StartupFailureAnalysisTests {
 			});
 		return analyzers.stream().map((analyzer) -> analyzer.analyze(failure)).filter(Objects::nonNull).findFirst()
 			.orElse(null);
-	}
-
-	/**
-	 * Make {@code directory} unwritable for this process: {@code chattr +i} as root (for whom mode
-	 * 0500 changes nothing), mode 0500 otherwise.
-	 * @return what undoes it
-	 */
-	private static Runnable lock(Path directory) throws Exception {
-		boolean root = Integer.valueOf(0).equals(Files.getAttribute(directory, "unix:uid"));
-		Runnable unlock;
-		if (root) {
-			Assumptions.assumeTrue(run("chattr", "+i", directory.toString()), "chattr +i is not available");
-			unlock = () -> run("chattr", "-i", directory.toString());
-		}
-		else {
-			Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("r-x------"));
-			unlock = () -> {
-				try {
-					Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
-				}
-				catch (IOException ex) {
-					throw new UncheckedIOException(ex);
-				}
-			};
-		}
-		if (Files.isWritable(directory)) {
-			unlock.run();
-			Assumptions.abort("Could not make " + directory + " unwritable for this process");
-		}
-		return unlock;
-	}
-
-	private static boolean run(String... command) {
-		try {
-			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-			process.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
-			return process.waitFor(10, TimeUnit.SECONDS) && process.exitValue() == 0;
-		}
-		catch (IOException ex) {
-			return false;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return false;
-		}
 	}
 
 	/**

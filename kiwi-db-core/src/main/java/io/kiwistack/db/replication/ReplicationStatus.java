@@ -1,5 +1,6 @@
 package io.kiwistack.db.replication;
 
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -13,7 +14,9 @@ import java.time.Instant;
  * @param transactionsShipped transactions shipped since start
  * @param lastError the last sync's error, {@code null} when it succeeded
  * @param failingSince when syncs started failing, {@code null} when the last one succeeded
+ * @param longestCheckpointBarrier the longest time a checkpoint held writers back since start
  */
 public record ReplicationStatus(String replica, Position position, Instant lastSuccessfulSync, long pendingBytes,
-		int pendingTransactions, long transactionsShipped, String lastError, Instant failingSince) {
+		int pendingTransactions, long transactionsShipped, String lastError, Instant failingSince,
+		Duration longestCheckpointBarrier) {
 }

@@ -81,6 +81,8 @@ public final class Replicator implements AutoCloseable {
 
 	private volatile boolean closed;
 
+	private volatile long longestBarrierNanos;
+
 	public Replicator(KiwiDataSource dataSource, ReplicaClient client, ReplicationSettings settings) {
 		this(dataSource, client, settings, Clock.systemUTC());
 	}
@@ -138,7 +140,8 @@ public final class Replicator implements AutoCloseable {
 	public ReplicationStatus status() {
 		Pending pending = pending();
 		return new ReplicationStatus(this.client.describe(), this.position, this.lastSuccessfulSync, pending.bytes(),
-				pending.transactions(), this.transactionsShipped, this.lastError, this.failingSince);
+				pending.transactions(), this.transactionsShipped, this.lastError, this.failingSince,
+				Duration.ofNanos(this.longestBarrierNanos));
 	}
 
 	/** Ship everything, behind the write barrier, then stop. */
@@ -268,6 +271,18 @@ public final class Replicator implements AutoCloseable {
 
 	private void checkpoint() throws IOException, SQLException {
 		try (Connection barrier = this.dataSource.getConnection()) {
+			long started = System.nanoTime();
+			try {
+				checkpointBehind(barrier);
+			}
+			finally {
+				this.longestBarrierNanos = Math.max(this.longestBarrierNanos, System.nanoTime() - started);
+			}
+		}
+	}
+
+	private void checkpointBehind(Connection barrier) throws IOException, SQLException {
+		{
 			shipTail();
 			try (Statement statement = barrier.createStatement();
 					ResultSet result = statement.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {

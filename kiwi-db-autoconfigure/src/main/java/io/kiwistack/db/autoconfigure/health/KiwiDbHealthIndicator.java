@@ -1,22 +1,36 @@
 package io.kiwistack.db.autoconfigure.health;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import io.kiwistack.db.DatabaseStatus;
 import io.kiwistack.db.KiwiDataSource;
+import io.kiwistack.db.replication.KiwiDbReplicator;
+import io.kiwistack.db.replication.ReplicationStatus;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
 /**
  * Reports the kiwi-db database UP with its path, sizes, journal mode and SQLite version, or DOWN
- * with the reason it can't be read.
+ * with the reason it can't be read. With replication on, it adds where replication stands, and
+ * reports DOWN once replication has been failing for longer than
+ * {@code kiwi.db.replication.unhealthy-after}.
  */
 public class KiwiDbHealthIndicator extends AbstractHealthIndicator {
 
 	private final KiwiDataSource dataSource;
 
+	private final KiwiDbReplicator replicator;
+
 	public KiwiDbHealthIndicator(KiwiDataSource dataSource) {
+		this(dataSource, null);
+	}
+
+	public KiwiDbHealthIndicator(KiwiDataSource dataSource, KiwiDbReplicator replicator) {
 		super("kiwi-db health check failed");
 		this.dataSource = dataSource;
+		this.replicator = replicator;
 	}
 
 	@Override
@@ -28,6 +42,30 @@ public class KiwiDbHealthIndicator extends AbstractHealthIndicator {
 			.withDetail("walSize", status.walSize())
 			.withDetail("journalMode", status.journalMode())
 			.withDetail("sqliteVersion", status.sqliteVersion());
+		if (this.replicator != null) {
+			builder.withDetail("replication", replicationDetails(this.replicator.status()));
+			if (!this.replicator.isHealthy()) {
+				builder.down();
+			}
+		}
+	}
+
+	private static Map<String, Object> replicationDetails(ReplicationStatus status) {
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("replica", status.replica());
+		if (status.position() != null) {
+			details.put("generation", status.position().generation());
+			details.put("position", status.position().toString());
+		}
+		details.put("lastSuccessfulSync", String.valueOf(status.lastSuccessfulSync()));
+		details.put("pendingBytes", status.pendingBytes());
+		details.put("pendingTransactions", status.pendingTransactions());
+		details.put("transactionsShipped", status.transactionsShipped());
+		if (status.lastError() != null) {
+			details.put("lastError", status.lastError());
+			details.put("failingSince", String.valueOf(status.failingSince()));
+		}
+		return details;
 	}
 
 }

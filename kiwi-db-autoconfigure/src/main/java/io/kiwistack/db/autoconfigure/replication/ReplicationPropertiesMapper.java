@@ -1,0 +1,50 @@
+package io.kiwistack.db.autoconfigure.replication;
+
+import java.time.Duration;
+
+import io.kiwistack.db.autoconfigure.KiwiDbProperties;
+import io.kiwistack.db.replication.ReplicaClient;
+import io.kiwistack.db.replication.ReplicaUrl;
+import io.kiwistack.db.replication.ReplicationSettings;
+
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+
+/**
+ * Turns {@code kiwi.db.replication.*} into the engine's settings and replica client, naming the
+ * property in every error.
+ */
+final class ReplicationPropertiesMapper {
+
+	private ReplicationPropertiesMapper() {
+	}
+
+	static ReplicaClient client(KiwiDbProperties.Replication replication) {
+		try {
+			return ReplicaUrl.open(replication.getUrl());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidConfigurationPropertyValueException("kiwi.db.replication.url", replication.getUrl(),
+					ex.getMessage());
+		}
+	}
+
+	static ReplicationSettings settings(KiwiDbProperties.Replication replication) {
+		return ReplicationSettings.defaults()
+			.withSyncInterval(positive("kiwi.db.replication.sync-interval", replication.getSyncInterval()))
+			.withSnapshotInterval(positive("kiwi.db.replication.snapshot-interval", replication.getSnapshotInterval()))
+			.withRetention(positive("kiwi.db.replication.retention", replication.getRetention()));
+	}
+
+	static Duration unhealthyAfter(KiwiDbProperties.Replication replication) {
+		return positive("kiwi.db.replication.unhealthy-after", replication.getUnhealthyAfter());
+	}
+
+	private static Duration positive(String property, Duration value) {
+		if (value == null || value.isNegative() || value.isZero()) {
+			throw new InvalidConfigurationPropertyValueException(property, value,
+					"It must be a positive duration, for example 1s.");
+		}
+		return value;
+	}
+
+}

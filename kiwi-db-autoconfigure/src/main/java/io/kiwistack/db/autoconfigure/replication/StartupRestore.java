@@ -1,0 +1,58 @@
+package io.kiwistack.db.autoconfigure.replication;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+import io.kiwistack.db.KiwiDbSettings;
+import io.kiwistack.db.autoconfigure.KiwiDbProperties;
+import io.kiwistack.db.replication.ReplicaClient;
+import io.kiwistack.db.replication.RestoreResult;
+import io.kiwistack.db.replication.Restorer;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+
+/**
+ * Restores a missing database file from its replica before the database opens and before Flyway
+ * runs, so a replaced node comes back with its data. An empty replica means a fresh start; an
+ * existing file is never touched.
+ */
+public final class StartupRestore {
+
+	private static final Log logger = LogFactory.getLog(StartupRestore.class);
+
+	private StartupRestore() {
+	}
+
+	/**
+	 * Restore {@code settings}' database file if replication restores on startup and the file is
+	 * missing.
+	 */
+	public static void restoreIfConfigured(KiwiDbProperties.Replication replication, KiwiDbSettings settings) {
+		if (settings.inMemory()) {
+			throw new InvalidConfigurationPropertyValueException("kiwi.db.replication.enabled", true,
+					"An in-memory database (kiwi.db.path=:memory:) can't be replicated; set kiwi.db.path to a file.");
+		}
+		try (ReplicaClient client = ReplicationPropertiesMapper.client(replication)) {
+			Path database = Path.of(settings.path()).toAbsolutePath().normalize();
+			if (replication.getRestore() != KiwiDbProperties.Restore.IF_MISSING || Files.exists(database)) {
+				return;
+			}
+			Optional<RestoreResult> restored = new Restorer(client).restoreLatest(database);
+			if (restored.isPresent()) {
+				logger.info("Restored " + database + " from " + client.describe() + " at " + restored.get().position());
+			}
+			else {
+				logger.info("Replica " + client.describe() + " is empty; starting " + database + " fresh");
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Restoring the kiwi-db database from its replica failed", ex);
+		}
+	}
+
+}

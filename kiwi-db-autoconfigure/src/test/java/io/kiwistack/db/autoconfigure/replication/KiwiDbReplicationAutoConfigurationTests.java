@@ -1,0 +1,183 @@
+package io.kiwistack.db.autoconfigure.replication;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import io.kiwistack.db.autoconfigure.KiwiDbAutoConfiguration;
+import io.kiwistack.db.autoconfigure.UnwritableDirectory;
+import io.kiwistack.db.autoconfigure.health.KiwiDbHealthContributorAutoConfiguration;
+import io.kiwistack.db.autoconfigure.health.KiwiDbHealthIndicator;
+import io.kiwistack.db.replication.FileReplicaClient;
+import io.kiwistack.db.replication.KiwiDbReplicator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.JdbcClientAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class KiwiDbReplicationAutoConfigurationTests {
+
+	@TempDir
+	Path dir;
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(AutoConfigurations
+		.of(KiwiDbAutoConfiguration.class, KiwiDbReplicationAutoConfiguration.class,
+				KiwiDbHealthContributorAutoConfiguration.class, DataSourceAutoConfiguration.class,
+				JdbcTemplateAutoConfiguration.class, JdbcClientAutoConfiguration.class, FlywayAutoConfiguration.class));
+
+	private ApplicationContextRunner replicated(Path database, Path replica, String... more) {
+		return this.runner
+			.withPropertyValues("kiwi.db.path=" + database, "kiwi.db.replication.enabled=true",
+					"kiwi.db.replication.url=file:" + replica, "kiwi.db.replication.sync-interval=100ms")
+			.withPropertyValues(more);
+	}
+
+	@Test
+	void whenReplicationIsOffThereIsNoReplicator() {
+		this.runner.withPropertyValues("kiwi.db.path=" + this.dir.resolve("app.db"))
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(KiwiDbReplicator.class));
+	}
+
+	@Test
+	void aLostDatabaseIsRestoredOnStartupBeforeFlywayAndKeepsItsRows() throws Exception {
+		Path database = this.dir.resolve("app.db");
+		Path replica = this.dir.resolve("replica");
+		replicated(database, replica).run((context) -> {
+			assertThat(context).hasNotFailed().hasSingleBean(KiwiDbReplicator.class);
+			JdbcClient jdbc = context.getBean(JdbcClient.class);
+			for (int i = 0; i < 50; i++) {
+				jdbc.sql("INSERT INTO notes (body) VALUES (?)").param("note " + i).update();
+			}
+			assertThat(context.getBean(KiwiDbReplicator.class).awaitReplicated(Duration.ofSeconds(10))).isTrue();
+			jdbc.sql("INSERT INTO notes (body) VALUES ('shipped by the clean stop')").update();
+		});
+		assertThat(new FileReplicaClient(replica).generations()).isNotEmpty();
+		deleteDatabase(database);
+
+		replicated(database, replica).run((context) -> {
+			assertThat(context).hasNotFailed();
+			JdbcClient jdbc = context.getBean(JdbcClient.class);
+			assertThat(jdbc.sql("SELECT count(*) FROM notes").query(Integer.class).single()).isEqualTo(51);
+			assertThat(jdbc.sql("SELECT count(*) FROM flyway_schema_history").query(Integer.class).single())
+				.as("the migration ran once, before the loss").isEqualTo(1);
+		});
+	}
+
+	@Test
+	void anEmptyReplicaWithAMissingDatabaseIsAFreshStart() {
+		Path database = this.dir.resolve("fresh.db");
+		replicated(database, this.dir.resolve("empty-replica")).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(JdbcClient.class).sql("SELECT count(*) FROM notes").query(Integer.class).single())
+				.isZero();
+		});
+		assertThat(database).exists();
+	}
+
+	@Test
+	void anExistingDatabaseIsNeverReplacedByTheReplica() throws Exception {
+		Path database = this.dir.resolve("app.db");
+		Path replica = this.dir.resolve("replica");
+		replicated(database, replica).run((context) -> context.getBean(JdbcClient.class)
+			.sql("INSERT INTO notes (body) VALUES ('in the replica')")
+			.update());
+		Path other = this.dir.resolve("other.db");
+		this.runner.withPropertyValues("kiwi.db.path=" + other)
+			.run((context) -> context.getBean(JdbcClient.class).sql("INSERT INTO notes (body) VALUES ('local only')").update());
+		byte[] before = Files.readAllBytes(other);
+		replicated(other, replica, "spring.flyway.enabled=false").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(JdbcClient.class).sql("SELECT body FROM notes").query(String.class).list())
+				.containsExactly("local only");
+		});
+		assertThat(Files.readAllBytes(other)).hasSameSizeAs(before);
+	}
+
+	@Test
+	void healthShowsReplicationAndGoesDownWhenItKeepsFailing() throws Exception {
+		Path database = this.dir.resolve("app.db");
+		Path replica = this.dir.resolve("replica");
+		replicated(database, replica, "kiwi.db.replication.unhealthy-after=300ms").run((context) -> {
+			KiwiDbHealthIndicator health = context.getBean(KiwiDbHealthIndicator.class);
+			KiwiDbReplicator replicator = context.getBean(KiwiDbReplicator.class);
+			replicator.syncNow();
+			Health up = health.health();
+			assertThat(up.getStatus()).isEqualTo(Status.UP);
+			@SuppressWarnings("unchecked")
+			Map<String, Object> replication = (Map<String, Object>) up.getDetails().get("replication");
+			assertThat(replication).containsKeys("replica", "generation", "position", "lastSuccessfulSync",
+					"pendingTransactions");
+			Path wal = walDirectory(replica);
+			Runnable unlock = UnwritableDirectory.lock(wal);
+			try {
+				context.getBean(JdbcClient.class).sql("INSERT INTO notes (body) VALUES ('stuck')").update();
+				assertThat(replicator.awaitReplicated(Duration.ofSeconds(2))).isFalse();
+				Thread.sleep(400);
+				assertThat(replicator.awaitReplicated(Duration.ofSeconds(2))).isFalse();
+				Health down = health.health();
+				assertThat(down.getStatus()).isEqualTo(Status.DOWN);
+				assertThat(down.getDetails().get("replication").toString()).contains("lastError");
+			}
+			finally {
+				unlock.run();
+			}
+			assertThat(replicator.awaitReplicated(Duration.ofSeconds(5))).isTrue();
+			assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+		});
+	}
+
+	@Test
+	void aReplicaUrlKiwiDbDoesNotKnowStopsStartupNamingTheProperty() {
+		this.runner
+			.withPropertyValues("kiwi.db.path=" + this.dir.resolve("app.db"), "kiwi.db.replication.enabled=true",
+					"kiwi.db.replication.url=ftp://example/backups")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+					.hasMessageContaining("kiwi.db.replication.url");
+			});
+		assertThat(this.dir.resolve("app.db")).doesNotExist();
+	}
+
+	@Test
+	void anInMemoryDatabaseCannotBeReplicated() {
+		this.runner
+			.withPropertyValues("kiwi.db.path=:memory:", "kiwi.db.replication.enabled=true",
+					"kiwi.db.replication.url=file:" + this.dir.resolve("replica"))
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("kiwi.db.replication.enabled")
+				.hasMessageContaining("in-memory"));
+	}
+
+	private static Path walDirectory(Path replica) throws Exception {
+		String generation = new FileReplicaClient(replica).generations().get(0);
+		Path wal = replica.resolve("generations").resolve(generation).resolve("wal");
+		Files.createDirectories(wal);
+		return wal;
+	}
+
+	private static void deleteDatabase(Path database) throws Exception {
+		for (Path file : List.of(database, Path.of(database + "-wal"), Path.of(database + "-shm"))) {
+			Files.deleteIfExists(file);
+		}
+		try (Stream<Path> left = Files.list(database.getParent())) {
+			assertThat(left.map(Path::getFileName).map(Path::toString)).doesNotContain(database.getFileName().toString());
+		}
+	}
+
+}

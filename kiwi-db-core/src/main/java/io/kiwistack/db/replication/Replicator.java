@@ -282,18 +282,15 @@ public final class Replicator implements AutoCloseable {
 	}
 
 	private void checkpointBehind(Connection barrier) throws IOException, SQLException {
-		{
-			shipTail();
-			try (Statement statement = barrier.createStatement();
-					ResultSet result = statement.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
-				result.next();
-				boolean busy = result.getInt(1) != 0;
-				long logFrames = result.getLong(2);
-				long checkpointed = result.getLong(3);
-				long shippedFrames = (this.header != null)
-						? (this.offset - WalHeader.SIZE) / this.header.frameSize() : 0;
-				this.checkpointedEverythingShipped = !busy && logFrames == checkpointed && logFrames == shippedFrames;
-			}
+		shipTail();
+		try (Statement statement = barrier.createStatement();
+				ResultSet result = statement.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
+			result.next();
+			boolean busy = result.getInt(1) != 0;
+			long logFrames = result.getLong(2);
+			long checkpointed = result.getLong(3);
+			long shippedFrames = (this.header != null) ? (this.offset - WalHeader.SIZE) / this.header.frameSize() : 0;
+			this.checkpointedEverythingShipped = !busy && logFrames == checkpointed && logFrames == shippedFrames;
 		}
 	}
 

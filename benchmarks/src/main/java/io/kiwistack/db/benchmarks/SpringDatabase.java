@@ -1,9 +1,13 @@
 package io.kiwistack.db.benchmarks;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import io.kiwistack.db.autoconfigure.KiwiDbProperties;
+import io.kiwistack.db.replication.KiwiDbReplicator;
 
 import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
@@ -23,6 +27,12 @@ final class SpringDatabase implements AutoCloseable {
 
 		/** kiwi-db, auto-configured from {@code kiwi.db.*} with its defaults. */
 		KIWI,
+
+		/**
+		 * kiwi-db with its defaults plus {@code kiwi.db.replication.enabled=true} to a directory replica
+		 * in the trial's temporary directory, at the default sync interval.
+		 */
+		KIWI_REPLICATED,
 
 		/** Boot's HikariCP with {@code maximum-pool-size=1} over sqlite-jdbc, the same pragmas in the URL. */
 		HIKARI_SQLITE,
@@ -81,6 +91,11 @@ final class SpringDatabase implements AutoCloseable {
 		properties.put("spring.flyway.enabled", "false");
 		switch (kind) {
 			case KIWI -> properties.put("kiwi.db.path", directory.resolve("kiwi.db").toString());
+			case KIWI_REPLICATED -> {
+				properties.put("kiwi.db.path", directory.resolve("kiwi.db").toString());
+				properties.put("kiwi.db.replication.enabled", "true");
+				properties.put("kiwi.db.replication.url", "file:" + directory.resolve("replica"));
+			}
 			case HIKARI_SQLITE -> {
 				properties.put("kiwi.db.enabled", "false");
 				properties.put("spring.datasource.url", RawSqlite.url(directory.resolve("hikari.db")));
@@ -98,7 +113,7 @@ final class SpringDatabase implements AutoCloseable {
 	private void check(Kind kind) throws SQLException {
 		String dataSource = this.context.getBean(javax.sql.DataSource.class).getClass().getName();
 		boolean expected = switch (kind) {
-			case KIWI -> dataSource.startsWith("io.kiwistack.");
+			case KIWI, KIWI_REPLICATED -> dataSource.startsWith("io.kiwistack.");
 			case HIKARI_SQLITE, H2 -> dataSource.equals("com.zaxxer.hikari.HikariDataSource");
 		};
 		if (!expected) {
@@ -116,10 +131,37 @@ final class SpringDatabase implements AutoCloseable {
 		else {
 			RawSqlite.checkPragmas(this.store::pragma);
 		}
+		// Replication on means a replicator and kiwi-db owning checkpoints; off means neither.
+		boolean replicated = kind == Kind.KIWI_REPLICATED;
+		boolean hasReplicator = !this.context.getBeansOfType(KiwiDbReplicator.class).isEmpty();
+		if (replicated != hasReplicator) {
+			throw new IllegalStateException("Target " + kind + (hasReplicator ? " has" : " has no") + " replicator");
+		}
+		if (kind == Kind.KIWI || replicated) {
+			String autocheckpoint = this.store.pragma("wal_autocheckpoint");
+			if (replicated != "0".equals(autocheckpoint)) {
+				throw new IllegalStateException("Target " + kind + " runs with wal_autocheckpoint=" + autocheckpoint);
+			}
+		}
 	}
 
 	ItemStore store() {
 		return this.store;
+	}
+
+	/** The replicator of a {@link Kind#KIWI_REPLICATED} database. */
+	KiwiDbReplicator replicator() {
+		return this.context.getBean(KiwiDbReplicator.class);
+	}
+
+	/** The configured sync interval of a {@link Kind#KIWI_REPLICATED} database. */
+	Duration syncInterval() {
+		return this.context.getBean(KiwiDbProperties.class).getReplication().getSyncInterval();
+	}
+
+	/** Where the database files are. */
+	TempDatabaseDirectory directory() {
+		return this.directory;
 	}
 
 	@Override

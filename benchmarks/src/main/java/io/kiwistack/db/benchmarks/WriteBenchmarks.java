@@ -3,6 +3,8 @@ package io.kiwistack.db.benchmarks;
 import java.sql.SQLException;
 import java.util.concurrent.TimeUnit;
 
+import io.kiwistack.db.replication.KiwiDbReplicator;
+import io.kiwistack.db.replication.ReplicationStatus;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -17,6 +19,8 @@ import org.openjdk.jmh.annotations.Threads;
 /**
  * Single-row write transactions: {@link ItemStore#insert} ({@code JdbcClient} insert in an
  * {@code @Transactional} method), the same code and the same auto-configuration over kiwi-db, over
+ * kiwi-db with replication on (a directory replica in the trial's temporary directory, the default
+ * sync interval: the replicator ships, checkpoints and competes for the CPU while this runs), over
  * HikariCP(max 1) on sqlite-jdbc with the same pragmas, and over H2 in file mode with
  * {@code WRITE_DELAY=0}.
  */
@@ -27,6 +31,11 @@ public class WriteBenchmarks {
 
 	@Benchmark
 	public int kiwiDb(KiwiTarget target) {
+		return target.insert();
+	}
+
+	@Benchmark
+	public int kiwiDbReplicated(ReplicatedKiwiTarget target) {
 		return target.insert();
 	}
 
@@ -43,7 +52,7 @@ public class WriteBenchmarks {
 	@State(Scope.Benchmark)
 	public abstract static class Target {
 
-		private SpringDatabase database;
+		SpringDatabase database;
 
 		private ItemStore store;
 
@@ -73,6 +82,32 @@ public class WriteBenchmarks {
 		@Override
 		SpringDatabase.Kind kind() {
 			return SpringDatabase.Kind.KIWI;
+		}
+
+	}
+
+	public static class ReplicatedKiwiTarget extends Target {
+
+		@Override
+		SpringDatabase.Kind kind() {
+			return SpringDatabase.Kind.KIWI_REPLICATED;
+		}
+
+		/** Fails the trial unless the replicator really shipped what was written, without an error. */
+		@Override
+		@TearDown(Level.Trial)
+		public void stop() {
+			try {
+				KiwiDbReplicator replicator = this.database.replicator();
+				replicator.syncNow();
+				ReplicationStatus status = replicator.status();
+				if (status.lastError() != null || status.transactionsShipped() == 0 || status.pendingTransactions() != 0) {
+					throw new IllegalStateException("Replication did not keep up during the benchmark: " + status);
+				}
+			}
+			finally {
+				super.stop();
+			}
 		}
 
 	}

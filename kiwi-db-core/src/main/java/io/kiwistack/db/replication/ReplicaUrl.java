@@ -6,7 +6,9 @@ import java.nio.file.Path;
 
 /**
  * Turns a replica URL into the {@link ReplicaClient} for it: {@code file:/dir},
- * {@code file:///dir} or {@code file:relative/dir} for a directory.
+ * {@code file:///dir} or {@code file:relative/dir} for a directory; {@code s3://bucket/path} for
+ * S3-compatible storage, which needs the AWS SDK's {@code software.amazon.awssdk:s3} on the class
+ * path.
  */
 public final class ReplicaUrl {
 
@@ -18,6 +20,14 @@ public final class ReplicaUrl {
 	 * @throws IllegalArgumentException when the URL is not one kiwi-db can replicate to
 	 */
 	public static ReplicaClient open(String url) {
+		return open(url, S3Settings.defaults());
+	}
+
+	/**
+	 * Open a client for {@code url}, reaching S3 with {@code s3}.
+	 * @throws IllegalArgumentException when the URL is not one kiwi-db can replicate to
+	 */
+	public static ReplicaClient open(String url, S3Settings s3) {
 		if (url == null || url.isBlank()) {
 			throw new IllegalArgumentException("A replica URL is required, for example file:/var/backups/app");
 		}
@@ -25,7 +35,37 @@ public final class ReplicaUrl {
 		if (trimmed.startsWith("file:")) {
 			return new FileReplicaClient(filePath(trimmed));
 		}
-		throw new IllegalArgumentException("'" + trimmed + "' is not a replica URL kiwi-db knows: use file:/some/dir");
+		if (trimmed.startsWith("s3://")) {
+			return s3Client(trimmed, s3);
+		}
+		throw new IllegalArgumentException(
+				"'" + trimmed + "' is not a replica URL kiwi-db knows: use file:/some/dir or s3://bucket/path");
+	}
+
+	private static ReplicaClient s3Client(String url, S3Settings settings) {
+		if (!isPresent("software.amazon.awssdk.services.s3.S3Client")
+				|| !isPresent("software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient")) {
+			throw new IllegalArgumentException("An s3:// replica needs the AWS SDK on the class path: add "
+					+ "software.amazon.awssdk:s3 and software.amazon.awssdk:url-connection-client");
+		}
+		String rest = url.substring("s3://".length());
+		int slash = rest.indexOf('/');
+		String bucket = (slash < 0) ? rest : rest.substring(0, slash);
+		String path = (slash < 0) ? "" : rest.substring(slash + 1);
+		if (bucket.isEmpty()) {
+			throw new IllegalArgumentException("'" + url + "' names no bucket; use s3://bucket/path");
+		}
+		return S3ReplicaClient.create(bucket, path, settings);
+	}
+
+	private static boolean isPresent(String className) {
+		try {
+			Class.forName(className, false, ReplicaUrl.class.getClassLoader());
+			return true;
+		}
+		catch (ClassNotFoundException | LinkageError ex) {
+			return false;
+		}
 	}
 
 	private static Path filePath(String url) {

@@ -1,0 +1,263 @@
+package io.kiwistack.db.replication;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Consumer;
+
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.CommonPrefix;
+import software.amazon.awssdk.services.s3.model.Delete;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * A replica in an S3-compatible bucket, through the AWS SDK for Java v2 with its URL-connection
+ * HTTP client (no Netty). Each object is written with one PUT, which S3 makes visible whole or not
+ * at all. Listings page through the bucket one generation folder at a time.
+ */
+public final class S3ReplicaClient implements ReplicaClient {
+
+	private static final int DELETE_BATCH = 1000;
+
+	private final S3Client s3;
+
+	private final String bucket;
+
+	private final String prefix;
+
+	public S3ReplicaClient(S3Client s3, String bucket, String prefix) {
+		this.s3 = s3;
+		this.bucket = bucket;
+		this.prefix = normalizePrefix(prefix);
+	}
+
+	/**
+	 * A client for {@code bucket} and {@code prefix} built from {@code settings}.
+	 */
+	public static S3ReplicaClient create(String bucket, String prefix, S3Settings settings) {
+		S3ClientBuilder builder = S3Client.builder()
+			.httpClientBuilder(UrlConnectionHttpClient.builder())
+			.forcePathStyle(settings.forcePathStyle());
+		if (settings.endpoint() != null) {
+			builder.endpointOverride(URI.create(settings.endpoint()));
+		}
+		if (settings.region() != null) {
+			builder.region(Region.of(settings.region()));
+		}
+		else if (settings.endpoint() != null) {
+			// Non-AWS endpoints ignore the region, but the SDK needs one to sign requests.
+			builder.region(Region.US_EAST_1);
+		}
+		if (settings.accessKeyId() != null && settings.secretAccessKey() != null) {
+			builder.credentialsProvider(StaticCredentialsProvider
+				.create(AwsBasicCredentials.create(settings.accessKeyId(), settings.secretAccessKey())));
+		}
+		return new S3ReplicaClient(builder.build(), bucket, prefix);
+	}
+
+	@Override
+	public String describe() {
+		return "s3://" + this.bucket + "/" + this.prefix;
+	}
+
+	@Override
+	public List<String> generations() throws IOException {
+		List<String> generations = new ArrayList<>();
+		list(key(ReplicaLayout.GENERATIONS + "/"), true, (page) -> {
+			for (CommonPrefix common : page.commonPrefixes()) {
+				String name = lastSegment(common.prefix());
+				if (ReplicaLayout.isGeneration(name)) {
+					generations.add(name);
+				}
+			}
+		});
+		return generations;
+	}
+
+	@Override
+	public List<SnapshotInfo> snapshots(String generation) throws IOException {
+		List<SnapshotInfo> snapshots = new ArrayList<>();
+		list(key(ReplicaLayout.GENERATIONS + "/" + generation + "/snapshots/"), false, (page) -> {
+			for (S3Object object : page.contents()) {
+				long index = ReplicaLayout.parseSnapshot(lastSegment(object.key()));
+				if (index >= 0) {
+					snapshots.add(new SnapshotInfo(generation, index, object.size(), object.lastModified()));
+				}
+			}
+		});
+		snapshots.sort(Comparator.comparingLong(SnapshotInfo::index));
+		return snapshots;
+	}
+
+	@Override
+	public List<WalSegmentInfo> walSegments(String generation) throws IOException {
+		List<WalSegmentInfo> segments = new ArrayList<>();
+		list(key(ReplicaLayout.GENERATIONS + "/" + generation + "/wal/"), false, (page) -> {
+			for (S3Object object : page.contents()) {
+				long[] indexAndOffset = ReplicaLayout.parseWalSegment(lastSegment(object.key()));
+				if (indexAndOffset != null) {
+					segments.add(new WalSegmentInfo(generation, indexAndOffset[0], indexAndOffset[1], object.size(),
+							object.lastModified()));
+				}
+			}
+		});
+		segments.sort(Comparator.comparingLong(WalSegmentInfo::index).thenComparingLong(WalSegmentInfo::offset));
+		return segments;
+	}
+
+	@Override
+	public void write(String path, byte[] content) throws IOException {
+		call(path, () -> this.s3.putObject((put) -> put.bucket(this.bucket).key(key(path)), RequestBody.fromBytes(content)));
+	}
+
+	@Override
+	public void write(String path, Path file) throws IOException {
+		call(path, () -> this.s3.putObject((put) -> put.bucket(this.bucket).key(key(path)), RequestBody.fromFile(file)));
+	}
+
+	/**
+	 * Write an object only if none exists at {@code path}, with S3's conditional write
+	 * ({@code If-None-Match: *}); no read-then-write race.
+	 * @return whether this call created it
+	 */
+	public boolean writeIfAbsent(String path, byte[] content) throws IOException {
+		try {
+			this.s3.putObject((put) -> put.bucket(this.bucket).key(key(path)).ifNoneMatch("*"),
+					RequestBody.fromBytes(content));
+			return true;
+		}
+		catch (S3Exception ex) {
+			if (ex.statusCode() == 412 || ex.statusCode() == 409) {
+				return false;
+			}
+			throw failure(path, ex);
+		}
+		catch (SdkException ex) {
+			throw failure(path, ex);
+		}
+	}
+
+	@Override
+	public InputStream open(String path) throws IOException {
+		try {
+			return this.s3.getObject((get) -> get.bucket(this.bucket).key(key(path)));
+		}
+		catch (NoSuchKeyException ex) {
+			throw new java.nio.file.NoSuchFileException(describe() + "/" + path);
+		}
+		catch (SdkException ex) {
+			throw failure(path, ex);
+		}
+	}
+
+	@Override
+	public boolean exists(String path) throws IOException {
+		try {
+			this.s3.headObject((head) -> head.bucket(this.bucket).key(key(path)));
+			return true;
+		}
+		catch (NoSuchKeyException ex) {
+			return false;
+		}
+		catch (S3Exception ex) {
+			if (ex.statusCode() == 404) {
+				return false;
+			}
+			throw failure(path, ex);
+		}
+		catch (SdkException ex) {
+			throw failure(path, ex);
+		}
+	}
+
+	@Override
+	public void delete(List<String> paths) throws IOException {
+		for (int from = 0; from < paths.size(); from += DELETE_BATCH) {
+			List<ObjectIdentifier> batch = paths.subList(from, Math.min(paths.size(), from + DELETE_BATCH))
+				.stream()
+				.map((path) -> ObjectIdentifier.builder().key(key(path)).build())
+				.toList();
+			call("(" + batch.size() + " objects)", () -> this.s3.deleteObjects((delete) -> delete.bucket(this.bucket)
+				.delete(Delete.builder().objects(batch).quiet(true).build())));
+		}
+	}
+
+	@Override
+	public void deleteGeneration(String generation) throws IOException {
+		String generationPrefix = ReplicaLayout.GENERATIONS + "/" + generation + "/";
+		List<String> paths = new ArrayList<>();
+		list(key(generationPrefix), false, (page) -> {
+			for (S3Object object : page.contents()) {
+				paths.add(object.key().substring(this.prefix.length()));
+			}
+		});
+		delete(paths);
+	}
+
+	@Override
+	public void close() {
+		this.s3.close();
+	}
+
+	private void list(String keyPrefix, boolean folders, Consumer<ListObjectsV2Response> pages) throws IOException {
+		ListObjectsV2Request.Builder request = ListObjectsV2Request.builder().bucket(this.bucket).prefix(keyPrefix);
+		if (folders) {
+			request.delimiter("/");
+		}
+		call(keyPrefix, () -> {
+			this.s3.listObjectsV2Paginator(request.build()).forEach(pages);
+			return null;
+		});
+	}
+
+	private <T> T call(String what, SdkCall<T> call) throws IOException {
+		try {
+			return call.run();
+		}
+		catch (SdkException ex) {
+			throw failure(what, ex);
+		}
+	}
+
+	private IOException failure(String what, Exception ex) {
+		return new IOException(describe() + ": request for " + what + " failed: " + ex.getMessage(), ex);
+	}
+
+	private String key(String path) {
+		return this.prefix + path;
+	}
+
+	private static String lastSegment(String key) {
+		String trimmed = key.endsWith("/") ? key.substring(0, key.length() - 1) : key;
+		return trimmed.substring(trimmed.lastIndexOf('/') + 1);
+	}
+
+	private static String normalizePrefix(String prefix) {
+		String trimmed = (prefix == null) ? "" : prefix.replaceAll("^/+", "").replaceAll("/+$", "");
+		return trimmed.isEmpty() ? "" : trimmed + "/";
+	}
+
+	@FunctionalInterface
+	private interface SdkCall<T> {
+
+		T run();
+
+	}
+
+}

@@ -13,6 +13,8 @@ record Figure(String key, String benchmark, String label) {
 	static final List<Figure> ALL = List.of(
 			new Figure("writes.kiwi", "WriteBenchmarks.kiwiDb",
 					"single-row write tx, JdbcClient + @Transactional: kiwi-db"),
+			new Figure("writes.repl", "WriteBenchmarks.kiwiDbReplicated",
+					"single-row write tx, same code: kiwi-db, replication on (dir, 1 s)"),
 			new Figure("writes.hikari", "WriteBenchmarks.hikariSqlite",
 					"single-row write tx, same code: HikariCP(max 1) over sqlite-jdbc"),
 			new Figure("writes.h2", "WriteBenchmarks.h2WriteDelay0",

@@ -18,6 +18,10 @@ public class ItemStore {
 
 	static final String INSERT = "INSERT INTO item (title, qty) VALUES (?, ?)";
 
+	static final String CREATE_PAYLOAD_TABLE = "CREATE TABLE payload (id INTEGER PRIMARY KEY, body BLOB NOT NULL)";
+
+	static final String INSERT_PAYLOAD = "INSERT INTO payload (body) VALUES (?)";
+
 	static final String SELECT_BY_ID = "SELECT id, title, qty FROM item WHERE id = ?";
 
 	static final RowMapper<Item> ITEM = (rows, rowNum) -> new Item(rows.getLong(1), rows.getString(2), rows.getInt(3));
@@ -92,6 +96,30 @@ public class ItemStore {
 
 			});
 		}
+	}
+
+	/** A table of larger rows, for a write load that grows the write-ahead log quickly. */
+	public void createPayloadTable() {
+		this.jdbcClient.sql(CREATE_PAYLOAD_TABLE).update();
+	}
+
+	/** One transaction inserting a row per body into the payload table, by one JDBC batch. */
+	@Transactional
+	public int insertPayloads(byte[][] bodies) {
+		int[] updated = this.jdbcTemplate.batchUpdate(INSERT_PAYLOAD, new BatchPreparedStatementSetter() {
+
+			@Override
+			public void setValues(PreparedStatement statement, int i) throws SQLException {
+				statement.setBytes(1, bodies[i]);
+			}
+
+			@Override
+			public int getBatchSize() {
+				return bodies.length;
+			}
+
+		});
+		return updated.length;
 	}
 
 	/** Empty the table, between measurement iterations. */

@@ -3,7 +3,7 @@ package io.kiwistack.db.benchmarks;
 import java.util.List;
 
 /**
- * One target of issue 3: a ratio of two figures from the same run, and the least it should be.
+ * One target (issues 3 and 5): a ratio of two figures from the same run, and the least it should be.
  * @param label what is compared, for people
  * @param shortLabel the chart's category name
  * @param numerator key of the figure on top
@@ -20,6 +20,8 @@ record Ratio(String label, String shortLabel, String numerator, String denominat
 			new Ratio("read-only tx: 4 threads / 1 thread", "read-only 4t/1t", "readonly.4", "readonly.1", 2.7),
 			new Ratio("read-only tx: 8 threads / 4 threads", "read-only 8t/4t", "readonly.8", "readonly.4", 0.95),
 			new Ratio("1000-row batch: kiwi-db / raw executeBatch", "batch vs raw", "batch.kiwi", "batch.raw", 0.95),
-			new Ratio("durable writes: kiwi-db / H2 WRITE_DELAY=0", "writes vs H2", "writes.kiwi", "writes.h2", 3.0));
+			new Ratio("durable writes: kiwi-db / H2 WRITE_DELAY=0", "writes vs H2", "writes.kiwi", "writes.h2", 3.0),
+			new Ratio("writes: kiwi-db replication on / off", "writes repl on/off", "writes.repl", "writes.kiwi",
+					0.95));
 
 }

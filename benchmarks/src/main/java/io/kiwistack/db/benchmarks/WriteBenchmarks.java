@@ -56,7 +56,7 @@ public class WriteBenchmarks {
 
 		private ItemStore store;
 
-		private int next;
+		int next;
 
 		abstract SpringDatabase.Kind kind();
 
@@ -72,7 +72,15 @@ public class WriteBenchmarks {
 
 		@TearDown(Level.Trial)
 		public void stop() {
-			this.database.close();
+			try {
+				checkAfterTrial();
+			}
+			finally {
+				this.database.close();
+			}
+		}
+
+		void checkAfterTrial() {
 		}
 
 	}
@@ -95,18 +103,14 @@ public class WriteBenchmarks {
 
 		/** Fails the trial unless the replicator really shipped what was written, without an error. */
 		@Override
-		@TearDown(Level.Trial)
-		public void stop() {
-			try {
-				KiwiDbReplicator replicator = this.database.replicator();
-				replicator.syncNow();
-				ReplicationStatus status = replicator.status();
-				if (status.lastError() != null || status.transactionsShipped() == 0 || status.pendingTransactions() != 0) {
-					throw new IllegalStateException("Replication did not keep up during the benchmark: " + status);
-				}
-			}
-			finally {
-				super.stop();
+		void checkAfterTrial() {
+			KiwiDbReplicator replicator = this.database.replicator();
+			replicator.syncNow();
+			ReplicationStatus status = replicator.status();
+			if (status.lastError() != null || status.transactionsShipped() < this.next
+					|| status.pendingTransactions() != 0) {
+				throw new IllegalStateException("Replication did not keep up: " + this.next + " transactions written, "
+						+ status);
 			}
 		}
 

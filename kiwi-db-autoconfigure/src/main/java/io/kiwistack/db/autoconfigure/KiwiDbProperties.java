@@ -177,7 +177,7 @@ public class KiwiDbProperties {
 		private boolean enabled;
 
 		/**
-		 * Where the replica lives: 'file:/some/dir'.
+		 * Where the replica lives: 'file:/some/dir' or 's3://bucket/path'.
 		 */
 		private String url;
 
@@ -205,6 +205,12 @@ public class KiwiDbProperties {
 		 * How long replication may keep failing before health reports the database DOWN.
 		 */
 		private Duration unhealthyAfter = Duration.ofMinutes(1);
+
+		private final S3 s3 = new S3();
+
+		public S3 getS3() {
+			return this.s3;
+		}
 
 		public boolean isEnabled() {
 			return this.enabled;
@@ -260,6 +266,80 @@ public class KiwiDbProperties {
 
 		public void setUnhealthyAfter(Duration unhealthyAfter) {
 			this.unhealthyAfter = unhealthyAfter;
+		}
+
+	}
+
+	/**
+	 * S3-compatible storage settings, with Litestream's names. Unset credentials and region come
+	 * from the AWS SDK's default chain.
+	 */
+	public static class S3 {
+
+		/**
+		 * Endpoint URL of S3-compatible storage (MinIO, Ceph, R2, ...); unset for AWS.
+		 */
+		private String endpoint;
+
+		/**
+		 * Region of the bucket.
+		 */
+		private String region;
+
+		/**
+		 * Access key id.
+		 */
+		private String accessKeyId;
+
+		/**
+		 * Secret access key. Never logged or shown.
+		 */
+		private String secretAccessKey;
+
+		/**
+		 * Whether to address the bucket as a path instead of a host name; most non-AWS endpoints
+		 * need it.
+		 */
+		private boolean forcePathStyle;
+
+		public String getEndpoint() {
+			return this.endpoint;
+		}
+
+		public void setEndpoint(String endpoint) {
+			this.endpoint = endpoint;
+		}
+
+		public String getRegion() {
+			return this.region;
+		}
+
+		public void setRegion(String region) {
+			this.region = region;
+		}
+
+		public String getAccessKeyId() {
+			return this.accessKeyId;
+		}
+
+		public void setAccessKeyId(String accessKeyId) {
+			this.accessKeyId = accessKeyId;
+		}
+
+		public String getSecretAccessKey() {
+			return this.secretAccessKey;
+		}
+
+		public void setSecretAccessKey(String secretAccessKey) {
+			this.secretAccessKey = secretAccessKey;
+		}
+
+		public boolean isForcePathStyle() {
+			return this.forcePathStyle;
+		}
+
+		public void setForcePathStyle(boolean forcePathStyle) {
+			this.forcePathStyle = forcePathStyle;
 		}
 
 	}

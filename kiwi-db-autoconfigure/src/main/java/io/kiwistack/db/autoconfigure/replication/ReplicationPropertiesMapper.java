@@ -6,6 +6,7 @@ import io.kiwistack.db.autoconfigure.KiwiDbProperties;
 import io.kiwistack.db.replication.ReplicaClient;
 import io.kiwistack.db.replication.ReplicaUrl;
 import io.kiwistack.db.replication.ReplicationSettings;
+import io.kiwistack.db.replication.S3Settings;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
@@ -20,7 +21,9 @@ final class ReplicationPropertiesMapper {
 
 	static ReplicaClient client(KiwiDbProperties.Replication replication) {
 		try {
-			return ReplicaUrl.open(replication.getUrl());
+			KiwiDbProperties.S3 s3 = replication.getS3();
+			return ReplicaUrl.open(replication.getUrl(), new S3Settings(s3.getEndpoint(), s3.getRegion(),
+					s3.getAccessKeyId(), s3.getSecretAccessKey(), s3.isForcePathStyle()));
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidConfigurationPropertyValueException("kiwi.db.replication.url", replication.getUrl(),

@@ -8,6 +8,7 @@ import io.kiwistack.db.JournalMode;
 import io.kiwistack.db.SynchronousMode;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration properties for the embedded kiwi-db database.
@@ -206,7 +207,35 @@ public class KiwiDbProperties {
 		 */
 		private Duration unhealthyAfter = Duration.ofMinutes(1);
 
+		/**
+		 * How long a primary's claim on the replica lasts without renewal: after a crash, another
+		 * primary can take the replica over once this has passed.
+		 */
+		private Duration leaseTimeout = Duration.ofSeconds(30);
+
+		/**
+		 * The largest the write-ahead log may grow while the replica is unreachable; past it the
+		 * log is checkpointed anyway and a new generation starts once the replica is back.
+		 */
+		private DataSize maxWalSize = DataSize.ofMegabytes(64);
+
 		private final S3 s3 = new S3();
+
+		public Duration getLeaseTimeout() {
+			return this.leaseTimeout;
+		}
+
+		public void setLeaseTimeout(Duration leaseTimeout) {
+			this.leaseTimeout = leaseTimeout;
+		}
+
+		public DataSize getMaxWalSize() {
+			return this.maxWalSize;
+		}
+
+		public void setMaxWalSize(DataSize maxWalSize) {
+			this.maxWalSize = maxWalSize;
+		}
 
 		public S3 getS3() {
 			return this.s3;

@@ -86,6 +86,10 @@ public final class FileReplicaClient implements ReplicaClient {
 	@Override
 	public void write(String path, byte[] content) throws IOException {
 		Path target = resolve(path);
+		publish(writeTemporary(target, content), target);
+	}
+
+	private static Path writeTemporary(Path target, byte[] content) throws IOException {
 		Path temporary = prepareTemporary(target);
 		try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
 			java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(content);
@@ -94,7 +98,7 @@ public final class FileReplicaClient implements ReplicaClient {
 			}
 			channel.force(true);
 		}
-		publish(temporary, target);
+		return temporary;
 	}
 
 	@Override
@@ -106,6 +110,55 @@ public final class FileReplicaClient implements ReplicaClient {
 			channel.force(true);
 		}
 		publish(temporary, target);
+	}
+
+	@Override
+	public String createIfAbsent(String path, byte[] content) throws IOException {
+		Path target = resolve(path);
+		Path temporary = writeTemporary(target, content);
+		try {
+			// A hard link fails when the target exists: an atomic create with the content in place.
+			Files.createLink(target, temporary);
+			syncDirectory(target.getParent());
+			return versionOf(content);
+		}
+		catch (java.nio.file.FileAlreadyExistsException ex) {
+			return null;
+		}
+		finally {
+			Files.deleteIfExists(temporary);
+		}
+	}
+
+	@Override
+	public String replaceIfVersion(String path, byte[] content, String version) throws IOException {
+		Path target = resolve(path);
+		Files.createDirectories(target.getParent());
+		Path lockFile = target.resolveSibling("." + target.getFileName() + ".lock");
+		try (FileChannel lock = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+				java.nio.channels.FileLock held = lock.lock()) {
+			VersionedObject current = readVersioned(path);
+			if (current == null || !current.version().equals(version)) {
+				return null;
+			}
+			publish(writeTemporary(target, content), target);
+			return versionOf(content);
+		}
+	}
+
+	@Override
+	public VersionedObject readVersioned(String path) throws IOException {
+		try {
+			byte[] content = Files.readAllBytes(resolve(path));
+			return new VersionedObject(content, versionOf(content));
+		}
+		catch (NoSuchFileException ex) {
+			return null;
+		}
+	}
+
+	private static String versionOf(byte[] content) {
+		return java.util.HexFormat.of().formatHex(SnapshotDigest.newDigest().digest(content));
 	}
 
 	@Override

@@ -29,6 +29,22 @@ public interface ReplicaClient extends AutoCloseable {
 	/** Write an object whole from a local file, for objects too big to hold in memory. */
 	void write(String path, java.nio.file.Path file) throws IOException;
 
+	/**
+	 * Create an object only if none exists at {@code path}, atomically: two callers racing never
+	 * both succeed.
+	 * @return the new object's version, or {@code null} when one existed already
+	 */
+	String createIfAbsent(String path, byte[] content) throws IOException;
+
+	/**
+	 * Replace an object only if it still has {@code version}, atomically.
+	 * @return the new version, or {@code null} when the object had changed or vanished
+	 */
+	String replaceIfVersion(String path, byte[] content, String version) throws IOException;
+
+	/** Read an object with its version, or {@code null} when it does not exist. */
+	VersionedObject readVersioned(String path) throws IOException;
+
 	/** Open an object for reading. */
 	InputStream open(String path) throws IOException;
 

@@ -55,6 +55,12 @@ public final class Replicator implements AutoCloseable {
 
 	private final ScheduledExecutorService executor;
 
+	private final PrimaryLease lease;
+
+	private int consecutiveFailures;
+
+	private Instant nextAttempt = Instant.EPOCH;
+
 	private String generation;
 
 	private long index;
@@ -94,6 +100,7 @@ public final class Replicator implements AutoCloseable {
 		this.client = client;
 		this.settings = settings;
 		this.clock = clock;
+		this.lease = new PrimaryLease(client, settings.leaseTimeout(), clock);
 		this.executor = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "kiwi-db-replicator");
 			thread.setDaemon(true);
@@ -101,8 +108,18 @@ public final class Replicator implements AutoCloseable {
 		});
 	}
 
-	/** Start shipping: a new generation now, then a sync every sync interval. */
+	/**
+	 * Claim the replica, then start shipping: a new generation now, then a sync every sync
+	 * interval.
+	 * @throws ReplicaLeaseHeldException when another primary holds the replica
+	 */
 	public void start() {
+		try {
+			this.lease.claim();
+		}
+		catch (IOException ex) {
+			throw new ReplicaException("Could not claim " + this.client.describe() + ": " + ex.getMessage(), ex);
+		}
 		long interval = this.settings.syncInterval().toNanos();
 		this.executor.scheduleWithFixedDelay(this::syncQuietly, 0, interval, TimeUnit.NANOSECONDS);
 	}
@@ -167,22 +184,73 @@ public final class Replicator implements AutoCloseable {
 		}
 		finally {
 			this.executor.shutdownNow();
+			releaseLease();
 		}
 	}
 
+	private void releaseLease() {
+		try {
+			this.lease.release();
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.log(Level.WARNING, "Could not release the primary claim on " + this.client.describe()
+					+ "; it expires by itself after the lease timeout", ex);
+		}
+	}
+
+	/**
+	 * One scheduled round. After a failure, attempts back off (doubling up to 32 sync intervals),
+	 * but the log is kept within its bound between attempts.
+	 */
 	private void syncQuietly() {
+		Instant now = this.clock.instant();
+		if (now.isBefore(this.nextAttempt)) {
+			keepLogWithinBound();
+			return;
+		}
 		try {
 			sync();
+			this.consecutiveFailures = 0;
 		}
 		catch (Exception ex) {
-			logger.log(Level.WARNING, "Replication to " + this.client.describe() + " failed: " + ex.getMessage(), ex);
+			this.consecutiveFailures++;
+			Duration backoff = this.settings.syncInterval().multipliedBy(1L << Math.min(5, this.consecutiveFailures));
+			this.nextAttempt = this.clock.instant().plus(backoff);
+			logger.log(Level.WARNING, "Replication to " + this.client.describe() + " failed (attempt "
+					+ this.consecutiveFailures + ", next in " + backoff.toMillis() + " ms): " + ex.getMessage());
+			keepLogWithinBound();
+		}
+	}
+
+	/**
+	 * With the replica unreachable the log can't be shipped, and without checkpoints it would grow
+	 * without end. Past its bound, checkpoint anyway: the frames not shipped are then gone from the
+	 * log, so the next successful sync starts a new generation with a snapshot.
+	 */
+	private void keepLogWithinBound() {
+		if (walSize() < this.settings.maxWalBytes()) {
+			return;
+		}
+		try (Connection barrier = this.dataSource.getConnection();
+				Statement statement = barrier.createStatement()) {
+			statement.execute("PRAGMA wal_checkpoint(PASSIVE)");
+			if (this.generation != null) {
+				logger.log(Level.WARNING, "The log of " + this.file + " reached " + walSize()
+						+ " bytes while " + this.client.describe() + " was unreachable; it was checkpointed without "
+						+ "being shipped, and a new generation with a snapshot starts once the replica is back");
+				this.generation = null;
+			}
+		}
+		catch (SQLException ex) {
+			logger.log(Level.WARNING, "Could not checkpoint " + this.file + ": " + ex.getMessage(), ex);
 		}
 	}
 
 	private void sync() throws IOException, SQLException {
 		try {
+			this.lease.renewIfDue();
 			if (this.generation == null) {
-				startGeneration("no generation yet");
+				startGeneration((this.position == null) ? "no generation yet" : "continuity with the replica was lost");
 			}
 			shipTail();
 			if (walSize() >= this.settings.checkpointThresholdBytes()) {

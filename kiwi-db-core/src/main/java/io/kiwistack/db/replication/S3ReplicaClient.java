@@ -131,20 +131,56 @@ public final class S3ReplicaClient implements ReplicaClient {
 		call(path, () -> this.s3.putObject((put) -> put.bucket(this.bucket).key(key(path)), RequestBody.fromFile(file)));
 	}
 
-	/**
-	 * Write an object only if none exists at {@code path}, with S3's conditional write
-	 * ({@code If-None-Match: *}); no read-then-write race.
-	 * @return whether this call created it
-	 */
-	public boolean writeIfAbsent(String path, byte[] content) throws IOException {
+	/** Uses S3's conditional write, {@code If-None-Match: *}. */
+	@Override
+	public String createIfAbsent(String path, byte[] content) throws IOException {
 		try {
-			this.s3.putObject((put) -> put.bucket(this.bucket).key(key(path)).ifNoneMatch("*"),
-					RequestBody.fromBytes(content));
-			return true;
+			return this.s3
+				.putObject((put) -> put.bucket(this.bucket).key(key(path)).ifNoneMatch("*"), RequestBody.fromBytes(content))
+				.eTag();
 		}
 		catch (S3Exception ex) {
 			if (ex.statusCode() == 412 || ex.statusCode() == 409) {
-				return false;
+				return null;
+			}
+			throw failure(path, ex);
+		}
+		catch (SdkException ex) {
+			throw failure(path, ex);
+		}
+	}
+
+	/** Uses S3's conditional write, {@code If-Match: <ETag>}. */
+	@Override
+	public String replaceIfVersion(String path, byte[] content, String version) throws IOException {
+		try {
+			return this.s3
+				.putObject((put) -> put.bucket(this.bucket).key(key(path)).ifMatch(version), RequestBody.fromBytes(content))
+				.eTag();
+		}
+		catch (S3Exception ex) {
+			if (ex.statusCode() == 412 || ex.statusCode() == 409 || ex.statusCode() == 404) {
+				return null;
+			}
+			throw failure(path, ex);
+		}
+		catch (SdkException ex) {
+			throw failure(path, ex);
+		}
+	}
+
+	@Override
+	public VersionedObject readVersioned(String path) throws IOException {
+		try {
+			var response = this.s3.getObjectAsBytes((get) -> get.bucket(this.bucket).key(key(path)));
+			return new VersionedObject(response.asByteArray(), response.response().eTag());
+		}
+		catch (NoSuchKeyException ex) {
+			return null;
+		}
+		catch (S3Exception ex) {
+			if (ex.statusCode() == 404) {
+				return null;
 			}
 			throw failure(path, ex);
 		}

@@ -35,11 +35,21 @@ final class ReplicationPropertiesMapper {
 		return ReplicationSettings.defaults()
 			.withSyncInterval(positive("kiwi.db.replication.sync-interval", replication.getSyncInterval()))
 			.withSnapshotInterval(positive("kiwi.db.replication.snapshot-interval", replication.getSnapshotInterval()))
-			.withRetention(positive("kiwi.db.replication.retention", replication.getRetention()));
+			.withRetention(positive("kiwi.db.replication.retention", replication.getRetention()))
+			.withLeaseTimeout(positive("kiwi.db.replication.lease-timeout", replication.getLeaseTimeout()))
+			.withMaxWalBytes(maxWalBytes(replication));
 	}
 
 	static Duration unhealthyAfter(KiwiDbProperties.Replication replication) {
 		return positive("kiwi.db.replication.unhealthy-after", replication.getUnhealthyAfter());
+	}
+
+	private static long maxWalBytes(KiwiDbProperties.Replication replication) {
+		if (replication.getMaxWalSize() == null || replication.getMaxWalSize().toBytes() < ReplicationSettings.DEFAULT_CHECKPOINT_THRESHOLD) {
+			throw new InvalidConfigurationPropertyValueException("kiwi.db.replication.max-wal-size",
+					replication.getMaxWalSize(), "It must be at least 4MB, the size at which the replicator checkpoints.");
+		}
+		return replication.getMaxWalSize().toBytes();
 	}
 
 	private static Duration positive(String property, Duration value) {

@@ -3,6 +3,7 @@ package io.kiwistack.db.autoconfigure.replication;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
@@ -162,6 +164,43 @@ class KiwiDbReplicationAutoConfigurationTests {
 			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
 				.hasMessageContaining("kiwi.db.replication.enabled")
 				.hasMessageContaining("in-memory"));
+	}
+
+	@Test
+	void aSecondPrimaryOnTheSameReplicaRefusesToStartNamingTheFirst() {
+		Path replica = this.dir.resolve("replica");
+		replicated(this.dir.resolve("first.db"), replica).run((first) -> {
+			assertThat(first).hasNotFailed();
+			replicated(this.dir.resolve("second.db"), replica).run((second) -> {
+				assertThat(second).hasFailed();
+				FailureAnalysis analysis = new ReplicaLeaseFailureAnalyzer().analyze(second.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("kiwi.db.replication.url")
+					.contains(String.valueOf(ProcessHandle.current().pid()))
+					.contains("held by another primary");
+				assertThat(analysis.getAction()).contains("kiwi.db.replication.lease-timeout");
+			});
+		});
+		replicated(this.dir.resolve("second.db"), replica)
+			.run((second) -> assertThat(second).as("the first released its claim on a clean stop").hasNotFailed());
+	}
+
+	@Test
+	void aCrashedPrimarysClaimCanBeTakenOverOnceItExpires() throws Exception {
+		Path replica = this.dir.resolve("replica");
+		Path lease = replica.resolve("kiwi").resolve("primary.lease");
+		Files.createDirectories(lease.getParent());
+		Instant expires = Instant.now().plusMillis(1500);
+		Files.writeString(lease, "holder=crashed-node\nexpires=" + expires + "\n");
+		replicated(this.dir.resolve("app.db"), replica).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(new ReplicaLeaseFailureAnalyzer().analyze(context.getStartupFailure()).getDescription())
+				.contains("crashed-node");
+		});
+		Thread.sleep(Math.max(0, Duration.between(Instant.now(), expires).toMillis() + 100));
+		replicated(this.dir.resolve("app.db"), replica).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(Files.readString(lease)).doesNotContain("crashed-node");
+		});
 	}
 
 	private static Path walDirectory(Path replica) throws Exception {

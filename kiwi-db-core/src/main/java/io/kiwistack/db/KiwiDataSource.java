@@ -50,9 +50,10 @@ public final class KiwiDataSource extends EmbeddedDataSourceSupport implements A
 		ConnectionOpener opener = new ConnectionOpener(settings, url);
 		SingleWriter writer = null;
 		try {
-			writer = new SingleWriter(opener, settings.acquireTimeout());
+			// A read replica has no writer: its file changes only by the transactions it applies.
+			writer = (settings.replicaOf() == null) ? new SingleWriter(opener, settings.acquireTimeout()) : null;
 			ReaderPool readers = (settings.readers() > 0)
-					? new ReaderPool(opener, settings.readers(), settings.acquireTimeout()) : null;
+					? new ReaderPool(opener, settings.readers(), settings.acquireTimeout(), settings.replicaOf()) : null;
 			return new KiwiDataSource(settings, file, writer, readers);
 		}
 		catch (SQLException | RuntimeException ex) {
@@ -84,7 +85,20 @@ public final class KiwiDataSource extends EmbeddedDataSourceSupport implements A
 	 */
 	@Override
 	public Connection getConnection() throws SQLException {
-		return this.writer.borrow();
+		return (this.writer != null) ? this.writer.borrow() : this.readers.borrow();
+	}
+
+	/**
+	 * Run {@code action} while no reader connection is lent, closing the idle ones, so that
+	 * readers opened afterwards see the file as {@code action} left it; borrowers wait meanwhile.
+	 * For a read replica applying transactions.
+	 * @throws IllegalStateException when this database has no readers
+	 */
+	public <T> T whileReadersPaused(java.util.concurrent.Callable<T> action) throws Exception {
+		if (this.readers == null) {
+			throw new IllegalStateException("This database has no reader connections to pause");
+		}
+		return this.readers.whilePaused(action);
 	}
 
 	/**
@@ -125,7 +139,9 @@ public final class KiwiDataSource extends EmbeddedDataSourceSupport implements A
 		if (this.readers != null) {
 			this.readers.close();
 		}
-		this.writer.close();
+		if (this.writer != null) {
+			this.writer.close();
+		}
 	}
 
 	@Override

@@ -48,6 +48,8 @@ public final class KiwiDbSettings {
 
 	private final boolean autoCheckpoint;
 
+	private final String replicaOf;
+
 	private KiwiDbSettings(Builder builder) {
 		this.path = builder.path;
 		this.journalMode = builder.journalMode;
@@ -59,6 +61,10 @@ public final class KiwiDbSettings {
 		this.readers = (builder.readers != null) ? builder.readers : defaultReaders(inMemory());
 		this.statementCacheSize = builder.statementCacheSize;
 		this.autoCheckpoint = builder.autoCheckpoint;
+		this.replicaOf = builder.replicaOf;
+		if (this.replicaOf != null && this.readers == 0) {
+			throw new IllegalArgumentException("A read replica needs at least one reader connection");
+		}
 		if (inMemory() && this.readers > 0) {
 			throw new IllegalArgumentException(
 					"A private in-memory database has no reader connections: each connection would see its own empty database");
@@ -131,6 +137,14 @@ public final class KiwiDbSettings {
 		return this.autoCheckpoint;
 	}
 
+	/**
+	 * The replica this database follows, when it is a read replica: it then has no writer, and
+	 * every connection is a read-only one. {@code null} for a primary.
+	 */
+	public String replicaOf() {
+		return this.replicaOf;
+	}
+
 	/** Builds {@link KiwiDbSettings}; each setter checks its value at once. */
 	public static final class Builder {
 
@@ -153,6 +167,8 @@ public final class KiwiDbSettings {
 		private int statementCacheSize = 64;
 
 		private boolean autoCheckpoint = true;
+
+		private String replicaOf;
 
 		private Builder(String path) {
 			if (path == null || path.isBlank()) {
@@ -236,6 +252,15 @@ public final class KiwiDbSettings {
 
 		public Builder autoCheckpoint(boolean autoCheckpoint) {
 			this.autoCheckpoint = autoCheckpoint;
+			return this;
+		}
+
+		/**
+		 * Make this database a read replica of {@code replica}, for error messages that tell a
+		 * caller where writes go.
+		 */
+		public Builder replicaOf(String replica) {
+			this.replicaOf = replica;
 			return this;
 		}
 

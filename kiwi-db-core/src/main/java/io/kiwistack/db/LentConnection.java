@@ -40,6 +40,8 @@ final class LentConnection implements Connection {
 
 	private final boolean servesReadOnly;
 
+	private final String replicaOf;
+
 	private final List<StatementHandle> openStatements = new ArrayList<>();
 
 	private boolean readOnly;
@@ -49,9 +51,19 @@ final class LentConnection implements Connection {
 	private boolean transactionBegunInSql;
 
 	LentConnection(PhysicalConnection physical, Lender owner, boolean servesReadOnly) {
+		this(physical, owner, servesReadOnly, null);
+	}
+
+	LentConnection(PhysicalConnection physical, Lender owner, boolean servesReadOnly, String replicaOf) {
 		this.physical = physical;
 		this.owner = owner;
 		this.servesReadOnly = servesReadOnly;
+		this.replicaOf = replicaOf;
+	}
+
+	/** The replica this node follows, when it is a read replica; {@code null} otherwise. */
+	String replicaOf() {
+		return this.replicaOf;
 	}
 
 	PhysicalConnection physicalConnection() {

@@ -26,14 +26,21 @@ final class ReaderPool implements Lender, AutoCloseable {
 
 	private final Duration acquireTimeout;
 
+	private final String replicaOf;
+
 	private final Semaphore permits;
 
 	private final ConcurrentLinkedQueue<PhysicalConnection> idle = new ConcurrentLinkedQueue<>();
 
 	private volatile boolean closed;
 
-	ReaderPool(ConnectionOpener opener, int size, Duration acquireTimeout) throws SQLException {
+	private final Object pauseGate = new Object();
+
+	private boolean paused;
+
+	ReaderPool(ConnectionOpener opener, int size, Duration acquireTimeout, String replicaOf) throws SQLException {
 		this.opener = opener;
+		this.replicaOf = replicaOf;
 		this.size = size;
 		this.acquireTimeout = acquireTimeout;
 		// Unfair: a reader is interchangeable and short-lived, and handing permits strictly in order
@@ -55,6 +62,7 @@ final class ReaderPool implements Lender, AutoCloseable {
 	}
 
 	LentConnection borrow() throws SQLException {
+		waitWhilePaused();
 		acquire();
 		try {
 			if (this.closed) {
@@ -64,7 +72,7 @@ final class ReaderPool implements Lender, AutoCloseable {
 			if (connection == null) {
 				connection = this.opener.openReader();
 			}
-			return new LentConnection(connection, this, true);
+			return new LentConnection(connection, this, true, this.replicaOf);
 		}
 		catch (SQLException | RuntimeException ex) {
 			this.permits.release();
@@ -90,6 +98,65 @@ final class ReaderPool implements Lender, AutoCloseable {
 		}
 		finally {
 			this.permits.release();
+		}
+	}
+
+	/**
+	 * Run {@code action} while no reader is lent: new borrowers wait at the gate, lent readers are
+	 * waited for, and every idle connection is closed, so readers opened afterwards see the file
+	 * as {@code action} left it. A follower applies transactions this way.
+	 */
+	<T> T whilePaused(java.util.concurrent.Callable<T> action) throws Exception {
+		synchronized (this.pauseGate) {
+			while (this.paused) {
+				this.pauseGate.wait();
+			}
+			this.paused = true;
+		}
+		try {
+			acquireAll();
+			try {
+				for (PhysicalConnection connection = this.idle.poll(); connection != null; connection = this.idle.poll()) {
+					closeQuietly(connection);
+				}
+				return action.call();
+			}
+			finally {
+				this.permits.release(this.size);
+			}
+		}
+		finally {
+			synchronized (this.pauseGate) {
+				this.paused = false;
+				this.pauseGate.notifyAll();
+			}
+		}
+	}
+
+	private void acquireAll() throws SQLException, InterruptedException {
+		if (!this.permits.tryAcquire(this.size, this.acquireTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
+			throw new SQLTransientConnectionException("Timed out after " + this.acquireTimeout.toMillis()
+					+ " ms waiting for read-only transactions to finish");
+		}
+	}
+
+	private void waitWhilePaused() throws SQLException {
+		synchronized (this.pauseGate) {
+			long deadline = System.nanoTime() + this.acquireTimeout.toNanos();
+			while (this.paused) {
+				long remaining = deadline - System.nanoTime();
+				if (remaining <= 0) {
+					throw new SQLTransientConnectionException("Timed out after " + this.acquireTimeout.toMillis()
+							+ " ms waiting for the replica to finish applying transactions");
+				}
+				try {
+					TimeUnit.NANOSECONDS.timedWait(this.pauseGate, remaining);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					throw new SQLTransientConnectionException("Interrupted while waiting for a kiwi-db reader", ex);
+				}
+			}
 		}
 	}
 

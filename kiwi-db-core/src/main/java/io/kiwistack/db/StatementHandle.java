@@ -144,6 +144,11 @@ final class StatementHandle implements InvocationHandler {
 		if (ex.getErrorCode() != SQLiteErrorCode.SQLITE_READONLY.code || !this.connection.servesReadOnly()) {
 			return ex;
 		}
+		if (this.connection.replicaOf() != null) {
+			return new SQLException("This node is a read replica following " + this.connection.replicaOf()
+					+ ": it applies the primary's transactions and takes no writes of its own. Send writes to the primary. ("
+					+ ex.getMessage() + ")", ex.getSQLState(), ex.getErrorCode(), ex);
+		}
 		return new SQLException("A read-only transaction tried to write: " + ex.getMessage()
 				+ ". Reads in @Transactional(readOnly = true) run on kiwi-db's read-only connections; "
 				+ "run writes in a read-write transaction.", ex.getSQLState(), ex.getErrorCode(), ex);

@@ -83,6 +83,11 @@ public final class Restorer {
 		}
 	}
 
+	/** The generation a restore of the latest state would use, empty when the replica has none. */
+	Optional<String> latestGeneration() throws IOException {
+		return plan(null).map(Plan::generation);
+	}
+
 	private Optional<Plan> plan(Instant time) throws IOException {
 		Plan best = null;
 		Instant bestUpdate = null;
@@ -228,25 +233,8 @@ public final class Restorer {
 			}
 			throw damaged(segments.get(failed), "its frames fail the checksum chain or do not end at a commit");
 		}
-		applyFrames(header, bytes, database);
+		PageWriter.applyFrames(header, bytes, WalHeader.SIZE, database);
 		return new AppliedLog(header.pageSize(), bytes.length);
-	}
-
-	private static void applyFrames(WalHeader header, byte[] bytes, FileChannel database) throws IOException {
-		int frameSize = header.frameSize();
-		for (int at = WalHeader.SIZE; at + frameSize <= bytes.length; at += frameSize) {
-			ByteBuffer frameHeader = ByteBuffer.wrap(bytes, at, WalFrames.FRAME_HEADER_SIZE);
-			long pageNumber = Integer.toUnsignedLong(frameHeader.getInt());
-			long databasePages = Integer.toUnsignedLong(frameHeader.getInt());
-			ByteBuffer page = ByteBuffer.wrap(bytes, at + WalFrames.FRAME_HEADER_SIZE, header.pageSize());
-			long position = (pageNumber - 1) * header.pageSize();
-			while (page.hasRemaining()) {
-				position += database.write(page, position);
-			}
-			if (databasePages != 0) {
-				database.truncate(databasePages * header.pageSize());
-			}
-		}
 	}
 
 	private static void checkIntegrity(Path database) {

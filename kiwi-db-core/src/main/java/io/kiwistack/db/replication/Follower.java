@@ -1,0 +1,391 @@
+package io.kiwistack.db.replication;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.System.Logger.Level;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import io.kiwistack.db.KiwiDataSource;
+
+/**
+ * Keeps a read replica's database following a primary's replica: it polls for new log segments,
+ * checks them like a restore does, and applies whole transactions to the local file while the
+ * replica's readers are paused, so a reader sees only states the primary committed. A new
+ * generation (the primary restarted, or lost continuity) is restored beside the file and swapped
+ * in the same way. The position applied is kept in a small state file beside the database, written
+ * after the pages are durable, so a restart resumes where it left off; re-applying is harmless.
+ */
+public final class Follower implements AutoCloseable {
+
+	private static final System.Logger logger = System.getLogger(Follower.class.getName());
+
+	private final KiwiDataSource dataSource;
+
+	private final Path database;
+
+	private final ReplicaClient client;
+
+	private final Duration pollInterval;
+
+	private final Clock clock = Clock.systemUTC();
+
+	private final ScheduledExecutorService executor;
+
+	private String generation;
+
+	private long index;
+
+	private long offset;
+
+	private WalHeader header;
+
+	private WalChecksum checksum;
+
+	private volatile Position position;
+
+	private volatile Instant newestTransactionAt;
+
+	private volatile Instant caughtUpAt;
+
+	private volatile String lastError;
+
+	private volatile Instant failingSince;
+
+	public Follower(KiwiDataSource dataSource, ReplicaClient client, Duration pollInterval) {
+		this.dataSource = dataSource;
+		this.database = dataSource.file()
+			.orElseThrow(() -> new IllegalArgumentException("A read replica needs a database file"))
+			.path();
+		this.client = client;
+		this.pollInterval = pollInterval;
+		this.executor = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "kiwi-db-follower");
+			thread.setDaemon(true);
+			return thread;
+		});
+	}
+
+	/**
+	 * Make {@code database} ready to be opened as a read replica, before its data source opens:
+	 * restore it from the replica when it is missing. An existing file must be a replica copy this
+	 * follower wrote; any other file is left alone and refused.
+	 * @throws ReplicaException when an existing file is not a replica copy, or the replica is damaged
+	 */
+	public static void prepare(Path database, ReplicaClient client) throws IOException {
+		Path file = database.toAbsolutePath().normalize();
+		Path state = stateFile(file);
+		if (Files.exists(file)) {
+			if (!Files.exists(state)) {
+				throw new ReplicaException("Database file " + file + " exists but is not a read replica's copy (there is no "
+						+ state.getFileName() + " beside it); a read replica never overwrites it. Move it away, "
+						+ "or point kiwi.db.path at another file");
+			}
+			return;
+		}
+		Optional<RestoreResult> restored = new Restorer(client).restoreLatest(file);
+		if (restored.isPresent()) {
+			try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+				PageWriter.markRollbackJournal(channel);
+				channel.force(true);
+			}
+			writeState(state, restored.get().position());
+		}
+		else {
+			writeState(state, null);
+		}
+	}
+
+	/** Resume from the state file, then poll every poll interval. */
+	public void start() {
+		this.executor.scheduleWithFixedDelay(this::pollQuietly, 0, this.pollInterval.toNanos(), TimeUnit.NANOSECONDS);
+	}
+
+	/**
+	 * Apply everything the replica holds now, and wait for it.
+	 * @throws ReplicaException when polling or applying fails
+	 */
+	public void pollNow() {
+		try {
+			this.executor.submit(() -> {
+				poll();
+				return null;
+			}).get();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new ReplicaException("Interrupted while following " + this.client.describe(), ex);
+		}
+		catch (java.util.concurrent.ExecutionException ex) {
+			Throwable cause = ex.getCause();
+			throw (cause instanceof ReplicaException replicaException) ? replicaException
+					: new ReplicaException("Following " + this.client.describe() + " failed: " + cause.getMessage(), cause);
+		}
+	}
+
+	/** Where this replica stands now. */
+	public FollowerStatus status() {
+		Instant caughtUp = this.caughtUpAt;
+		Duration lag = (caughtUp != null) ? Duration.between(caughtUp, this.clock.instant()) : null;
+		return new FollowerStatus(this.client.describe(), this.position, this.newestTransactionAt, lag, this.lastError,
+				this.failingSince);
+	}
+
+	/** Stop following. The file stays as it is: a consistent state the primary committed. */
+	@Override
+	public void close() {
+		this.executor.shutdownNow();
+		try {
+			this.executor.awaitTermination(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private void pollQuietly() {
+		try {
+			poll();
+		}
+		catch (Exception ex) {
+			logger.log(Level.WARNING, "Following " + this.client.describe() + " failed: " + ex.getMessage(), ex);
+		}
+	}
+
+	private void poll() throws Exception {
+		Instant started = this.clock.instant();
+		try {
+			if (this.position == null && this.generation == null) {
+				resume();
+			}
+			Optional<String> latest = new Restorer(this.client).latestGeneration();
+			if (latest.isEmpty()) {
+				this.caughtUpAt = started;
+			}
+			else if (!latest.get().equals(this.generation)) {
+				switchTo(latest.get());
+				this.caughtUpAt = started;
+			}
+			else {
+				applyNewSegments();
+				this.caughtUpAt = started;
+			}
+			this.lastError = null;
+			this.failingSince = null;
+		}
+		catch (Exception ex) {
+			this.lastError = ex.getMessage();
+			if (this.failingSince == null) {
+				this.failingSince = started;
+			}
+			throw ex;
+		}
+	}
+
+	private void resume() throws IOException {
+		Position saved = readState(stateFile(this.database));
+		if (saved == null) {
+			return;
+		}
+		this.generation = saved.generation();
+		this.index = saved.index();
+		this.offset = saved.offset();
+		this.header = null;
+		this.checksum = null;
+		this.position = saved;
+		if (this.offset > 0) {
+			List<WalSegmentInfo> applied = new ArrayList<>();
+			for (WalSegmentInfo segment : this.client.walSegments(this.generation)) {
+				if (segment.index() == this.index && segment.offset() < this.offset) {
+					applied.add(segment);
+				}
+			}
+			byte[] log = download(applied, 0);
+			WalHeader resumed = WalHeader.parse(log, 0, log.length);
+			if (resumed == null || log.length != this.offset) {
+				this.generation = null;
+				return;
+			}
+			WalFrames.Scan scan = WalFrames.scan(resumed, resumed.checksum(), log, WalHeader.SIZE,
+					log.length - WalHeader.SIZE);
+			if (scan.trailingBytes()) {
+				this.generation = null;
+				return;
+			}
+			this.header = resumed;
+			this.checksum = scan.checksumAtCommit();
+		}
+	}
+
+	private void switchTo(String latest) throws Exception {
+		Path restored = this.database.resolveSibling("." + this.database.getFileName() + ".follow-" + UUID.randomUUID());
+		try {
+			RestoreResult result = new Restorer(this.client).restoreLatest(restored)
+				.orElseThrow(() -> new ReplicaException("Generation " + latest + " vanished from " + this.client.describe()));
+			try (FileChannel channel = FileChannel.open(restored, StandardOpenOption.WRITE)) {
+				PageWriter.markRollbackJournal(channel);
+				channel.force(true);
+			}
+			this.dataSource.whileReadersPaused(() -> {
+				Files.move(restored, this.database, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+				return null;
+			});
+			logger.log(Level.INFO, "Following generation {0} of {1} from {2}", result.position().generation(),
+					this.client.describe(), result.position());
+			writeState(stateFile(this.database), result.position());
+			this.position = null;
+			this.generation = null;
+			resume();
+			this.newestTransactionAt = result.snapshot().createdAt();
+		}
+		finally {
+			Files.deleteIfExists(restored);
+		}
+	}
+
+	private void applyNewSegments() throws Exception {
+		List<WalSegmentInfo> fresh = new ArrayList<>();
+		for (WalSegmentInfo segment : this.client.walSegments(this.generation)) {
+			if (segment.index() > this.index || (segment.index() == this.index && segment.offset() >= this.offset)) {
+				fresh.add(segment);
+			}
+		}
+		if (fresh.isEmpty()) {
+			return;
+		}
+		List<Batch> batches = new ArrayList<>();
+		long nextIndex = this.index;
+		long nextOffset = this.offset;
+		WalHeader nextHeader = this.header;
+		WalChecksum nextChecksum = this.checksum;
+		int from = 0;
+		while (from < fresh.size()) {
+			long batchIndex = fresh.get(from).index();
+			int to = from;
+			while (to < fresh.size() && fresh.get(to).index() == batchIndex) {
+				to++;
+			}
+			List<WalSegmentInfo> segments = fresh.subList(from, to);
+			if (batchIndex != nextIndex) {
+				if (batchIndex != nextIndex + 1 || segments.get(0).offset() != 0) {
+					throw gap(batchIndex, segments.get(0));
+				}
+				nextOffset = 0;
+				nextHeader = null;
+			}
+			else if (segments.get(0).offset() != nextOffset) {
+				throw gap(batchIndex, segments.get(0));
+			}
+			byte[] log = download(segments, nextOffset);
+			int framesFrom = 0;
+			if (nextOffset == 0) {
+				nextHeader = WalHeader.parse(log, 0, log.length);
+				if (nextHeader == null) {
+					throw new ReplicaException("Log segment " + path(segments.get(0)) + " in " + this.client.describe()
+							+ " is damaged: it does not start with a valid SQLite WAL header");
+				}
+				nextChecksum = nextHeader.checksum();
+				framesFrom = WalHeader.SIZE;
+			}
+			WalFrames.Scan scan = WalFrames.scan(nextHeader, nextChecksum, log, framesFrom, log.length - framesFrom);
+			if (scan.trailingBytes()) {
+				throw new ReplicaException("Log segment in " + this.client.describe() + " from " + path(segments.get(0))
+						+ " is damaged: its frames fail the checksum chain or do not end at a commit");
+			}
+			batches.add(new Batch(nextHeader, log, framesFrom));
+			nextIndex = batchIndex;
+			nextOffset += log.length;
+			nextChecksum = scan.checksumAtCommit();
+			from = to;
+		}
+		this.dataSource.whileReadersPaused(() -> {
+			try (FileChannel channel = FileChannel.open(this.database, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
+				for (Batch batch : batches) {
+					PageWriter.applyFrames(batch.header(), batch.log(), batch.framesFrom(), channel);
+				}
+				PageWriter.markRollbackJournal(channel);
+				channel.force(true);
+			}
+			return null;
+		});
+		this.index = nextIndex;
+		this.offset = nextOffset;
+		this.header = nextHeader;
+		this.checksum = nextChecksum;
+		this.position = new Position(this.generation, this.index, this.offset);
+		this.newestTransactionAt = fresh.get(fresh.size() - 1).createdAt();
+		writeState(stateFile(this.database), this.position);
+	}
+
+	private byte[] download(List<WalSegmentInfo> segments, long startOffset) throws IOException {
+		ByteArrayOutputStream log = new ByteArrayOutputStream();
+		for (WalSegmentInfo segment : segments) {
+			if (segment.offset() != startOffset + log.size()) {
+				throw gap(segment.index(), segment);
+			}
+			try (InputStream in = Lz4.decompress(this.client.open(path(segment)))) {
+				in.transferTo(log);
+			}
+			catch (IOException ex) {
+				throw new ReplicaException("Log segment " + path(segment) + " in " + this.client.describe()
+						+ " can't be read: " + ex.getMessage(), ex);
+			}
+		}
+		return log.toByteArray();
+	}
+
+	private ReplicaException gap(long index, WalSegmentInfo found) {
+		return new ReplicaException("The replica " + this.client.describe() + " has a gap before " + path(found)
+				+ " (expected log index " + ReplicaLayout.hex8(this.index) + " at offset " + ReplicaLayout.hex8(this.offset)
+				+ "); the replica waits for a new generation");
+	}
+
+	private static String path(WalSegmentInfo segment) {
+		return ReplicaLayout.walSegmentPath(segment.generation(), segment.index(), segment.offset());
+	}
+
+	static Path stateFile(Path database) {
+		return database.resolveSibling(database.getFileName() + "-follower");
+	}
+
+	private static void writeState(Path state, Position position) throws IOException {
+		String text = (position != null)
+				? position.generation() + " " + position.index() + " " + position.offset() + "\n" : "none\n";
+		Path temporary = state.resolveSibling("." + state.getFileName() + "." + UUID.randomUUID());
+		try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+			channel.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));
+			channel.force(true);
+		}
+		Files.move(temporary, state, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+	}
+
+	private static Position readState(Path state) throws IOException {
+		if (!Files.exists(state)) {
+			return null;
+		}
+		String[] parts = Files.readString(state, StandardCharsets.US_ASCII).trim().split(" ");
+		if (parts.length != 3) {
+			return null;
+		}
+		return new Position(parts[0], Long.parseLong(parts[1]), Long.parseLong(parts[2]));
+	}
+
+	private record Batch(WalHeader header, byte[] log, int framesFrom) {
+	}
+
+}

@@ -183,6 +183,21 @@ public class KiwiDbProperties {
 		private String url;
 
 		/**
+		 * Whether this node ships its commits (primary) or follows the replica read-only (replica).
+		 */
+		private Mode mode = Mode.PRIMARY;
+
+		/**
+		 * How often a read replica looks for new transactions in the replica.
+		 */
+		private Duration pollInterval = Duration.ofSeconds(1);
+
+		/**
+		 * How far a read replica may fall behind before health reports the database DOWN.
+		 */
+		private Duration maxLag = Duration.ofSeconds(30);
+
+		/**
 		 * How often committed transactions are shipped: a crash loses at most this much.
 		 */
 		private Duration syncInterval = Duration.ofSeconds(1);
@@ -251,6 +266,30 @@ public class KiwiDbProperties {
 
 		public String getUrl() {
 			return this.url;
+		}
+
+		public Mode getMode() {
+			return this.mode;
+		}
+
+		public void setMode(Mode mode) {
+			this.mode = mode;
+		}
+
+		public Duration getPollInterval() {
+			return this.pollInterval;
+		}
+
+		public void setPollInterval(Duration pollInterval) {
+			this.pollInterval = pollInterval;
+		}
+
+		public Duration getMaxLag() {
+			return this.maxLag;
+		}
+
+		public void setMaxLag(Duration maxLag) {
+			this.maxLag = maxLag;
 		}
 
 		public void setUrl(String url) {
@@ -370,6 +409,23 @@ public class KiwiDbProperties {
 		public void setForcePathStyle(boolean forcePathStyle) {
 			this.forcePathStyle = forcePathStyle;
 		}
+
+	}
+
+	/**
+	 * Which side of replication a node is.
+	 */
+	public enum Mode {
+
+		/**
+		 * Ships every commit to the replica.
+		 */
+		PRIMARY,
+
+		/**
+		 * Follows the replica and serves reads; takes no writes.
+		 */
+		REPLICA
 
 	}
 

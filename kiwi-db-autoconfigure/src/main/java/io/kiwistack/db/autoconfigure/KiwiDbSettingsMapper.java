@@ -35,8 +35,13 @@ final class KiwiDbSettingsMapper {
 		builder.statementCacheSize(check("kiwi.db.pool.statement-cache-size", cacheSize, cacheSize >= 0,
 				"It must be 0 (no cache) or more."));
 		if (properties.getReplication().isEnabled()) {
-			// The replicator checkpoints; SQLite's own could restart the log over unshipped frames.
-			builder.autoCheckpoint(false);
+			if (properties.getReplication().getMode() == KiwiDbProperties.Mode.REPLICA) {
+				builder.replicaOf(properties.getReplication().getUrl());
+			}
+			else {
+				// The replicator checkpoints; SQLite's own could restart the log over unshipped frames.
+				builder.autoCheckpoint(false);
+			}
 		}
 		for (Map.Entry<String, String> pragma : properties.getPragmas().entrySet()) {
 			String name = pragma.getKey().replace('-', '_');

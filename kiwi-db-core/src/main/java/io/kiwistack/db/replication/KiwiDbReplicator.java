@@ -10,53 +10,121 @@ import java.util.Optional;
 import io.kiwistack.db.KiwiDataSource;
 
 /**
- * A primary database's replication, as an application sees it: where it stands, a way to ship
- * now or to wait until a commit is off the machine, and restores from the replica into a new
- * file. Replication runs from {@link #start()} until {@link #close()}, which ships everything first.
+ * A database's replication, as an application sees it. On a primary it ships every commit: where
+ * it stands, a way to ship now or to wait until a commit is off the machine. On a read replica it
+ * follows the primary's replica: the position applied and how far behind it is. Both restore
+ * from the replica into a new file. Replication runs from {@link #start()} until {@link #close()};
+ * a primary ships everything before it stops.
  */
 public final class KiwiDbReplicator implements AutoCloseable {
 
+	/** Which side of replication this node is. */
+	public enum Role {
+
+		/** Ships its commits to the replica. */
+		PRIMARY,
+
+		/** Follows the replica and serves reads. */
+		REPLICA
+
+	}
+
 	private final Replicator replicator;
+
+	private final Follower follower;
 
 	private final ReplicaClient client;
 
 	private final Duration unhealthyAfter;
 
-	private final Clock clock;
+	private final Clock clock = Clock.systemUTC();
 
-	public KiwiDbReplicator(KiwiDataSource dataSource, ReplicaClient client, ReplicationSettings settings,
-			Duration unhealthyAfter) {
-		this.replicator = new Replicator(dataSource, client, settings);
+	private KiwiDbReplicator(Replicator replicator, Follower follower, ReplicaClient client, Duration unhealthyAfter) {
+		this.replicator = replicator;
+		this.follower = follower;
 		this.client = client;
 		this.unhealthyAfter = unhealthyAfter;
-		this.clock = Clock.systemUTC();
-	}
-
-	/** Start shipping. */
-	public void start() {
-		this.replicator.start();
-	}
-
-	/** Where replication stands now. */
-	public ReplicationStatus status() {
-		return this.replicator.status();
 	}
 
 	/**
-	 * Whether replication works: it has not been failing for longer than the configured time.
+	 * Replication of a primary database.
+	 * @param unhealthyAfter how long shipping may fail before {@link #isHealthy()} says no
+	 */
+	public KiwiDbReplicator(KiwiDataSource dataSource, ReplicaClient client, ReplicationSettings settings,
+			Duration unhealthyAfter) {
+		this(new Replicator(dataSource, client, settings), null, client, unhealthyAfter);
+	}
+
+	/**
+	 * A read replica following {@code client}, whose database was prepared with
+	 * {@link Follower#prepare} and opened as a replica.
+	 * @param maxLag how far behind it may fall before {@link #isHealthy()} says no
+	 */
+	public static KiwiDbReplicator follower(KiwiDataSource dataSource, ReplicaClient client, Duration pollInterval,
+			Duration maxLag) {
+		return new KiwiDbReplicator(null, new Follower(dataSource, client, pollInterval), client, maxLag);
+	}
+
+	/** Whether this node ships or follows. */
+	public Role role() {
+		return (this.replicator != null) ? Role.PRIMARY : Role.REPLICA;
+	}
+
+	/** Start shipping, or following. */
+	public void start() {
+		if (this.replicator != null) {
+			this.replicator.start();
+		}
+		else {
+			this.follower.start();
+		}
+	}
+
+	/**
+	 * Where a primary's shipping stands.
+	 * @throws IllegalStateException on a read replica; see {@link #followerStatus()}
+	 */
+	public ReplicationStatus status() {
+		return primary().status();
+	}
+
+	/**
+	 * Where a read replica stands: the position applied, the newest transaction and the lag.
+	 * @throws IllegalStateException on a primary
+	 */
+	public FollowerStatus followerStatus() {
+		if (this.follower == null) {
+			throw new IllegalStateException("This node is the primary; it ships rather than follows");
+		}
+		return this.follower.status();
+	}
+
+	/**
+	 * Whether replication works: a primary's shipping has not been failing, and a replica has not
+	 * been behind, for longer than the configured time.
 	 */
 	public boolean isHealthy() {
-		Instant failingSince = this.replicator.status().failingSince();
-		return failingSince == null
-				|| Duration.between(failingSince, this.clock.instant()).compareTo(this.unhealthyAfter) < 0;
+		if (this.replicator != null) {
+			Instant failingSince = this.replicator.status().failingSince();
+			return failingSince == null
+					|| Duration.between(failingSince, this.clock.instant()).compareTo(this.unhealthyAfter) < 0;
+		}
+		Duration lag = this.follower.status().lag();
+		return lag == null || lag.compareTo(this.unhealthyAfter) < 0;
 	}
 
 	/**
-	 * Ship every committed transaction now.
-	 * @throws ReplicaException when shipping fails
+	 * Ship every committed transaction now (on a primary), or apply everything the replica holds
+	 * now (on a read replica).
+	 * @throws ReplicaException when that fails
 	 */
 	public void syncNow() {
-		this.replicator.syncNow();
+		if (this.replicator != null) {
+			this.replicator.syncNow();
+		}
+		else {
+			this.follower.pollNow();
+		}
 	}
 
 	/**
@@ -65,7 +133,7 @@ public final class KiwiDbReplicator implements AutoCloseable {
 	 * @return whether it got there within {@code timeout}
 	 */
 	public boolean awaitReplicated(Duration timeout) {
-		return this.replicator.awaitReplicated(timeout);
+		return primary().awaitReplicated(timeout);
 	}
 
 	/**
@@ -85,15 +153,27 @@ public final class KiwiDbReplicator implements AutoCloseable {
 		return new Restorer(this.client).restoreTo(target, time);
 	}
 
-	/** Ship everything committed, then stop. */
+	/** Ship everything committed and stop (a primary), or stop following (a replica). */
 	@Override
 	public void close() throws IOException {
 		try {
-			this.replicator.close();
+			if (this.replicator != null) {
+				this.replicator.close();
+			}
+			else {
+				this.follower.close();
+			}
 		}
 		finally {
 			this.client.close();
 		}
+	}
+
+	private Replicator primary() {
+		if (this.replicator == null) {
+			throw new IllegalStateException("This node is a read replica; it follows rather than ships");
+		}
+		return this.replicator;
 	}
 
 }

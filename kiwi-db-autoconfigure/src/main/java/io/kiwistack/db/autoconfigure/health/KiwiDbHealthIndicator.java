@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.kiwistack.db.DatabaseStatus;
 import io.kiwistack.db.KiwiDataSource;
+import io.kiwistack.db.replication.FollowerStatus;
 import io.kiwistack.db.replication.KiwiDbReplicator;
 import io.kiwistack.db.replication.ReplicationStatus;
 
@@ -14,8 +15,9 @@ import org.springframework.boot.health.contributor.Health;
 /**
  * Reports the kiwi-db database UP with its path, sizes, journal mode and SQLite version, or DOWN
  * with the reason it can't be read. With replication on, it adds where replication stands, and
- * reports DOWN once replication has been failing for longer than
- * {@code kiwi.db.replication.unhealthy-after}.
+ * reports DOWN once a primary's replication has been failing for longer than
+ * {@code kiwi.db.replication.unhealthy-after}, or a read replica is further behind than
+ * {@code kiwi.db.replication.max-lag}.
  */
 public class KiwiDbHealthIndicator extends AbstractHealthIndicator {
 
@@ -43,15 +45,34 @@ public class KiwiDbHealthIndicator extends AbstractHealthIndicator {
 			.withDetail("journalMode", status.journalMode())
 			.withDetail("sqliteVersion", status.sqliteVersion());
 		if (this.replicator != null) {
-			builder.withDetail("replication", replicationDetails(this.replicator.status()));
+			builder.withDetail("replication", (this.replicator.role() == KiwiDbReplicator.Role.PRIMARY)
+					? replicationDetails(this.replicator.status()) : followerDetails(this.replicator.followerStatus()));
 			if (!this.replicator.isHealthy()) {
 				builder.down();
 			}
 		}
 	}
 
+	private static Map<String, Object> followerDetails(FollowerStatus status) {
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("role", "replica");
+		details.put("replica", status.replica());
+		if (status.position() != null) {
+			details.put("generation", status.position().generation());
+			details.put("position", status.position().toString());
+		}
+		details.put("newestTransactionAt", String.valueOf(status.newestTransactionAt()));
+		details.put("lag", String.valueOf(status.lag()));
+		if (status.lastError() != null) {
+			details.put("lastError", status.lastError());
+			details.put("failingSince", String.valueOf(status.failingSince()));
+		}
+		return details;
+	}
+
 	private static Map<String, Object> replicationDetails(ReplicationStatus status) {
 		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("role", "primary");
 		details.put("replica", status.replica());
 		if (status.position() != null) {
 			details.put("generation", status.position().generation());

@@ -40,6 +40,14 @@ final class ReplicationPropertiesMapper {
 			.withMaxWalBytes(maxWalBytes(replication));
 	}
 
+	static Duration pollInterval(KiwiDbProperties.Replication replication) {
+		return positive("kiwi.db.replication.poll-interval", replication.getPollInterval());
+	}
+
+	static Duration maxLag(KiwiDbProperties.Replication replication) {
+		return positive("kiwi.db.replication.max-lag", replication.getMaxLag());
+	}
+
 	static Duration unhealthyAfter(KiwiDbProperties.Replication replication) {
 		return positive("kiwi.db.replication.unhealthy-after", replication.getUnhealthyAfter());
 	}

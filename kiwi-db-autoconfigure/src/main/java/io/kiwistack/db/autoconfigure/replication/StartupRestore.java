@@ -8,6 +8,7 @@ import java.util.Optional;
 
 import io.kiwistack.db.KiwiDbSettings;
 import io.kiwistack.db.autoconfigure.KiwiDbProperties;
+import io.kiwistack.db.replication.Follower;
 import io.kiwistack.db.replication.ReplicaClient;
 import io.kiwistack.db.replication.RestoreResult;
 import io.kiwistack.db.replication.Restorer;
@@ -19,7 +20,8 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 /**
  * Restores a missing database file from its replica before the database opens and before Flyway
  * runs, so a replaced node comes back with its data. An empty replica means a fresh start; an
- * existing file is never touched.
+ * existing file is never touched. A read replica always starts from the replica: its file is
+ * restored when missing, and must be a replica copy when present.
  */
 public final class StartupRestore {
 
@@ -39,6 +41,10 @@ public final class StartupRestore {
 		}
 		try (ReplicaClient client = ReplicationPropertiesMapper.client(replication)) {
 			Path database = Path.of(settings.path()).toAbsolutePath().normalize();
+			if (replication.getMode() == KiwiDbProperties.Mode.REPLICA) {
+				Follower.prepare(database, client);
+				return;
+			}
 			if (replication.getRestore() != KiwiDbProperties.Restore.IF_MISSING || Files.exists(database)) {
 				return;
 			}

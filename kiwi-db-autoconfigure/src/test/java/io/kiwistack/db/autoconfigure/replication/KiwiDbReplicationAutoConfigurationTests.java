@@ -30,6 +30,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class KiwiDbReplicationAutoConfigurationTests {
 
@@ -200,6 +201,38 @@ class KiwiDbReplicationAutoConfigurationTests {
 		replicated(this.dir.resolve("app.db"), replica).run((context) -> {
 			assertThat(context).hasNotFailed();
 			assertThat(Files.readString(lease)).doesNotContain("crashed-node");
+		});
+	}
+
+	@Test
+	void aReadReplicaFollowsThePrimaryRefusesWritesAndDoesNotMigrate() {
+		Path replica = this.dir.resolve("replica");
+		replicated(this.dir.resolve("primary.db"), replica).run((primary) -> {
+			JdbcClient primaryJdbc = primary.getBean(JdbcClient.class);
+			primaryJdbc.sql("INSERT INTO notes (body) VALUES ('first')").update();
+			assertThat(primary.getBean(KiwiDbReplicator.class).awaitReplicated(Duration.ofSeconds(10))).isTrue();
+			replicated(this.dir.resolve("follower.db"), replica, "kiwi.db.replication.mode=replica",
+					"kiwi.db.replication.poll-interval=100ms")
+				.run((follower) -> {
+					assertThat(follower).hasNotFailed();
+					JdbcClient followerJdbc = follower.getBean(JdbcClient.class);
+					KiwiDbReplicator following = follower.getBean(KiwiDbReplicator.class);
+					assertThat(following.role()).isEqualTo(KiwiDbReplicator.Role.REPLICA);
+					assertThat(followerJdbc.sql("SELECT body FROM notes").query(String.class).list()).containsExactly("first");
+					primaryJdbc.sql("INSERT INTO notes (body) VALUES ('second')").update();
+					primary.getBean(KiwiDbReplicator.class).syncNow();
+					following.syncNow();
+					assertThat(followerJdbc.sql("SELECT body FROM notes ORDER BY id").query(String.class).list())
+						.containsExactly("first", "second");
+					assertThatThrownBy(() -> followerJdbc.sql("INSERT INTO notes (body) VALUES ('here')").update())
+						.hasMessageContaining("read replica following file:" + replica)
+						.hasMessageContaining("Send writes to the primary");
+					assertThat(followerJdbc.sql("SELECT count(*) FROM flyway_schema_history").query(Integer.class).single())
+						.as("the primary's migration, not one of its own").isEqualTo(1);
+					Health health = follower.getBean(KiwiDbHealthIndicator.class).health();
+					assertThat(health.getStatus()).isEqualTo(Status.UP);
+					assertThat(health.getDetails().get("replication").toString()).contains("role=replica", "lag=");
+				});
 		});
 	}
 

@@ -110,6 +110,14 @@ public final class KiwiDataSource extends EmbeddedDataSourceSupport implements A
 	}
 
 	/**
+	 * How often the writer was lent and how long borrowers waited for it; zeros on a read replica,
+	 * which has no writer.
+	 */
+	public WaitStatistics writerWaitStatistics() {
+		return (this.writer != null) ? this.writer.waitStatistics() : new WaitStatistics(0, java.time.Duration.ZERO);
+	}
+
+	/**
 	 * Read what SQLite reports about the database. Borrows the writer connection briefly.
 	 * @return the database's status
 	 * @throws SQLException when the database can't be read

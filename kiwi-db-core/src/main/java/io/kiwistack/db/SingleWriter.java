@@ -33,6 +33,10 @@ final class SingleWriter implements Lender, AutoCloseable {
 
 	private volatile boolean closed;
 
+	private final java.util.concurrent.atomic.LongAdder acquisitions = new java.util.concurrent.atomic.LongAdder();
+
+	private final java.util.concurrent.atomic.LongAdder waitNanos = new java.util.concurrent.atomic.LongAdder();
+
 	SingleWriter(ConnectionOpener opener, Duration acquireTimeout) throws SQLException {
 		this.opener = opener;
 		this.acquireTimeout = acquireTimeout;
@@ -133,8 +137,19 @@ final class SingleWriter implements Lender, AutoCloseable {
 		}
 	}
 
+	/** How often the writer was lent, and how long borrowers waited for it in all. */
+	WaitStatistics waitStatistics() {
+		return new WaitStatistics(this.acquisitions.sum(), Duration.ofNanos(this.waitNanos.sum()));
+	}
+
 	private void acquire() throws SQLException {
-		if (!tryAcquire(this.acquireTimeout)) {
+		long started = System.nanoTime();
+		boolean acquired = tryAcquire(this.acquireTimeout);
+		this.waitNanos.add(System.nanoTime() - started);
+		if (acquired) {
+			this.acquisitions.increment();
+		}
+		if (!acquired) {
 			throw new SQLTransientConnectionException("Timed out after " + format(this.acquireTimeout)
 					+ " waiting for the kiwi-db writer connection (acquire timeout, kiwi.db.pool.acquire-timeout): "
 					+ describeHolder()

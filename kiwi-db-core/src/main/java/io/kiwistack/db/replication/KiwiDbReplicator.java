@@ -89,6 +89,14 @@ public final class KiwiDbReplicator implements AutoCloseable {
 	}
 
 	/**
+	 * A primary's running totals, cheap to read, for metrics.
+	 * @throws IllegalStateException on a read replica
+	 */
+	public ReplicationCounters counters() {
+		return primary().counters();
+	}
+
+	/**
 	 * Where a read replica stands: the position applied, the newest transaction and the lag.
 	 * @throws IllegalStateException on a primary
 	 */

@@ -89,6 +89,12 @@ public final class Replicator implements AutoCloseable {
 
 	private volatile long longestBarrierNanos;
 
+	private final java.util.concurrent.atomic.LongAdder bytesShipped = new java.util.concurrent.atomic.LongAdder();
+
+	private final java.util.concurrent.atomic.LongAdder segmentsShipped = new java.util.concurrent.atomic.LongAdder();
+
+	private final java.util.concurrent.atomic.LongAdder failedSyncs = new java.util.concurrent.atomic.LongAdder();
+
 	public Replicator(KiwiDataSource dataSource, ReplicaClient client, ReplicationSettings settings) {
 		this(dataSource, client, settings, Clock.systemUTC());
 	}
@@ -151,6 +157,12 @@ public final class Replicator implements AutoCloseable {
 		catch (ReplicaException ex) {
 			return false;
 		}
+	}
+
+	/** Running totals, cheap to read: for metrics. */
+	public ReplicationCounters counters() {
+		return new ReplicationCounters(this.bytesShipped.sum(), this.segmentsShipped.sum(), this.failedSyncs.sum(),
+				this.transactionsShipped, this.lastSuccessfulSync);
 	}
 
 	/** Where replication stands now. */
@@ -265,6 +277,7 @@ public final class Replicator implements AutoCloseable {
 			this.failingSince = null;
 		}
 		catch (IOException | SQLException | RuntimeException ex) {
+			this.failedSyncs.increment();
 			this.lastError = ex.getMessage();
 			if (this.failingSince == null) {
 				this.failingSince = this.clock.instant();
@@ -329,7 +342,10 @@ public final class Replicator implements AutoCloseable {
 			return;
 		}
 		String path = ReplicaLayout.walSegmentPath(this.generation, this.index, this.offset);
-		this.client.write(path, Lz4.compress(tail, 0, length));
+		byte[] compressed = Lz4.compress(tail, 0, length);
+		this.client.write(path, compressed);
+		this.bytesShipped.add(compressed.length);
+		this.segmentsShipped.increment();
 		this.offset += length;
 		this.checksum = scan.checksumAtCommit();
 		this.checkpointedEverythingShipped = false;

@@ -67,6 +67,10 @@ public final class Follower implements AutoCloseable {
 
 	private volatile Instant failingSince;
 
+	private static final int GENERATION_CHECK_EVERY = 10;
+
+	private long polls;
+
 	public Follower(KiwiDataSource dataSource, ReplicaClient client, Duration pollInterval) {
 		this.dataSource = dataSource;
 		this.database = dataSource.file()
@@ -123,7 +127,7 @@ public final class Follower implements AutoCloseable {
 	public void pollNow() {
 		try {
 			this.executor.submit(() -> {
-				poll();
+				poll(true);
 				return null;
 			}).get();
 		}
@@ -160,31 +164,31 @@ public final class Follower implements AutoCloseable {
 
 	private void pollQuietly() {
 		try {
-			poll();
+			poll(this.polls++ % GENERATION_CHECK_EVERY == 0);
 		}
 		catch (Exception ex) {
 			logger.log(Level.WARNING, "Following " + this.client.describe() + " failed: " + ex.getMessage(), ex);
 		}
 	}
 
-	private void poll() throws Exception {
+	private void poll(boolean listGenerations) throws Exception {
 		Instant started = this.clock.instant();
 		try {
 			if (this.position == null && this.generation == null) {
 				resume();
 			}
-			Optional<String> latest = new Restorer(this.client).latestGeneration();
-			if (latest.isEmpty()) {
-				this.caughtUpAt = started;
-			}
-			else if (!latest.get().equals(this.generation)) {
+			// Listing generations is the expensive part of a poll on object storage: do it at the
+			// start and every few polls, and list only the current generation's new segments between.
+			boolean checkGenerations = this.generation == null || listGenerations;
+			Optional<String> latest = checkGenerations ? new Restorer(this.client).latestGeneration()
+					: Optional.of(this.generation);
+			if (latest.isPresent() && !latest.get().equals(this.generation)) {
 				switchTo(latest.get());
-				this.caughtUpAt = started;
 			}
-			else {
+			else if (latest.isPresent()) {
 				applyNewSegments();
-				this.caughtUpAt = started;
 			}
+			this.caughtUpAt = started;
 			this.lastError = null;
 			this.failingSince = null;
 		}
@@ -260,7 +264,7 @@ public final class Follower implements AutoCloseable {
 
 	private void applyNewSegments() throws Exception {
 		List<WalSegmentInfo> fresh = new ArrayList<>();
-		for (WalSegmentInfo segment : this.client.walSegments(this.generation)) {
+		for (WalSegmentInfo segment : this.client.walSegments(this.generation, this.index)) {
 			if (segment.index() > this.index || (segment.index() == this.index && segment.offset() >= this.offset)) {
 				fresh.add(segment);
 			}

@@ -23,6 +23,14 @@ public interface ReplicaClient extends AutoCloseable {
 	/** The log segments of one generation, in index then offset order. */
 	List<WalSegmentInfo> walSegments(String generation) throws IOException;
 
+	/**
+	 * The log segments of one generation from log index {@code fromIndex} on, in order: what a
+	 * read replica polls for, so a store that can start a listing part-way should.
+	 */
+	default List<WalSegmentInfo> walSegments(String generation, long fromIndex) throws IOException {
+		return walSegments(generation).stream().filter((segment) -> segment.index() >= fromIndex).toList();
+	}
+
 	/** Write an object whole; durable when this returns. */
 	void write(String path, byte[] content) throws IOException;
 

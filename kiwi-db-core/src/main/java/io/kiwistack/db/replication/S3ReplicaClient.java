@@ -107,8 +107,20 @@ public final class S3ReplicaClient implements ReplicaClient {
 
 	@Override
 	public List<WalSegmentInfo> walSegments(String generation) throws IOException {
+		return walSegments(generation, 0);
+	}
+
+	/** One listing that starts at {@code fromIndex}'s first segment, thanks to S3's start-after. */
+	@Override
+	public List<WalSegmentInfo> walSegments(String generation, long fromIndex) throws IOException {
 		List<WalSegmentInfo> segments = new ArrayList<>();
-		list(key(ReplicaLayout.GENERATIONS + "/" + generation + "/wal/"), false, (page) -> {
+		String walPrefix = key(ReplicaLayout.GENERATIONS + "/" + generation + "/wal/");
+		ListObjectsV2Request.Builder request = ListObjectsV2Request.builder()
+			.bucket(this.bucket)
+			.prefix(walPrefix)
+			.startAfter(walPrefix + ReplicaLayout.hex8(fromIndex));
+		call(walPrefix, () -> {
+			this.s3.listObjectsV2Paginator(request.build()).forEach((page) -> {
 			for (S3Object object : page.contents()) {
 				long[] indexAndOffset = ReplicaLayout.parseWalSegment(lastSegment(object.key()));
 				if (indexAndOffset != null) {
@@ -116,6 +128,8 @@ public final class S3ReplicaClient implements ReplicaClient {
 							object.lastModified()));
 				}
 			}
+			});
+			return null;
 		});
 		segments.sort(Comparator.comparingLong(WalSegmentInfo::index).thenComparingLong(WalSegmentInfo::offset));
 		return segments;

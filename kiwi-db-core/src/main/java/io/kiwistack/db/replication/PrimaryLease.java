@@ -65,8 +65,12 @@ final class PrimaryLease {
 		throw new ReplicaException("Could not claim " + this.client.describe() + ": the claim kept changing underneath");
 	}
 
-	/** Renew the claim once a third of its timeout has passed. */
+	/** Renew the claim once a third of its timeout has passed; take it first if not held yet. */
 	void renewIfDue() throws IOException {
+		if (this.renewedAt == null) {
+			claim();
+			return;
+		}
 		if (Duration.between(this.renewedAt, this.clock.instant()).compareTo(this.timeout.dividedBy(3)) < 0) {
 			return;
 		}
@@ -87,6 +91,10 @@ final class PrimaryLease {
 		if (current != null && current.version().equals(this.version)) {
 			this.client.delete(List.of(PATH));
 		}
+	}
+
+	boolean held() {
+		return this.renewedAt != null;
 	}
 
 	String holder() {

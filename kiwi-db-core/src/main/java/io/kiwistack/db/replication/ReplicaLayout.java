@@ -69,6 +69,10 @@ public final class ReplicaLayout {
 		return GENERATIONS + "/" + generation + "/wal/" + walSegmentName(index, offset);
 	}
 
+	static String walEndPath(String generation, long index) {
+		return GENERATIONS + "/" + generation + "/kiwi/" + hex8(index) + ".wal.end";
+	}
+
 	static String snapshotDigestPath(String generation, long index) {
 		return GENERATIONS + "/" + generation + "/kiwi/" + hex8(index) + ".snapshot.sha256";
 	}

@@ -57,6 +57,8 @@ public final class Replicator implements AutoCloseable {
 
 	private final PrimaryLease lease;
 
+	private final Checkpointer checkpointer;
+
 	private int consecutiveFailures;
 
 	private Instant nextAttempt = Instant.EPOCH;
@@ -74,6 +76,8 @@ public final class Replicator implements AutoCloseable {
 	private boolean checkpointedEverythingShipped;
 
 	private Instant lastSnapshot;
+
+	private long snapshotIndex = -1;
 
 	private volatile Position position;
 
@@ -107,6 +111,7 @@ public final class Replicator implements AutoCloseable {
 		this.settings = settings;
 		this.clock = clock;
 		this.lease = new PrimaryLease(client, settings.leaseTimeout(), clock);
+		this.checkpointer = new Checkpointer(this.file.path());
 		this.executor = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "kiwi-db-replicator");
 			thread.setDaemon(true);
@@ -183,10 +188,13 @@ public final class Replicator implements AutoCloseable {
 		try {
 			await(this.executor.submit(() -> {
 				try (Connection barrier = this.dataSource.getConnection()) {
+					this.lease.renewIfDue();
 					if (this.generation == null) {
 						startGeneration("no generation yet");
 					}
-					shipTail();
+					else {
+						shipTail();
+					}
 				}
 				return null;
 			}), null);
@@ -197,6 +205,12 @@ public final class Replicator implements AutoCloseable {
 		finally {
 			this.executor.shutdownNow();
 			releaseLease();
+			try {
+				this.checkpointer.close();
+			}
+			catch (SQLException ex) {
+				logger.log(Level.DEBUG, "Closing the replicator's connections failed", ex);
+			}
 		}
 	}
 
@@ -264,13 +278,20 @@ public final class Replicator implements AutoCloseable {
 			if (this.generation == null) {
 				startGeneration((this.position == null) ? "no generation yet" : "continuity with the replica was lost");
 			}
-			shipTail();
-			if (walSize() >= this.settings.checkpointThresholdBytes()) {
-				checkpoint();
+			else {
+				shipTail();
 			}
-			if (Duration.between(this.lastSnapshot, this.clock.instant()).compareTo(this.settings.snapshotInterval()) >= 0) {
+			if (this.snapshotIndex != this.index && snapshotDue()) {
 				snapshot(this.generation, this.index);
 				enforceRetention();
+			}
+			else if (snapshotDue()) {
+				// The current log index has its snapshot already: replaying it from there is short,
+				// and a snapshot rewritten in place would lose its date for restores to a point in time.
+				this.lastSnapshot = this.clock.instant();
+			}
+			if (this.offset >= this.settings.checkpointThresholdBytes()) {
+				checkpoint();
 			}
 			this.lastSuccessfulSync = this.clock.instant();
 			this.lastError = null;
@@ -286,17 +307,31 @@ public final class Replicator implements AutoCloseable {
 		}
 	}
 
+	private boolean snapshotDue() {
+		return this.lastSnapshot == null
+				|| Duration.between(this.lastSnapshot, this.clock.instant()).compareTo(this.settings.snapshotInterval()) >= 0;
+	}
+
+	/**
+	 * Start a new generation: ship the log as it stands as its index 0, then write the snapshot.
+	 * Readers of the replica only see a generation once it has a snapshot, and by then its first
+	 * segments are there too, so a read replica never switches to a state older than one it served.
+	 * No checkpoint runs in between, so the database file copied is the base those segments need.
+	 */
 	private void startGeneration(String reason) throws IOException {
 		String next = ReplicaLayout.newGeneration();
 		logger.log(Level.INFO, "Starting replication generation {0} in {1}: {2}", next, this.client.describe(), reason);
-		snapshot(next, 0);
 		this.generation = next;
 		this.index = 0;
 		this.offset = 0;
 		this.header = null;
 		this.checksum = null;
 		this.checkpointedEverythingShipped = false;
+		this.snapshotIndex = -1;
+		this.lastSnapshot = null;
 		this.position = new Position(next, 0, 0);
+		shipTail();
+		snapshot(next, 0);
 		enforceRetention();
 	}
 
@@ -315,6 +350,9 @@ public final class Replicator implements AutoCloseable {
 		WalHeader current = readHeader();
 		if (!this.header.sameLogAs(current)) {
 			if (this.checkpointedEverythingShipped) {
+				// Record where the finished index ends, so a restore can tell its last segment is there.
+				this.client.write(ReplicaLayout.walEndPath(this.generation, this.index),
+						Long.toString(this.offset).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
 				this.index++;
 				this.offset = 0;
 				this.header = null;
@@ -324,7 +362,6 @@ public final class Replicator implements AutoCloseable {
 			}
 			else {
 				startGeneration("the write-ahead log was restarted over frames that were not shipped");
-				shipTail();
 			}
 			return;
 		}
@@ -353,29 +390,42 @@ public final class Replicator implements AutoCloseable {
 		this.position = new Position(this.generation, this.index, this.offset);
 	}
 
+	/**
+	 * Checkpoint without stopping the writer: pin the log, ship, run a PASSIVE checkpoint, unpin.
+	 * A checkpoint that completes then copied only shipped frames, and the log restarts at the
+	 * next write as a new index. Under a steady stream of writes it never completes (each write
+	 * lands past the pin); once the log has grown to twice the threshold that way, the writer is
+	 * held back just long enough to ship and copy the few frames written since.
+	 */
 	private void checkpoint() throws IOException, SQLException {
-		try (Connection barrier = this.dataSource.getConnection()) {
-			long started = System.nanoTime();
-			try {
-				checkpointBehind(barrier);
-			}
-			finally {
-				this.longestBarrierNanos = Math.max(this.longestBarrierNanos, System.nanoTime() - started);
+		Checkpointer.Result result;
+		this.checkpointer.pin();
+		try {
+			shipTail();
+			result = this.checkpointer.passive();
+		}
+		finally {
+			this.checkpointer.unpin();
+		}
+		boolean complete = completeAndShipped(result);
+		if (!complete && this.offset >= 2 * this.settings.checkpointThresholdBytes()) {
+			try (Connection barrier = this.dataSource.getConnection()) {
+				long started = System.nanoTime();
+				try {
+					shipTail();
+					complete = completeAndShipped(this.checkpointer.passive());
+				}
+				finally {
+					this.longestBarrierNanos = Math.max(this.longestBarrierNanos, System.nanoTime() - started);
+				}
 			}
 		}
+		this.checkpointedEverythingShipped = complete;
 	}
 
-	private void checkpointBehind(Connection barrier) throws IOException, SQLException {
-		shipTail();
-		try (Statement statement = barrier.createStatement();
-				ResultSet result = statement.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
-			result.next();
-			boolean busy = result.getInt(1) != 0;
-			long logFrames = result.getLong(2);
-			long checkpointed = result.getLong(3);
-			long shippedFrames = (this.header != null) ? (this.offset - WalHeader.SIZE) / this.header.frameSize() : 0;
-			this.checkpointedEverythingShipped = !busy && logFrames == checkpointed && logFrames == shippedFrames;
-		}
+	private boolean completeAndShipped(Checkpointer.Result result) {
+		long shippedFrames = (this.header != null) ? (this.offset - WalHeader.SIZE) / this.header.frameSize() : 0;
+		return result.complete() && result.logFrames() == shippedFrames;
 	}
 
 	private void snapshot(String generation, long index) throws IOException {
@@ -391,6 +441,7 @@ public final class Replicator implements AutoCloseable {
 			this.client.write(ReplicaLayout.snapshotDigestPath(generation, index),
 					SnapshotDigest.record(generation, index, sha256.digest()));
 			this.lastSnapshot = this.clock.instant();
+			this.snapshotIndex = index;
 		}
 		finally {
 			Files.deleteIfExists(compressed);

@@ -145,7 +145,9 @@ public final class Restorer {
 			for (WalSegmentInfo segment : plan.segments()) {
 				if (segment.index() != expectedIndex) {
 					if (!log.isEmpty()) {
-						pageSize = applyLog(log, database, pageSize).pageSize();
+						AppliedLog applied = applyLog(log, database, pageSize);
+						checkComplete(plan.generation(), expectedIndex, applied.length(), log.get(log.size() - 1));
+						pageSize = applied.pageSize();
 					}
 					if (segment.index() != expectedIndex + 1 || segment.offset() != 0) {
 						throw missing(plan.generation(), expectedIndex + 1, 0, segment);
@@ -187,6 +189,27 @@ public final class Restorer {
 		}
 	}
 
+	/**
+	 * A finished log index's recorded end must be where its segments end: otherwise its last
+	 * segment is missing, and applying the next index on top would skip its transactions.
+	 */
+	private void checkComplete(String generation, long index, long length, WalSegmentInfo last) throws IOException {
+		String endPath = ReplicaLayout.walEndPath(generation, index);
+		if (!this.client.exists(endPath)) {
+			return;
+		}
+		long end;
+		try (InputStream in = this.client.open(endPath)) {
+			end = Long.parseLong(new String(in.readNBytes(32), java.nio.charset.StandardCharsets.US_ASCII).trim());
+		}
+		if (end != length) {
+			throw new ReplicaException("Log segment " + ReplicaLayout.walSegmentPath(generation, index, length)
+					+ " is missing from " + this.client.describe() + ", or " + path(last)
+					+ " is shorter than it was written: log index " + ReplicaLayout.hex8(index) + " ended at offset "
+					+ ReplicaLayout.hex8(end) + " but its segments end at " + ReplicaLayout.hex8(length));
+		}
+	}
+
 	private static int pageSizeOf(FileChannel database) throws IOException {
 		if (database.size() < 100) {
 			return 0;
@@ -201,10 +224,13 @@ public final class Restorer {
 	private AppliedLog applyLog(List<WalSegmentInfo> segments, FileChannel database, int pageSize) throws IOException {
 		ByteArrayOutputStream log = new ByteArrayOutputStream();
 		List<long[]> ranges = new ArrayList<>();
+		WalSegmentInfo previous = null;
 		for (WalSegmentInfo segment : segments) {
 			if (segment.offset() != log.size()) {
-				throw missing(segment.generation(), segment.index(), log.size(), segment);
+				throw (previous != null) ? shortOrMissing(previous, log.size(), segment)
+						: missing(segment.generation(), segment.index(), log.size(), segment);
 			}
+			previous = segment;
 			long start = log.size();
 			try (InputStream in = Lz4.decompress(this.client.open(path(segment)))) {
 				in.transferTo(log);
@@ -279,6 +305,13 @@ public final class Restorer {
 
 	private ReplicaException damaged(WalSegmentInfo segment, String problem) {
 		return new ReplicaException("Log segment " + path(segment) + " in " + this.client.describe() + " is damaged: " + problem);
+	}
+
+	private ReplicaException shortOrMissing(WalSegmentInfo previous, long end, WalSegmentInfo found) {
+		return new ReplicaException("Log segment " + ReplicaLayout.walSegmentPath(previous.generation(), previous.index(), end)
+				+ " is missing from " + this.client.describe() + ", or " + path(previous)
+				+ " before it is shorter than it was written (the next one present is " + path(found)
+				+ "); the replica can't be restored past it");
 	}
 
 	private ReplicaException missing(String generation, long index, long offset, WalSegmentInfo found) {

@@ -57,4 +57,38 @@ final class DatabaseDump {
 		}
 	}
 
+	/**
+	 * Assert two dumps are equal, failing with the first difference rather than every row (rows of
+	 * big blobs make a full listing unreadable).
+	 */
+	static void assertSameRows(List<String> actual, List<String> expected, String what) {
+		int common = Math.min(actual.size(), expected.size());
+		for (int i = 0; i < common; i++) {
+			if (!actual.get(i).equals(expected.get(i))) {
+				throw new AssertionError(what + ": line " + i + " differs (" + actual.size() + " vs " + expected.size()
+						+ " lines):\n  expected: " + shorten(expected.get(i)) + "\n  actual:   " + shorten(actual.get(i))
+						+ "\n  table:    " + tableOf(expected, i));
+			}
+		}
+		if (actual.size() != expected.size()) {
+			List<String> longer = (actual.size() > expected.size()) ? actual : expected;
+			throw new AssertionError(what + ": " + actual.size() + " lines, expected " + expected.size() + "; the "
+					+ ((longer == actual) ? "extra" : "missing") + " line " + common + " is " + shorten(longer.get(common))
+					+ " in " + tableOf(longer, common));
+		}
+	}
+
+	private static String tableOf(List<String> dump, int line) {
+		for (int i = line; i >= 0; i--) {
+			if (dump.get(i).startsWith("table ")) {
+				return dump.get(i);
+			}
+		}
+		return "?";
+	}
+
+	private static String shorten(String line) {
+		return (line.length() <= 120) ? line : line.substring(0, 120) + "... (" + line.length() + " chars)";
+	}
+
 }

@@ -9,7 +9,7 @@ import java.time.Instant;
  * @param replica the replica, without secrets
  * @param position how far the log has been shipped; {@code null} before the first generation
  * @param lastSuccessfulSync when a sync last succeeded; {@code null} before the first
- * @param pendingBytes committed log bytes not shipped yet
+ * @param pendingBytes committed log bytes not shipped yet (counted in the first 4 MiB of backlog)
  * @param pendingTransactions committed transactions not shipped yet
  * @param transactionsShipped transactions shipped since start
  * @param lastError the last sync's error, {@code null} when it succeeded

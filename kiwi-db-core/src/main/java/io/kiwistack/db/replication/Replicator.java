@@ -43,6 +43,8 @@ public final class Replicator implements AutoCloseable {
 
 	private static final System.Logger logger = System.getLogger(Replicator.class.getName());
 
+	private static final int PENDING_SCAN_LIMIT = 4 * 1024 * 1024;
+
 	private final KiwiDataSource dataSource;
 
 	private final DatabaseFile file;
@@ -490,13 +492,18 @@ public final class Replicator implements AutoCloseable {
 		return latest;
 	}
 
+	/**
+	 * Count what is committed but not shipped. Reads at most {@link #PENDING_SCAN_LIMIT} bytes of
+	 * the log, so that asking stays cheap when a large backlog builds up: the figures are then a
+	 * lower bound.
+	 */
 	private Pending pending() {
 		WalHeader shippedHeader = this.header;
 		WalChecksum shippedChecksum = this.checksum;
 		long shippedOffset = this.offset;
 		try {
 			if (shippedHeader == null || shippedOffset == 0) {
-				byte[] whole = readWal(0);
+				byte[] whole = readWal(0, PENDING_SCAN_LIMIT);
 				WalHeader current = WalHeader.parse(whole, 0, whole.length);
 				if (current == null) {
 					return new Pending(0, 0);
@@ -505,7 +512,7 @@ public final class Replicator implements AutoCloseable {
 						whole.length - WalHeader.SIZE);
 				return new Pending(scan.committedLength(), scan.commits());
 			}
-			byte[] tail = readWal(shippedOffset);
+			byte[] tail = readWal(shippedOffset, PENDING_SCAN_LIMIT);
 			WalFrames.Scan scan = WalFrames.scan(shippedHeader, shippedChecksum, tail, 0, tail.length);
 			return new Pending(scan.committedLength(), scan.commits());
 		}

@@ -49,7 +49,7 @@ final class ConnectionOpener {
 
 	private PhysicalConnection open(SQLiteConfig config, List<PragmaSetting> pragmas) throws SQLException {
 		// sqlite-jdbc otherwise runs "SELECT last_insert_rowid()" after every insert; statements
-		// prepared to return keys switch it on for their own execution (see StatementHandle).
+		// prepared to return keys switch it on for their own execution (see KiwiPreparedStatement).
 		config.setGetGeneratedKeys(false);
 		SQLiteConnection connection = (SQLiteConnection) config.createConnection(this.url);
 		try {

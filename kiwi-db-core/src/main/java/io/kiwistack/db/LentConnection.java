@@ -1,6 +1,5 @@
 package io.kiwistack.db;
 
-import java.lang.reflect.Proxy;
 import java.sql.Array;
 import java.sql.Blob;
 import java.sql.CallableStatement;
@@ -42,7 +41,7 @@ final class LentConnection implements Connection {
 
 	private final String replicaOf;
 
-	private final List<StatementHandle> openStatements = new ArrayList<>();
+	private final List<KiwiStatement> openStatements = new ArrayList<>();
 
 	private boolean readOnly;
 
@@ -102,12 +101,12 @@ final class LentConnection implements Connection {
 	}
 
 	void closeOpenStatements() throws SQLException {
-		for (StatementHandle handle : List.copyOf(this.openStatements)) {
-			handle.closeLeftOpen();
+		while (!this.openStatements.isEmpty()) {
+			this.openStatements.get(this.openStatements.size() - 1).close();
 		}
 	}
 
-	void forget(StatementHandle handle) {
+	void forget(KiwiStatement handle) {
 		for (int i = this.openStatements.size() - 1; i >= 0; i--) {
 			if (this.openStatements.get(i) == handle) {
 				this.openStatements.remove(i);
@@ -124,7 +123,7 @@ final class LentConnection implements Connection {
 	}
 
 	private Statement plain(Statement statement) {
-		return track(StatementHandle.plain(statement, this, this.physical.connection()));
+		return track(new KiwiStatement(statement, this, this.physical.connection()));
 	}
 
 	private PreparedStatement cached(String sql, boolean returnsGeneratedKeys) throws SQLException {
@@ -132,16 +131,16 @@ final class LentConnection implements Connection {
 		noteSql(sql);
 		StatementKey key = new StatementKey(sql, returnsGeneratedKeys);
 		PreparedStatement target = this.physical.statements().take(key);
-		return track(StatementHandle.prepared(target, this, this.physical.connection(), this.physical.statements(), key));
+		return track(new KiwiPreparedStatement(target, this, this.physical.connection(), this.physical.statements(), key));
 	}
 
 	private PreparedStatement uncached(PreparedStatement statement) {
-		return track(StatementHandle.prepared(statement, this, this.physical.connection(), null, null));
+		return track(new KiwiPreparedStatement(statement, this, this.physical.connection(), null, null));
 	}
 
-	private <S extends Statement> S track(S proxy) {
-		this.openStatements.add((StatementHandle) Proxy.getInvocationHandler(proxy));
-		return proxy;
+	private <S extends KiwiStatement> S track(S statement) {
+		this.openStatements.add(statement);
+		return statement;
 	}
 
 	@Override

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -38,6 +39,8 @@ public final class BenchmarkReport {
 
 	static final String CHART_FILE = "benchmark-results.png";
 
+	static final String REPLICATION_CHART_FILE = "benchmark-replication.png";
+
 	private BenchmarkReport() {
 	}
 
@@ -57,22 +60,28 @@ public final class BenchmarkReport {
 	 * @param out where the figures and ratios are printed
 	 * @return what was measured
 	 */
-	public static Report run(ReportOptions options, PrintStream out) throws RunnerException, IOException {
+	public static Report run(ReportOptions options, PrintStream out)
+			throws RunnerException, IOException, SQLException, InterruptedException {
 		out.println("kiwi-db benchmarks: " + options.describe());
 		out.println("JVM: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
 				+ ", " + Runtime.getRuntime().availableProcessors() + " processors, " + System.getProperty("os.name")
 				+ " " + System.getProperty("os.arch"));
 		out.flush();
 		Collection<RunResult> results = new Runner(jmhOptions(options)).run();
-		Report report = Report.of(options, results);
+		// Timed runs, not JMH: in this JVM, after the forks are done, so nothing else competes.
+		ReplicationRuns.Result replication = options.replicationRuns() ? ReplicationRuns.run(options, out) : null;
+		Report report = Report.of(options, results, replication);
 		report.print(out);
 		Files.createDirectories(options.outputDirectory());
 		Path markdown = options.outputDirectory().resolve(MARKDOWN_FILE);
 		Files.writeString(markdown, report.markdown());
 		Path chart = options.outputDirectory().resolve(CHART_FILE);
 		ResultsChart.write(report, chart);
+		Path replicationChart = options.outputDirectory().resolve(REPLICATION_CHART_FILE);
+		ReplicationChart.write(report, replicationChart);
 		out.println("wrote " + markdown);
 		out.println("wrote " + chart);
+		out.println("wrote " + replicationChart);
 		out.flush();
 		return report;
 	}
@@ -121,11 +130,38 @@ public final class BenchmarkReport {
 
 	}
 
-	/** Everything one run measured. */
-	public record Report(ReportOptions options, String date, Map<String, Measurement> measurements,
-			List<RatioResult> ratios) {
+	/** The latency target of issue 5: commit-to-replicated p99 within the sync interval + 100 ms. */
+	record LimitResult(String label, double value, double limit, boolean met) {
 
-		static Report of(ReportOptions options, Collection<RunResult> results) {
+		static final String LABEL = "commit-to-replicated p99 <= sync interval + 100 ms";
+
+		static LimitResult of(ReplicationRuns.Result replication) {
+			if (replication == null) {
+				return new LimitResult(LABEL, Double.NaN, Double.NaN, false);
+			}
+			ReplicationRuns.Latency latency = replication.latency();
+			return new LimitResult(LABEL, latency.p99(), latency.limitMillis(), latency.met());
+		}
+
+		String verdict() {
+			return this.met ? "MET" : "NOT MET";
+		}
+
+		String formattedValue() {
+			return ReplicationRuns.Result.ms(this.value);
+		}
+
+		String formattedLimit() {
+			return "<= " + ReplicationRuns.Result.ms(this.limit);
+		}
+
+	}
+
+	/** Everything one run measured; {@code replication} is null when the timed runs were skipped. */
+	public record Report(ReportOptions options, String date, Map<String, Measurement> measurements,
+			List<RatioResult> ratios, ReplicationRuns.Result replication, LimitResult latencyLimit) {
+
+		static Report of(ReportOptions options, Collection<RunResult> results, ReplicationRuns.Result replication) {
 			Map<String, Measurement> measurements = new LinkedHashMap<>();
 			for (Figure figure : Figure.ALL) {
 				for (RunResult result : results) {
@@ -145,7 +181,7 @@ public final class BenchmarkReport {
 				ratios.add(new RatioResult(ratio, value));
 			}
 			String date = ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z"));
-			return new Report(options, date, measurements, ratios);
+			return new Report(options, date, measurements, ratios, replication, LimitResult.of(replication));
 		}
 
 		void print(PrintStream out) {
@@ -157,14 +193,26 @@ public final class BenchmarkReport {
 						(measurement != null) ? measurement.formatted() : "MISSING");
 			}
 			out.println();
-			out.println("Targets (ratios of figures from this run):");
+			out.println("Replication (timed runs in this JVM, not JMH: directory replica, default sync interval):");
+			for (ReplicationRuns.Line line : ReplicationRuns.LINES) {
+				out.printf(Locale.ROOT, "repl    %-16s %-64s %s%n", line.key(), line.label(),
+						(this.replication != null) ? this.replication.value(line.key()) : "MISSING (skipped)");
+			}
+			if (this.replication != null) {
+				out.printf(Locale.ROOT, "info    heavy load throughput, replication on / off: %.2fx (not a target)%n",
+						this.replication.heavyRatio());
+			}
+			out.println();
+			out.println("Targets (ratios of figures from this run, and the replication latency limit):");
 			for (RatioResult ratio : this.ratios) {
 				out.printf(Locale.ROOT, "ratio   %-58s %8s  target %s  %s%n", ratio.ratio().label(),
 						ratio.formattedValue(), ratio.formattedTarget(), ratio.verdict());
 			}
-			long met = this.ratios.stream().filter(RatioResult::met).count();
+			out.printf(Locale.ROOT, "limit   %-58s %10s  target %s  %s%n", this.latencyLimit.label(),
+					this.latencyLimit.formattedValue(), this.latencyLimit.formattedLimit(), this.latencyLimit.verdict());
+			long met = this.ratios.stream().filter(RatioResult::met).count() + (this.latencyLimit.met() ? 1 : 0);
 			out.println();
-			out.println(met + " of " + this.ratios.size() + " targets met.");
+			out.println(met + " of " + (this.ratios.size() + 1) + " targets met.");
 			out.flush();
 		}
 
@@ -192,6 +240,15 @@ public final class BenchmarkReport {
 					.append(ratio.verdict())
 					.append(" |\n");
 			}
+			md.append("| ")
+				.append(this.latencyLimit.label().replace("<=", "≤"))
+				.append(" | ")
+				.append(this.latencyLimit.formattedValue())
+				.append(" | ")
+				.append(this.latencyLimit.formattedLimit().replace("<=", "≤"))
+				.append(" | ")
+				.append(this.latencyLimit.verdict())
+				.append(" |\n");
 			md.append("\n| figure | benchmark | ops/s | ± (99.9%) |\n|---|---|---:|---:|\n");
 			for (Figure figure : Figure.ALL) {
 				Measurement measurement = this.measurements.get(figure.key());
@@ -208,6 +265,32 @@ public final class BenchmarkReport {
 				}
 			}
 			md.append("\n![Measured ratios against their targets](").append(CHART_FILE).append(")\n");
+			md.append("\n## Replication\n\n");
+			md.append("Timed runs in the report's JVM (not JMH), each over a fresh kiwi-db context replicating to a "
+					+ "directory at the default sync interval. Latency: one writer commits a single-row transaction "
+					+ "every ")
+				.append(ReplicationRuns.COMMIT_EVERY_MILLIS)
+				.append(" ms; a monitor polls `KiwiDbReplicator.status().transactionsShipped()` about every "
+						+ "millisecond. Heavy load: transactions of ")
+				.append(ReplicationRuns.ROWS_PER_TX)
+				.append(" incompressible ")
+				.append(ReplicationRuns.ROW_BYTES)
+				.append("-byte rows, so the log crosses the checkpoint threshold at every sync: paced at ")
+				.append(ReplicationRuns.PACED_TX_PER_SECOND)
+				.append(" a second with replication on, then back to back with it on and off.\n\n");
+			md.append("| figure | measured |\n|---|---|\n");
+			for (ReplicationRuns.Line line : ReplicationRuns.LINES) {
+				md.append("| ")
+					.append(line.label())
+					.append(" | ")
+					.append((this.replication != null) ? this.replication.value(line.key()) : "skipped")
+					.append(" |\n");
+			}
+			if (this.replication != null) {
+				md.append(String.format(Locale.ROOT, "| heavy load throughput, replication on / off | %.2fx |\n",
+						this.replication.heavyRatio()));
+			}
+			md.append("\n![Replication latency and checkpoint barrier](").append(REPLICATION_CHART_FILE).append(")\n");
 			return md.toString();
 		}
 

@@ -2,8 +2,10 @@ package io.kiwistack.db.benchmarks;
 
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.runner.options.TimeValue;
 
@@ -12,7 +14,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * seconds-long check that everything runs, each setting overridable.
  */
 record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue warmupTime, int measurementIterations,
-		TimeValue measurementTime, Path outputDirectory, boolean verbose, String include) {
+		TimeValue measurementTime, Path outputDirectory, boolean verbose, String include, TimeValue replicationTime) {
 
 	static final String USAGE = """
 			Usage: java -jar benchmarks/target/kiwi-db-benchmarks.jar [options]
@@ -22,9 +24,12 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 			  --warmup-time T         e.g. 2s, 500ms (full mode: 2s)
 			  --iterations N          measurement iterations (full mode: 3)
 			  --time T                measurement iteration time (full mode: 3s)
-			  --out DIR               where benchmark-results.png and .md go (default: the jar's directory, benchmarks/target)
+			  --out DIR               where benchmark-results.md, .png and benchmark-replication.png go (default: the jar's directory, benchmarks/target)
 			  --include REGEX         run only the benchmarks matching REGEX (e.g. WriteBenchmarks); other figures are missing
 			  --verbose / --quiet     JMH's own progress output (default: shown in full mode, hidden in smoke mode)
+			  --replication-time T    how long the commit-to-replicated latency run writes (full mode: 20s, smoke: 2s);
+			                          each of the 3 heavy-load runs takes half of it (a quarter in smoke mode)
+			  --no-replication-runs   skip those timed runs (their figures are missing)
 			JVM options given to java (for example -Dkiwi.db.pool.readers=4) reach the forked JVMs too.
 			""";
 
@@ -38,6 +43,7 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 		Path out = null;
 		Boolean verbose = null;
 		String include = null;
+		TimeValue replicationTime = smoke ? TimeValue.seconds(2) : TimeValue.seconds(20);
 		List<String> rest = new ArrayList<>(List.of(args));
 		for (int i = 0; i < rest.size(); i++) {
 			String arg = rest.get(i);
@@ -53,14 +59,20 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 				case "--include" -> include = value(rest, ++i, arg);
 				case "--verbose" -> verbose = true;
 				case "--quiet" -> verbose = false;
+				case "--replication-time" -> replicationTime = TimeValue.fromString(value(rest, ++i, arg));
+				case "--no-replication-runs" -> replicationTime = null;
 				default -> throw new IllegalArgumentException("Unknown option " + arg + "\n" + USAGE);
 			}
 		}
 		if (forks < 0 || warmupIterations < 0 || iterations < 1) {
 			throw new IllegalArgumentException("forks and warmup iterations must be >= 0, iterations >= 1\n" + USAGE);
 		}
+		if (replicationTime != null && replicationTime.convertTo(TimeUnit.MILLISECONDS) < 100) {
+			throw new IllegalArgumentException("--replication-time must be at least 100ms\n" + USAGE);
+		}
 		return new ReportOptions(smoke, forks, warmupIterations, warmupTime, iterations, time,
-				(out != null) ? out : defaultOutputDirectory(), (verbose != null) ? verbose : !smoke, include);
+				(out != null) ? out : defaultOutputDirectory(), (verbose != null) ? verbose : !smoke, include,
+				replicationTime);
 	}
 
 	private static String value(List<String> args, int index, String option) {
@@ -84,14 +96,38 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 		}
 	}
 
+	/** Whether the timed replication runs (latency, heavy load) run. */
+	boolean replicationRuns() {
+		return this.replicationTime != null;
+	}
+
+	/** How long the commit-to-replicated latency run writes. */
+	Duration latencyRunTime() {
+		return Duration.ofNanos(this.replicationTime.convertTo(TimeUnit.NANOSECONDS));
+	}
+
+	/** How long each heavy-load run writes: half the latency run (a quarter in smoke mode). */
+	Duration heavyLoadRunTime() {
+		return latencyRunTime().dividedBy(this.smoke ? 4 : 2);
+	}
+
+	/** A duration as JMH prints its times: "20 s", "500 ms". */
+	static String format(Duration duration) {
+		long millis = duration.toMillis();
+		return (millis % 1000 == 0) ? (millis / 1000) + " s" : millis + " ms";
+	}
+
 	String describe() {
 		String only = (this.include != null) ? ", only " + this.include : "";
+		String replication = replicationRuns()
+				? ", replication runs " + format(latencyRunTime()) + " + 3 x " + format(heavyLoadRunTime())
+				: ", no replication runs";
 		if (this.smoke) {
 			return "smoke mode (forks " + this.forks + ", " + this.measurementIterations + " x " + this.measurementTime
-					+ " per benchmark: proves it runs, the figures mean nothing" + only + ")";
+					+ " per benchmark" + replication + ": proves it runs, the figures mean nothing" + only + ")";
 		}
 		return "forks " + this.forks + ", warmup " + this.warmupIterations + " x " + this.warmupTime + ", measurement "
-				+ this.measurementIterations + " x " + this.measurementTime + only;
+				+ this.measurementIterations + " x " + this.measurementTime + replication + only;
 	}
 
 }

@@ -22,13 +22,15 @@ final class ResultsChart {
 	static void write(BenchmarkReport.Report report, Path file) throws IOException {
 		System.setProperty("java.awt.headless", "true");
 		CategoryChart chart = new CategoryChartBuilder().width(1300)
-			.height(600)
+			.height(650)
 			.title("kiwi-db: measured ratios against targets (" + report.date() + (report.options().smoke() ? ", SMOKE RUN" : "") + ")")
 			.xAxisTitle("comparison")
 			.yAxisTitle("ratio (x)")
 			.build();
 		chart.getStyler().setOverlapped(true);
 		chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+		// Eight and more categories: upright labels run into each other.
+		chart.getStyler().setXAxisLabelRotation(20);
 		chart.getStyler().setChartBackgroundColor(Color.WHITE);
 		chart.getStyler().setYAxisMin(0.0);
 		chart.getStyler().setYAxisDecimalPattern("0.0");

@@ -1,6 +1,7 @@
 package io.kiwistack.db.benchmarks;
 
 import java.sql.SQLException;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 import io.kiwistack.db.replication.KiwiDbReplicator;
@@ -112,6 +113,9 @@ public class WriteBenchmarks {
 				throw new IllegalStateException("Replication did not keep up: " + this.next + " transactions written, "
 						+ status);
 			}
+			// Not a figure (JMH measures throughput only), but worth seeing in JMH's output of the fork.
+			System.out.printf(Locale.ROOT, "%nwrites.repl trial: %d transactions written and shipped, longest checkpoint "
+					+ "barrier %.1f ms%n", this.next, status.longestCheckpointBarrier().toNanos() / 1e6);
 		}
 
 	}

@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Runs the whole benchmark report in smoke mode: every benchmark and baseline starts, runs and
- * stops, every figure and ratio is printed, and the Markdown and PNG are written. Timings are never
+ * stops, the timed replication runs run, every figure, ratio and replication line is printed, and
+ * the Markdown and both PNGs are written. Timings are never
  * asserted: a smoke run measures nothing.
  */
 class BenchmarkSmokeTests {
@@ -41,12 +42,30 @@ class BenchmarkSmokeTests {
 				.anySatisfy((line) -> assertThat(line).startsWith("ratio   " + ratio.label() + " ")
 					.containsPattern("\\d+\\.\\d\\dx  target >= \\d+\\.\\d\\dx  (MET|NOT MET)$"));
 		}
+		for (ReplicationRuns.Line line : ReplicationRuns.LINES) {
+			assertThat(lines).as("replication " + line.key())
+				.anySatisfy((printed) -> assertThat(printed).startsWith("repl    " + line.key() + " ")
+					.contains(line.label())
+					.containsPattern("\\d+\\.\\d (ms|tx/s)")
+					.doesNotContain("MISSING"));
+		}
+		assertThat(lines).as("replication latency limit")
+			.anySatisfy((line) -> assertThat(line).startsWith("limit   commit-to-replicated p99 <= sync interval + 100 ms ")
+				.containsPattern("\\d+\\.\\d ms  target <= \\d+\\.\\d ms  (MET|NOT MET)$"));
+		assertThat(lines).as("heavy load on / off")
+			.anySatisfy((line) -> assertThat(line).startsWith("info    heavy load throughput, replication on / off: ")
+				.containsPattern("\\d+\\.\\d\\dx"));
 		Path markdown = out.resolve(BenchmarkReport.MARKDOWN_FILE);
 		Path chart = out.resolve(BenchmarkReport.CHART_FILE);
+		Path replicationChart = out.resolve(BenchmarkReport.REPLICATION_CHART_FILE);
 		assertThat(markdown).isRegularFile();
 		assertThat(Files.size(markdown)).isPositive();
+		assertThat(Files.readString(markdown)).contains("## Replication", "commit-to-replicated p99",
+				"writes: kiwi-db replication on / off", BenchmarkReport.REPLICATION_CHART_FILE);
 		assertThat(chart).isRegularFile();
 		assertThat(Files.size(chart)).isPositive();
+		assertThat(replicationChart).isRegularFile();
+		assertThat(Files.size(replicationChart)).isPositive();
 	}
 
 	private static final class TeeOutputStream extends java.io.OutputStream {

@@ -1,0 +1,4 @@
+CREATE TABLE kiwi (
+    id   INTEGER PRIMARY KEY,
+    name TEXT    NOT NULL
+);

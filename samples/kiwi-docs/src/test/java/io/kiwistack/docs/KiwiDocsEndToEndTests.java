@@ -2,9 +2,11 @@ package io.kiwistack.docs;
 
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,7 +35,9 @@ class KiwiDocsEndToEndTests {
 	@BeforeAll
 	static void start() {
 		app = new SpringApplicationBuilder(KiwiDocsApplication.class).main(KiwiDocsApplication.class)
-			.run("--server.port=0", "--server.address=127.0.0.1", "--kiwi.db.path=" + tempDir.resolve("docs.db"));
+			.run("--server.port=0", "--server.address=127.0.0.1", "--kiwi.db.path=" + tempDir.resolve("docs.db"),
+					"--kiwi.db.replication.url=file:" + tempDir.resolve("replica"),
+					"--kiwi.db.replication.sync-interval=200ms");
 		client = new KiwiDocsClient(app.getEnvironment().getRequiredProperty("local.server.port", Integer.class));
 	}
 
@@ -127,6 +131,47 @@ class KiwiDocsEndToEndTests {
 		JsonNode kiwiDb = health.path("components").path("kiwiDb");
 		assertThat(kiwiDb.path("status").asString()).as("%s", health).isEqualTo("UP");
 		assertThat(kiwiDb.path("details").path("path").asString()).as("%s", kiwiDb).endsWith("docs.db");
+		assertThat(kiwiDb.path("details").path("replication").path("role").asString()).as("%s", kiwiDb)
+			.isEqualTo("primary");
+	}
+
+	@Test
+	void theReplicaDirectoryGainsSegmentsAsDocumentsAreWritten() throws Exception {
+		Path wal = onlyGeneration().resolve("wal");
+		long before = segmentCount(wal);
+		for (int i = 0; i < 3; i++) {
+			HttpResponse<String> created = client.post("/documents",
+					new DocumentRequest("Replicated " + i, "Shipped to the replica directory.", List.of("replication"), null));
+			assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+		}
+		long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+		while (segmentCount(wal) <= before && System.nanoTime() < deadline) {
+			Thread.sleep(50);
+		}
+		assertThat(segmentCount(wal)).as("segments in %s", wal).isGreaterThan(before);
+		assertThat(Files.exists(onlyGeneration().resolve("snapshots").resolve("00000000.snapshot.lz4"))).isTrue();
+	}
+
+	private static Path onlyGeneration() throws Exception {
+		Path generations = tempDir.resolve("replica").resolve("generations");
+		long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+		while (!Files.isDirectory(generations) && System.nanoTime() < deadline) {
+			Thread.sleep(50);
+		}
+		try (Stream<Path> entries = Files.list(generations)) {
+			List<Path> all = entries.toList();
+			assertThat(all).hasSize(1);
+			return all.get(0);
+		}
+	}
+
+	private static long segmentCount(Path wal) throws Exception {
+		if (!Files.isDirectory(wal)) {
+			return 0;
+		}
+		try (Stream<Path> entries = Files.list(wal)) {
+			return entries.filter((entry) -> entry.getFileName().toString().endsWith(".wal.lz4")).count();
+		}
 	}
 
 }

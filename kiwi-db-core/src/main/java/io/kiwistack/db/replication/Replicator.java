@@ -123,15 +123,17 @@ public final class Replicator implements AutoCloseable {
 
 	/**
 	 * Claim the replica, then start shipping: a new generation now, then a sync every sync
-	 * interval.
+	 * interval. A replica that can't be reached does not stop the start: the service keeps
+	 * accepting writes, and the claim is made once the replica answers.
 	 * @throws ReplicaLeaseHeldException when another primary holds the replica
 	 */
 	public void start() {
 		try {
 			this.lease.claim();
 		}
-		catch (IOException ex) {
-			throw new ReplicaException("Could not claim " + this.client.describe() + ": " + ex.getMessage(), ex);
+		catch (IOException | ReplicaException ex) {
+			logger.log(Level.WARNING, "Could not claim " + this.client.describe() + " yet (" + ex.getMessage()
+					+ "); writes go on, and replication starts once it answers");
 		}
 		long interval = this.settings.syncInterval().toNanos();
 		this.executor.scheduleWithFixedDelay(this::syncQuietly, 0, interval, TimeUnit.NANOSECONDS);

@@ -52,6 +52,9 @@ final class PrimaryLease {
 			if (current == null) {
 				continue;
 			}
+			if (adoptIfOurs(current)) {
+				return;
+			}
 			Claim other = Claim.parse(current.content());
 			if (other.expiresAt().isAfter(this.clock.instant())) {
 				throw new ReplicaLeaseHeldException(this.client.describe(), other.holder(), other.expiresAt());
@@ -77,12 +80,29 @@ final class PrimaryLease {
 		String renewed = this.client.replaceIfVersion(PATH, content(), this.version);
 		if (renewed == null) {
 			VersionedObject current = this.client.readVersioned(PATH);
+			if (current != null && adoptIfOurs(current)) {
+				return;
+			}
 			String other = (current != null) ? Claim.parse(current.content()).holder() : "nobody (it was deleted)";
 			throw new ReplicaException("Lost the primary claim on " + this.client.describe() + " to " + other
 					+ "; this node stops shipping so the two do not corrupt the replica");
 		}
 		this.version = renewed;
 		this.renewedAt = this.clock.instant();
+	}
+
+	/**
+	 * A conditional write whose first attempt was stored but whose answer was lost is retried by
+	 * the client and then refused: the object holding our own claim is what refused it. Take it
+	 * as written.
+	 */
+	private boolean adoptIfOurs(VersionedObject current) {
+		if (!Claim.parse(current.content()).holder().equals(this.holder)) {
+			return false;
+		}
+		this.version = current.version();
+		this.renewedAt = this.clock.instant();
+		return true;
 	}
 
 	/** Give the claim up, if this node still holds it. */

@@ -17,6 +17,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
@@ -56,6 +57,9 @@ public final class S3ReplicaClient implements ReplicaClient {
 			.forcePathStyle(settings.forcePathStyle());
 		if (settings.endpoint() != null) {
 			builder.endpointOverride(URI.create(settings.endpoint()));
+			// aws-chunked request bodies are where S3-compatible servers differ most; a plain
+			// body with its hash up front is understood by all of them.
+			builder.serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build());
 		}
 		if (settings.region() != null) {
 			builder.region(Region.of(settings.region()));
@@ -243,8 +247,14 @@ public final class S3ReplicaClient implements ReplicaClient {
 				.stream()
 				.map((path) -> ObjectIdentifier.builder().key(key(path)).build())
 				.toList();
-			call("(" + batch.size() + " objects)", () -> this.s3.deleteObjects((delete) -> delete.bucket(this.bucket)
+			var response = call("(" + batch.size() + " objects)", () -> this.s3.deleteObjects((delete) -> delete
+				.bucket(this.bucket)
 				.delete(Delete.builder().objects(batch).quiet(true).build())));
+			if (response.hasErrors() && !response.errors().isEmpty()) {
+				var first = response.errors().get(0);
+				throw new IOException(describe() + ": " + response.errors().size() + " of " + batch.size()
+						+ " deletes failed, the first for " + first.key() + ": " + first.code() + " " + first.message());
+			}
 		}
 	}
 

@@ -363,6 +363,17 @@ public final class Follower implements AutoCloseable {
 		return ReplicaLayout.walSegmentPath(segment.generation(), segment.index(), segment.offset());
 	}
 
+	/**
+	 * Forget that {@code database} was a read replica's copy, when it is opened as a primary
+	 * (promoted): from then on it is the primary's own data, which following must never replace.
+	 */
+	public static void forgetFollowing(Path database) throws IOException {
+		Path state = stateFile(database.toAbsolutePath().normalize());
+		if (Files.deleteIfExists(state)) {
+			logger.log(Level.INFO, "{0} was a read replica''s copy and is now a primary''s database", database);
+		}
+	}
+
 	static Path stateFile(Path database) {
 		return database.resolveSibling(database.getFileName() + "-follower");
 	}

@@ -207,7 +207,17 @@ public final class Replicator implements AutoCloseable {
 			logger.log(Level.WARNING, "The final sync to " + this.client.describe() + " failed: " + ex.getMessage(), ex);
 		}
 		finally {
-			this.executor.shutdownNow();
+			// Periodic syncs are cancelled; one still running finishes before the claim is released.
+			this.executor.shutdown();
+			try {
+				if (!this.executor.awaitTermination(30, TimeUnit.SECONDS)) {
+					this.executor.shutdownNow();
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				this.executor.shutdownNow();
+			}
 			releaseLease();
 			try {
 				this.checkpointer.close();
@@ -233,6 +243,9 @@ public final class Replicator implements AutoCloseable {
 	 * but the log is kept within its bound between attempts.
 	 */
 	private void syncQuietly() {
+		if (this.closed) {
+			return;
+		}
 		Instant now = this.clock.instant();
 		if (now.isBefore(this.nextAttempt)) {
 			keepLogWithinBound();

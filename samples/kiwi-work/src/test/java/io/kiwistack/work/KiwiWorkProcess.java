@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -34,14 +35,23 @@ final class KiwiWorkProcess implements AutoCloseable {
 	}
 
 	static KiwiWorkProcess start(Path database, Path log) throws IOException {
+		return start(database, log, List.of());
+	}
+
+	/**
+	 * Starts Kiwi Work on {@code database} with more command-line arguments, such as
+	 * {@code --kiwi.db.replication.enabled=true}.
+	 */
+	static KiwiWorkProcess start(Path database, Path log, List<String> arguments) throws IOException {
 		int port = freePort();
 		String java = ProcessHandle.current()
 			.info()
 			.command()
 			.orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
-		List<String> command = List.of(java, "-XX:TieredStopAtLevel=1", "-Xmx256m", "-cp",
+		List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-Xmx256m", "-cp",
 				System.getProperty("java.class.path"), KiwiWorkApplication.class.getName(), "--server.port=" + port,
-				"--server.address=127.0.0.1", "--kiwi.db.path=" + database);
+				"--server.address=127.0.0.1", "--kiwi.db.path=" + database));
+		command.addAll(arguments);
 		Files.createDirectories(log.getParent());
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 		return new KiwiWorkProcess(process, port, log);
@@ -95,6 +105,16 @@ final class KiwiWorkProcess implements AutoCloseable {
 		this.process.destroy();
 		assertThat(this.process.waitFor(30, TimeUnit.SECONDS)).as("stopped JVM exited, log %s", this.log).isTrue();
 		return this.process.exitValue();
+	}
+
+	/** Everything the service logged so far. */
+	String logText() {
+		try {
+			return Files.readString(this.log, StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			return "(unreadable: " + ex + ")";
+		}
 	}
 
 	String logTail() {

@@ -45,6 +45,7 @@ public final class StartupRestore {
 				Follower.prepare(database, client);
 				return;
 			}
+			Follower.forgetFollowing(database);
 			if (replication.getRestore() != KiwiDbProperties.Restore.IF_MISSING || Files.exists(database)) {
 				return;
 			}

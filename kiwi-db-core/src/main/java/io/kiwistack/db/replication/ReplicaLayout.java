@@ -1,7 +1,6 @@
 package io.kiwistack.db.replication;
 
 import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,10 +25,14 @@ public final class ReplicaLayout {
 	private ReplicaLayout() {
 	}
 
+	/**
+	 * A new generation name: 16 hex digits like Litestream's, made of the time in milliseconds and
+	 * 16 random bits, so that kiwi-db's generations sort by age even where storage dates objects
+	 * to the second only.
+	 */
 	static String newGeneration() {
-		byte[] bytes = new byte[8];
-		random.nextBytes(bytes);
-		return HexFormat.of().formatHex(bytes);
+		long name = (System.currentTimeMillis() << 16) | (random.nextInt() & 0xffff);
+		return String.format("%016x", name);
 	}
 
 	static boolean isGeneration(String name) {

@@ -95,7 +95,9 @@ public final class Restorer {
 			Optional<Plan> candidate = planGeneration(generation, time);
 			if (candidate.isPresent()) {
 				Instant updated = candidate.get().updatedAt();
-				if (bestUpdate == null || updated.isAfter(bestUpdate)) {
+				// Storage that dates objects to the second ties often; kiwi-db's names sort by age.
+				if (bestUpdate == null || updated.isAfter(bestUpdate)
+						|| (updated.equals(bestUpdate) && generation.compareTo(best.generation()) > 0)) {
 					best = candidate.get();
 					bestUpdate = updated;
 				}

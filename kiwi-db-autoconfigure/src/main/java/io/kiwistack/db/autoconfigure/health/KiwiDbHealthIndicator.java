@@ -11,15 +11,23 @@ import io.kiwistack.db.replication.ReplicationStatus;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 
 /**
  * Reports the kiwi-db database UP with its path, sizes, journal mode and SQLite version, or DOWN
- * with the reason it can't be read. With replication on, it adds where replication stands, and
- * reports DOWN once a primary's replication has been failing for longer than
+ * with the reason it can't be read. With replication on, it adds where replication stands, reports
+ * {@link #DEGRADED} while a primary's shipping fails, and DOWN once a primary's replication has been failing for longer than
  * {@code kiwi.db.replication.unhealthy-after}, or a read replica is further behind than
  * {@code kiwi.db.replication.max-lag}.
  */
 public class KiwiDbHealthIndicator extends AbstractHealthIndicator {
+
+	/**
+	 * Replication is failing, not yet for longer than {@code kiwi.db.replication.unhealthy-after}:
+	 * the database works, commits are kept locally and shipped once the replica answers. Add it to
+	 * {@code management.endpoint.health.status.order} to let it change the overall status.
+	 */
+	public static final Status DEGRADED = new Status("DEGRADED", "Replication is failing; commits are kept locally");
 
 	private final KiwiDataSource dataSource;
 
@@ -49,6 +57,10 @@ public class KiwiDbHealthIndicator extends AbstractHealthIndicator {
 					? replicationDetails(this.replicator.status()) : followerDetails(this.replicator.followerStatus()));
 			if (!this.replicator.isHealthy()) {
 				builder.down();
+			}
+			else if (this.replicator.role() == KiwiDbReplicator.Role.PRIMARY
+					&& this.replicator.status().failingSince() != null) {
+				builder.status(DEGRADED);
 			}
 		}
 	}

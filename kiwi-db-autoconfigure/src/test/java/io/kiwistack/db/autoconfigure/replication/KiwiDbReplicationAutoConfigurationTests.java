@@ -14,6 +14,7 @@ import io.kiwistack.db.autoconfigure.health.KiwiDbHealthContributorAutoConfigura
 import io.kiwistack.db.autoconfigure.health.KiwiDbHealthIndicator;
 import io.kiwistack.db.replication.FileReplicaClient;
 import io.kiwistack.db.replication.KiwiDbReplicator;
+import io.kiwistack.db.replication.ReplicaException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -114,7 +115,7 @@ class KiwiDbReplicationAutoConfigurationTests {
 	void healthShowsReplicationAndGoesDownWhenItKeepsFailing() throws Exception {
 		Path database = this.dir.resolve("app.db");
 		Path replica = this.dir.resolve("replica");
-		replicated(database, replica, "kiwi.db.replication.unhealthy-after=300ms").run((context) -> {
+		replicated(database, replica, "kiwi.db.replication.unhealthy-after=1s").run((context) -> {
 			KiwiDbHealthIndicator health = context.getBean(KiwiDbHealthIndicator.class);
 			KiwiDbReplicator replicator = context.getBean(KiwiDbReplicator.class);
 			replicator.syncNow();
@@ -128,8 +129,10 @@ class KiwiDbReplicationAutoConfigurationTests {
 			Runnable unlock = UnwritableDirectory.lock(wal);
 			try {
 				context.getBean(JdbcClient.class).sql("INSERT INTO notes (body) VALUES ('stuck')").update();
-				assertThat(replicator.awaitReplicated(Duration.ofSeconds(2))).isFalse();
-				Thread.sleep(400);
+				assertThatThrownBy(replicator::syncNow).isInstanceOf(ReplicaException.class);
+				assertThat(health.health().getStatus()).as("failing, not for long yet")
+					.isEqualTo(KiwiDbHealthIndicator.DEGRADED);
+				Thread.sleep(1100);
 				assertThat(replicator.awaitReplicated(Duration.ofSeconds(2))).isFalse();
 				Health down = health.health();
 				assertThat(down.getStatus()).isEqualTo(Status.DOWN);

@@ -45,6 +45,8 @@ public final class Replicator implements AutoCloseable {
 
 	private static final int PENDING_SCAN_LIMIT = 4 * 1024 * 1024;
 
+	private static final int SEGMENT_READ_LIMIT = 16 * 1024 * 1024;
+
 	private final KiwiDataSource dataSource;
 
 	private final DatabaseFile file;
@@ -352,48 +354,71 @@ public final class Replicator implements AutoCloseable {
 		enforceRetention();
 	}
 
+	/**
+	 * Ship what was committed up to now, in segments of at most {@link #SEGMENT_READ_LIMIT} bytes
+	 * (more only for a single larger transaction), so that a large backlog never has to sit in
+	 * memory whole. Stops at the log's end as it was when called: a writer faster than shipping
+	 * can't keep one sync going forever.
+	 */
 	private void shipTail() throws IOException {
-		byte[] tail = readWal(this.offset);
-		if (this.offset == 0) {
-			WalHeader current = WalHeader.parse(tail, 0, tail.length);
-			if (current == null) {
-				return;
-			}
-			this.header = current;
-			this.checksum = current.checksum();
-			ship(tail, WalHeader.SIZE, true);
-			return;
-		}
-		WalHeader current = readHeader();
-		if (!this.header.sameLogAs(current)) {
-			if (this.checkpointedEverythingShipped) {
-				// Record where the finished index ends, so a restore can tell its last segment is there.
-				this.client.write(ReplicaLayout.walEndPath(this.generation, this.index),
-						Long.toString(this.offset).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-				this.index++;
-				this.offset = 0;
-				this.header = null;
-				this.checkpointedEverythingShipped = false;
-				this.position = new Position(this.generation, this.index, 0);
-				shipTail();
+		long end = walSize();
+		int limit = SEGMENT_READ_LIMIT;
+		do {
+			byte[] tail = readWal(this.offset, limit);
+			int shipped;
+			if (this.offset == 0) {
+				WalHeader current = WalHeader.parse(tail, 0, tail.length);
+				if (current == null) {
+					return;
+				}
+				this.header = current;
+				this.checksum = current.checksum();
+				shipped = ship(tail, WalHeader.SIZE, true);
 			}
 			else {
-				startGeneration("the write-ahead log was restarted over frames that were not shipped");
+				WalHeader current = readHeader();
+				if (!this.header.sameLogAs(current)) {
+					followRestartedLog();
+					return;
+				}
+				shipped = ship(tail, 0, false);
 			}
-			return;
+			if (tail.length < limit) {
+				return;
+			}
+			// A full window with no commit in it holds part of one large transaction: widen it.
+			limit = (shipped > 0) ? SEGMENT_READ_LIMIT : (int) Math.min(Integer.MAX_VALUE - 16L, 2L * limit);
 		}
-		ship(tail, 0, false);
+		while (this.offset < end);
 	}
 
-	private void ship(byte[] tail, int framesStart, boolean withHeader) throws IOException {
+	private void followRestartedLog() throws IOException {
+		if (this.checkpointedEverythingShipped) {
+			// Record where the finished index ends, so a restore can tell its last segment is there.
+			this.client.write(ReplicaLayout.walEndPath(this.generation, this.index),
+					Long.toString(this.offset).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+			this.index++;
+			this.offset = 0;
+			this.header = null;
+			this.checkpointedEverythingShipped = false;
+			this.position = new Position(this.generation, this.index, 0);
+			shipTail();
+		}
+		else {
+			startGeneration("the write-ahead log was restarted over frames that were not shipped");
+		}
+	}
+
+	/** Ship the committed frames of {@code tail} as one segment; returns the bytes shipped. */
+	private int ship(byte[] tail, int framesStart, boolean withHeader) throws IOException {
 		WalFrames.Scan scan = WalFrames.scan(this.header, this.checksum, tail, framesStart, tail.length - framesStart);
 		if (scan.committedLength() == 0) {
-			return;
+			return 0;
 		}
 		int length = framesStart + scan.committedLength();
 		if (!withHeader && !this.header.sameLogAs(readHeader())) {
 			// The log restarted while it was being read; the next sync sees the new header.
-			return;
+			return 0;
 		}
 		String path = ReplicaLayout.walSegmentPath(this.generation, this.index, this.offset);
 		byte[] compressed = Lz4.compress(tail, 0, length);
@@ -405,6 +430,7 @@ public final class Replicator implements AutoCloseable {
 		this.checkpointedEverythingShipped = false;
 		this.transactionsShipped += scan.commits();
 		this.position = new Position(this.generation, this.index, this.offset);
+		return length;
 	}
 
 	/**
@@ -543,10 +569,6 @@ public final class Replicator implements AutoCloseable {
 	private WalHeader readHeader() throws IOException {
 		byte[] bytes = readWal(0, WalHeader.SIZE);
 		return WalHeader.parse(bytes, 0, bytes.length);
-	}
-
-	private byte[] readWal(long from) throws IOException {
-		return readWal(from, Integer.MAX_VALUE - 16);
 	}
 
 	private byte[] readWal(long from, int maxLength) throws IOException {

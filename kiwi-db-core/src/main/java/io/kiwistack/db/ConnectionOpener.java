@@ -79,6 +79,9 @@ final class ConnectionOpener {
 		if (!settings.autoCheckpoint()) {
 			pragmas.add(new PragmaSetting("wal_autocheckpoint", "0"));
 		}
+		if (settings.journalSizeLimit() >= 0 && !settings.pragmas().containsKey("journal_size_limit")) {
+			pragmas.add(new PragmaSetting("journal_size_limit", Long.toString(settings.journalSizeLimit())));
+		}
 		return List.copyOf(pragmas);
 	}
 

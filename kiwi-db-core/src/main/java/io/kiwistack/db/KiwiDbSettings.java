@@ -48,6 +48,8 @@ public final class KiwiDbSettings {
 
 	private final boolean autoCheckpoint;
 
+	private final long journalSizeLimit;
+
 	private final String replicaOf;
 
 	private KiwiDbSettings(Builder builder) {
@@ -61,6 +63,7 @@ public final class KiwiDbSettings {
 		this.readers = (builder.readers != null) ? builder.readers : defaultReaders(inMemory());
 		this.statementCacheSize = builder.statementCacheSize;
 		this.autoCheckpoint = builder.autoCheckpoint;
+		this.journalSizeLimit = builder.journalSizeLimit;
 		this.replicaOf = builder.replicaOf;
 		if (this.replicaOf != null && this.readers == 0) {
 			throw new IllegalArgumentException("A read replica needs at least one reader connection");
@@ -138,6 +141,15 @@ public final class KiwiDbSettings {
 	}
 
 	/**
+	 * The size the write-ahead log file is cut back to each time SQLite restarts the log
+	 * ({@code journal_size_limit}), -1 for SQLite's default of never. With replication on, this
+	 * keeps the file's size a measure of the log it holds after a burst.
+	 */
+	public long journalSizeLimit() {
+		return this.journalSizeLimit;
+	}
+
+	/**
 	 * The replica this database follows, when it is a read replica: it then has no writer, and
 	 * every connection is a read-only one. {@code null} for a primary.
 	 */
@@ -167,6 +179,8 @@ public final class KiwiDbSettings {
 		private int statementCacheSize = 64;
 
 		private boolean autoCheckpoint = true;
+
+		private long journalSizeLimit = -1;
 
 		private String replicaOf;
 
@@ -247,6 +261,11 @@ public final class KiwiDbSettings {
 						"The statement cache size must not be negative, not " + statementCacheSize);
 			}
 			this.statementCacheSize = statementCacheSize;
+			return this;
+		}
+
+		public Builder journalSizeLimit(long bytes) {
+			this.journalSizeLimit = bytes;
 			return this;
 		}
 

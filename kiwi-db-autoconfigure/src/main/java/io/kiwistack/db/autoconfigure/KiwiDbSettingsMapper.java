@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.kiwistack.db.KiwiDbSettings;
+import io.kiwistack.db.replication.ReplicationSettings;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.core.env.Environment;
@@ -41,6 +42,9 @@ final class KiwiDbSettingsMapper {
 			else {
 				// The replicator checkpoints; SQLite's own could restart the log over unshipped frames.
 				builder.autoCheckpoint(false);
+				// After a burst, the log file shrinks back at the next restart, so its size stays a
+				// measure of the log for the bound kept while the replica is unreachable.
+				builder.journalSizeLimit(ReplicationSettings.DEFAULT_CHECKPOINT_THRESHOLD);
 			}
 		}
 		for (Map.Entry<String, String> pragma : properties.getPragmas().entrySet()) {

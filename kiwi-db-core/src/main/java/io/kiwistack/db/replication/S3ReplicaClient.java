@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -53,7 +54,12 @@ public final class S3ReplicaClient implements ReplicaClient {
 	 */
 	public static S3ReplicaClient create(String bucket, String prefix, S3Settings settings) {
 		S3ClientBuilder builder = S3Client.builder()
-			.httpClientBuilder(UrlConnectionHttpClient.builder())
+			.httpClientBuilder(UrlConnectionHttpClient.builder()
+				.connectionTimeout(Duration.ofSeconds(5))
+				.socketTimeout(Duration.ofSeconds(30)))
+			// A replica that stops answering must not hold the replicator (and the log's bound) for
+			// minutes: each call gives up after a minute, retries included.
+			.overrideConfiguration((client) -> client.apiCallTimeout(Duration.ofSeconds(60)))
 			.forcePathStyle(settings.forcePathStyle());
 		if (settings.endpoint() != null) {
 			builder.endpointOverride(URI.create(settings.endpoint()));

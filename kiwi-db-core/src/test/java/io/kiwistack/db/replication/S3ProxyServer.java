@@ -75,24 +75,36 @@ final class S3ProxyServer implements AutoCloseable {
 		s3ProxyLogger.setLevel(Level.WARNING);
 	}
 
-	private final S3Proxy proxy;
+	/** Replaced by {@link #restart()}; {@code null} while {@link #stop() stopped}. */
+	private volatile S3Proxy proxy;
 
 	private final FaultyBlobStore blobStore;
 
+	private final int port;
+
 	private final String endpoint;
 
-	private S3ProxyServer(S3Proxy proxy, FaultyBlobStore blobStore, String endpoint) {
+	/** The secret {@link #requireSecret} asked for, applied again on {@link #restart()}. */
+	private volatile String requiredSecret;
+
+	private S3ProxyServer(S3Proxy proxy, FaultyBlobStore blobStore, int port) {
 		this.proxy = proxy;
 		this.blobStore = blobStore;
-		this.endpoint = endpoint;
+		this.port = port;
+		this.endpoint = "http://127.0.0.1:" + port;
 	}
 
 	/** Start a server and wait until it serves. */
 	static S3ProxyServer start() throws Exception {
 		FaultyBlobStore blobStore = new FaultyBlobStore(new TransientNio2BlobStore());
+		S3Proxy proxy = startProxy(blobStore, 0);
+		return new S3ProxyServer(proxy, blobStore, proxy.getPort());
+	}
+
+	private static S3Proxy startProxy(BlobStore blobStore, int port) throws Exception {
 		S3Proxy proxy = S3Proxy.builder()
 			.blobStore(blobStore)
-			.endpoint(URI.create("http://127.0.0.1:0"))
+			.endpoint(URI.create("http://127.0.0.1:" + port))
 			.awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
 			// Jetty waits this long for open connections on stop (30 s by default).
 			.stopTimeout(500)
@@ -100,13 +112,68 @@ final class S3ProxyServer implements AutoCloseable {
 		proxy.start();
 		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
 		while (!"STARTED".equals(proxy.getState())) {
-			if (System.nanoTime() > deadline) {
-				proxy.stop();
-				throw new IllegalStateException("S3Proxy did not start in 30 s: " + proxy.getState());
+			if (System.nanoTime() > deadline || "FAILED".equals(proxy.getState())) {
+				stopProxy(proxy);
+				throw new IllegalStateException("S3Proxy did not start on port " + port + ": " + proxy.getState());
 			}
 			Thread.sleep(10);
 		}
-		return new S3ProxyServer(proxy, blobStore, "http://127.0.0.1:" + proxy.getPort());
+		return proxy;
+	}
+
+	private static void stopProxy(S3Proxy proxy) throws Exception {
+		try {
+			proxy.stop();
+		}
+		catch (TimeoutException ex) {
+			// Jetty stops anyway; it only reports that some connection was still open.
+		}
+	}
+
+	/**
+	 * Stop serving, as an outage of the target: connections to {@link #endpoint()} are refused
+	 * from now on. The blob store and its contents stay; {@link #restart()} serves them again on
+	 * the same port.
+	 */
+	void stop() throws Exception {
+		S3Proxy running = this.proxy;
+		this.proxy = null;
+		if (running != null) {
+			stopProxy(running);
+		}
+	}
+
+	/** Whether the server serves, that is, it was not {@link #stop() stopped} or was restarted since. */
+	boolean running() {
+		return this.proxy != null;
+	}
+
+	/**
+	 * Serve again after {@link #stop()}, on the same port and from the same blob store, so that
+	 * clients built before the stop reach the objects they wrote before it. Binding the port is
+	 * retried for a few seconds, in case an outgoing connection happens to hold it as its local
+	 * port meanwhile.
+	 */
+	void restart() throws Exception {
+		if (this.proxy != null) {
+			throw new IllegalStateException("S3Proxy is running; stop it first");
+		}
+		long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+		while (true) {
+			try {
+				this.proxy = startProxy(this.blobStore, this.port);
+				break;
+			}
+			catch (Exception ex) {
+				if (System.nanoTime() > deadline) {
+					throw ex;
+				}
+				Thread.sleep(250);
+			}
+		}
+		if (this.requiredSecret != null) {
+			requireSecret(this.requiredSecret);
+		}
 	}
 
 	/** The endpoint URL, {@code http://127.0.0.1:<port>}. */
@@ -165,6 +232,7 @@ final class S3ProxyServer implements AutoCloseable {
 	 * {@link #SECRET_KEY} then fail with {@code SignatureDoesNotMatch}, as after a key rotation.
 	 */
 	void requireSecret(String secret) {
+		this.requiredSecret = secret;
 		this.proxy.setBlobStoreLocator((identity, container, blob) -> ACCESS_KEY.equals(identity)
 				? new AccessGrant(secret, this.blobStore) : null);
 	}
@@ -217,12 +285,7 @@ final class S3ProxyServer implements AutoCloseable {
 
 	@Override
 	public void close() throws Exception {
-		try {
-			this.proxy.stop();
-		}
-		catch (TimeoutException ex) {
-			// Jetty stops anyway; it only reports that some connection was still open.
-		}
+		stop();
 		this.blobStore.close();
 	}
 

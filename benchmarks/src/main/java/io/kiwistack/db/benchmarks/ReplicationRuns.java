@@ -1,5 +1,6 @@
 package io.kiwistack.db.benchmarks;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -32,7 +33,9 @@ import io.kiwistack.db.replication.ReplicationStatus;
  * replicator can keep up with), then as fast as the writer can (the worst case: the log grows by
  * whatever the writer manages between syncs). Each is reported with the load's throughput and the
  * write transaction times the writer saw; the unthrottled load also runs with replication off, for
- * comparison.</li>
+ * comparison;</li>
+ * <li><b>read replica lag</b>: a read replica follows the replica under steady writes; see
+ * {@link FollowerLag}.</li>
  * </ul>
  */
 final class ReplicationRuns {
@@ -59,6 +62,10 @@ final class ReplicationRuns {
 			new Line("latency.max", "commit-to-replicated latency, max"),
 			new Line("latency.run", "latency run: commits measured / seen replicated, rate"),
 			new Line("latency.barrier", "latency run: longest checkpoint barrier (steady writes)"),
+			new Line("follower.p50", "read replica lag (commit to visible on the replica), p50"),
+			new Line("follower.p99", "read replica lag (commit to visible on the replica), p99"),
+			new Line("follower.max", "read replica lag (commit to visible on the replica), max"),
+			new Line("follower.run", "read replica lag run: commits / visible, rate, phase, reads"),
 			new Line("barrier.paced", "longest checkpoint barrier, heavy load at 8 MiB/s, repl. on"),
 			new Line("paced.on", "heavy load at 8 MiB/s, replication on: throughput"),
 			new Line("paced.on.tx", "heavy load at 8 MiB/s, replication on: write tx p99 / longest"),
@@ -71,19 +78,24 @@ final class ReplicationRuns {
 	private ReplicationRuns() {
 	}
 
-	/** The latency run, then the heavy-load runs, with a line of progress each. */
-	static Result run(ReportOptions options, PrintStream progress) throws SQLException, InterruptedException {
+	/** The latency run, the read replica lag run, then the heavy-load runs, with a line of progress each. */
+	static Result run(ReportOptions options, PrintStream progress)
+			throws SQLException, IOException, InterruptedException {
 		progress.println("replication: commit-to-replicated latency run, " + ReportOptions.format(options.latencyRunTime())
 				+ " ...");
 		progress.flush();
 		Latency latency = latency(options.latencyRunTime(), Duration.ofMillis(COMMIT_EVERY_MILLIS));
+		progress.println("replication: read replica lag run, " + ReportOptions.format(options.latencyRunTime()) + " ...");
+		progress.flush();
+		FollowerLag.Result follower = FollowerLag.run(options.latencyRunTime(),
+				Duration.ofMillis(FollowerLag.COMMIT_EVERY_MILLIS));
 		progress.println("replication: heavy-load runs, paced with replication on, then unthrottled with it on and off, "
 				+ ReportOptions.format(options.heavyLoadRunTime()) + " each ...");
 		progress.flush();
 		HeavyLoad paced = heavyLoad(true, options.heavyLoadRunTime(), PACED_TX_PER_SECOND);
 		HeavyLoad on = heavyLoad(true, options.heavyLoadRunTime(), 0);
 		HeavyLoad off = heavyLoad(false, options.heavyLoadRunTime(), 0);
-		return new Result(latency, paced, on, off);
+		return new Result(latency, follower, paced, on, off);
 	}
 
 	/**
@@ -358,7 +370,7 @@ final class ReplicationRuns {
 	}
 
 	/** Everything the timed runs measured. */
-	record Result(Latency latency, HeavyLoad paced, HeavyLoad heavyOn, HeavyLoad heavyOff) {
+	record Result(Latency latency, FollowerLag.Result follower, HeavyLoad paced, HeavyLoad heavyOn, HeavyLoad heavyOff) {
 
 		/** The value printed for a line's key. */
 		String value(String key) {
@@ -373,6 +385,10 @@ final class ReplicationRuns {
 						ReportOptions.format(l.duration()), l.polls(), l.meanPollMicros(), l.longestPollMillis(),
 						(l.shippedBeyond() > 0) ? "; " + l.shippedBeyond() + " more shipped than committed!" : "");
 				case "latency.barrier" -> ms(millis(l.longestBarrier()));
+				case "follower.p50" -> ms(this.follower.p50());
+				case "follower.p99" -> ms(this.follower.p99());
+				case "follower.max" -> ms(this.follower.max());
+				case "follower.run" -> followerRun(this.follower);
 				case "barrier.paced" -> ms(millis(this.paced.longestBarrier()));
 				case "paced.on" -> throughput(this.paced) + replicated(this.paced);
 				case "paced.on.tx" -> tx(this.paced);
@@ -399,6 +415,17 @@ final class ReplicationRuns {
 		private static String replicated(HeavyLoad load) {
 			return String.format(Locale.ROOT, "; log restarted after a checkpoint: %s; the backlog shipped in %.1f ms after",
 					load.newGeneration() ? "? (new generation!)" : load.logRestarts() + " x", load.catchUpMillis());
+		}
+
+		private static String followerRun(FollowerLag.Result f) {
+			return String.format(Locale.ROOT,
+					"%d / %d, %.1f commits/s (one per %d ms for %s; sync %s, poll %s); applied a median %s after "
+							+ "each primary sync; %d replica reads, longest %s, %d failed%s",
+					f.commits(), f.seen(), f.commitsPerSecond(), f.commitEvery().toMillis(),
+					ReportOptions.format(f.duration()), ReportOptions.format(f.syncInterval()),
+					ReportOptions.format(f.pollInterval()), ms(f.applyAfterSyncP50()), f.reads(),
+					ms(f.longestReadMillis()), f.readErrors(),
+					(f.firstReadError() != null) ? " (first: " + f.firstReadError() + ")!" : "");
 		}
 
 		private static String tx(HeavyLoad load) {

@@ -27,8 +27,9 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 			  --out DIR               where benchmark-results.md, .png and benchmark-replication.png go (default: the jar's directory, benchmarks/target)
 			  --include REGEX         run only the benchmarks matching REGEX (e.g. WriteBenchmarks); other figures are missing
 			  --verbose / --quiet     JMH's own progress output (default: shown in full mode, hidden in smoke mode)
-			  --replication-time T    how long the commit-to-replicated latency run writes (full mode: 20s, smoke: 2s);
-			                          each of the 3 heavy-load runs takes half of it (a quarter in smoke mode)
+			  --replication-time T    how long the commit-to-replicated latency run and the read replica lag run
+			                          each write (full mode: 20s, smoke: 2s); each of the 3 heavy-load runs takes
+			                          half of it (a quarter in smoke mode)
 			  --no-replication-runs   skip those timed runs (their figures are missing)
 			JVM options given to java (for example -Dkiwi.db.pool.readers=4) reach the forked JVMs too.
 			""";
@@ -96,12 +97,12 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 		}
 	}
 
-	/** Whether the timed replication runs (latency, heavy load) run. */
+	/** Whether the timed replication runs (latency, read replica lag, heavy load) run. */
 	boolean replicationRuns() {
 		return this.replicationTime != null;
 	}
 
-	/** How long the commit-to-replicated latency run writes. */
+	/** How long the commit-to-replicated latency run writes, and the read replica lag run too. */
 	Duration latencyRunTime() {
 		return Duration.ofNanos(this.replicationTime.convertTo(TimeUnit.NANOSECONDS));
 	}
@@ -120,7 +121,7 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 	String describe() {
 		String only = (this.include != null) ? ", only " + this.include : "";
 		String replication = replicationRuns()
-				? ", replication runs " + format(latencyRunTime()) + " + 3 x " + format(heavyLoadRunTime())
+				? ", replication runs 2 x " + format(latencyRunTime()) + " + 3 x " + format(heavyLoadRunTime())
 				: ", no replication runs";
 		if (this.smoke) {
 			return "smoke mode (forks " + this.forks + ", " + this.measurementIterations + " x " + this.measurementTime

@@ -52,6 +52,11 @@ class BenchmarkSmokeTests {
 		assertThat(lines).as("replication latency limit")
 			.anySatisfy((line) -> assertThat(line).startsWith("limit   commit-to-replicated p99 <= sync interval + 100 ms ")
 				.containsPattern("\\d+\\.\\d ms  target <= \\d+\\.\\d ms  (MET|NOT MET)$"));
+		assertThat(lines).as("read replica lag limit")
+			.anySatisfy((line) -> assertThat(line).startsWith("limit   read replica lag p99 <= 2000 ms ")
+				.containsPattern("\\d+\\.\\d ms  target <= \\d+\\.\\d ms  (MET|NOT MET)$"));
+		assertThat(lines).as("every target counted")
+			.anySatisfy((line) -> assertThat(line).matches("\\d+ of " + (Ratio.ALL.size() + 2) + " targets met\\."));
 		assertThat(lines).as("heavy load on / off")
 			.anySatisfy((line) -> assertThat(line).startsWith("info    heavy load throughput, replication on / off: ")
 				.containsPattern("\\d+\\.\\d\\dx"));
@@ -61,6 +66,7 @@ class BenchmarkSmokeTests {
 		assertThat(markdown).isRegularFile();
 		assertThat(Files.size(markdown)).isPositive();
 		assertThat(Files.readString(markdown)).contains("## Replication", "commit-to-replicated p99",
+				"read replica lag p99 ≤ 2000 ms", "read replica lag (commit to visible on the replica), p99",
 				"writes: kiwi-db replication on / off", BenchmarkReport.REPLICATION_CHART_FILE);
 		assertThat(chart).isRegularFile();
 		assertThat(Files.size(chart)).isPositive();

@@ -153,12 +153,16 @@ public final class Follower implements AutoCloseable {
 	/** Stop following. The file stays as it is: a consistent state the primary committed. */
 	@Override
 	public void close() {
-		this.executor.shutdownNow();
+		// An apply under way finishes: stopping it half way would leave the state file behind the file.
+		this.executor.shutdown();
 		try {
-			this.executor.awaitTermination(10, TimeUnit.SECONDS);
+			if (!this.executor.awaitTermination(30, TimeUnit.SECONDS)) {
+				this.executor.shutdownNow();
+			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+			this.executor.shutdownNow();
 		}
 	}
 

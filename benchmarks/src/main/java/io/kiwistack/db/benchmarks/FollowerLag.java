@@ -96,33 +96,17 @@ final class FollowerLag {
 				readerThread.setPriority(Thread.MAX_PRIORITY);
 				readerThread.start();
 
-				long period = every.toNanos();
-				long start = System.nanoTime();
-				long end = start + duration.toNanos();
-				long next = start;
-				int commits = 0;
+				PacedCommits.Result written;
 				try {
-					while (commits < capacity) {
-						long now = System.nanoTime();
-						if (now >= end) {
-							break;
-						}
-						if (now < next) {
-							LockSupport.parkNanos(next - now);
-							continue;
-						}
-						// Sequence numbers start at 1: the reader reads 0 before the first is visible.
-						store.insert(TITLE, commits + 1);
-						committedAt[commits] = System.nanoTime();
-						commits++;
-						reader.committed = commits;
-						next = Math.max(next + period, System.nanoTime() - period);
-					}
+					// Sequence numbers start at 1: the reader reads 0 before the first is visible.
+					written = PacedCommits.run(duration, every, committedAt, (n) -> store.insert(TITLE, n + 1),
+							(count) -> reader.committed = count);
 				}
 				finally {
 					reader.writerDone = true;
 				}
-				long writeNanos = System.nanoTime() - start;
+				int commits = written.commits();
+				long writeNanos = written.writeNanos();
 				readerThread.join();
 				// Let the follower finish its apply in flight (close interrupts it), and surface any error.
 				follower.pollNow();

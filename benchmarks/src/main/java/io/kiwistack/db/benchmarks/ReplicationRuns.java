@@ -122,33 +122,16 @@ final class ReplicationRuns {
 			monitorThread.setPriority(Thread.MAX_PRIORITY);
 			monitorThread.start();
 
-			long period = every.toNanos();
-			long start = System.nanoTime();
-			long end = start + duration.toNanos();
-			long next = start;
-			int commits = 0;
+			PacedCommits.Result written;
 			try {
-				while (commits < capacity) {
-					long now = System.nanoTime();
-					if (now >= end) {
-						break;
-					}
-					if (now < next) {
-						LockSupport.parkNanos(next - now);
-						continue;
-					}
-					store.insert("replicated", commits);
-					committedAt[commits] = System.nanoTime();
-					commits++;
-					monitor.committed = commits;
-					// A steady rate: after a stall, carry on from now instead of catching up in a burst.
-					next = Math.max(next + period, System.nanoTime() - period);
-				}
+				written = PacedCommits.run(duration, every, committedAt, (n) -> store.insert("replicated", n),
+						(count) -> monitor.committed = count);
 			}
 			finally {
 				monitor.writerDone = true;
 			}
-			long writeNanos = System.nanoTime() - start;
+			int commits = written.commits();
+			long writeNanos = written.writeNanos();
 			monitorThread.join();
 			if (monitor.failure.get() != null) {
 				throw new IllegalStateException("The latency monitor failed", monitor.failure.get());

@@ -1,8 +1,6 @@
 package io.kiwistack.db.replication;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -223,7 +221,7 @@ public final class Follower implements AutoCloseable {
 					applied.add(segment);
 				}
 			}
-			byte[] log = download(applied, 0);
+			byte[] log = SegmentLog.download(this.client, applied, 0).bytes();
 			WalHeader resumed = WalHeader.parse(log, 0, log.length);
 			if (resumed == null || log.length != this.offset) {
 				this.generation = null;
@@ -291,29 +289,29 @@ public final class Follower implements AutoCloseable {
 			List<WalSegmentInfo> segments = fresh.subList(from, to);
 			if (batchIndex != nextIndex) {
 				if (batchIndex != nextIndex + 1 || segments.get(0).offset() != 0) {
-					throw gap(batchIndex, segments.get(0));
+					throw gap(segments.get(0));
 				}
 				nextOffset = 0;
 				nextHeader = null;
 			}
 			else if (segments.get(0).offset() != nextOffset) {
-				throw gap(batchIndex, segments.get(0));
+				throw gap(segments.get(0));
 			}
-			byte[] log = download(segments, nextOffset);
+			SegmentLog downloaded = SegmentLog.download(this.client, segments, nextOffset);
+			byte[] log = downloaded.bytes();
 			int framesFrom = 0;
 			if (nextOffset == 0) {
 				nextHeader = WalHeader.parse(log, 0, log.length);
 				if (nextHeader == null) {
-					throw new ReplicaException("Log segment " + path(segments.get(0)) + " in " + this.client.describe()
-							+ " is damaged: it does not start with a valid SQLite WAL header");
+					throw downloaded.damagedAt(0, "it does not start with a valid SQLite WAL header");
 				}
 				nextChecksum = nextHeader.checksum();
 				framesFrom = WalHeader.SIZE;
 			}
 			WalFrames.Scan scan = WalFrames.scan(nextHeader, nextChecksum, log, framesFrom, log.length - framesFrom);
 			if (scan.trailingBytes()) {
-				throw new ReplicaException("Log segment in " + this.client.describe() + " from " + path(segments.get(0))
-						+ " is damaged: its frames fail the checksum chain or do not end at a commit");
+				throw downloaded.damagedAt(framesFrom + scan.committedLength(),
+						"its frames fail the checksum chain or do not end at a commit");
 			}
 			batches.add(new Batch(nextHeader, log, framesFrom));
 			nextIndex = batchIndex;
@@ -340,31 +338,10 @@ public final class Follower implements AutoCloseable {
 		writeState(stateFile(this.database), this.position);
 	}
 
-	private byte[] download(List<WalSegmentInfo> segments, long startOffset) throws IOException {
-		ByteArrayOutputStream log = new ByteArrayOutputStream();
-		for (WalSegmentInfo segment : segments) {
-			if (segment.offset() != startOffset + log.size()) {
-				throw gap(segment.index(), segment);
-			}
-			try (InputStream in = Lz4.decompress(this.client.open(path(segment)))) {
-				in.transferTo(log);
-			}
-			catch (IOException ex) {
-				throw new ReplicaException("Log segment " + path(segment) + " in " + this.client.describe()
-						+ " can't be read: " + ex.getMessage(), ex);
-			}
-		}
-		return log.toByteArray();
-	}
-
-	private ReplicaException gap(long index, WalSegmentInfo found) {
-		return new ReplicaException("The replica " + this.client.describe() + " has a gap before " + path(found)
+	private ReplicaException gap(WalSegmentInfo found) {
+		return new ReplicaException("The replica " + this.client.describe() + " has a gap before " + found.path()
 				+ " (expected log index " + ReplicaLayout.hex8(this.index) + " at offset " + ReplicaLayout.hex8(this.offset)
 				+ "); the replica waits for a new generation");
-	}
-
-	private static String path(WalSegmentInfo segment) {
-		return ReplicaLayout.walSegmentPath(segment.generation(), segment.index(), segment.offset());
 	}
 
 	/**

@@ -113,7 +113,7 @@ public final class KiwiDbReplicator implements AutoCloseable {
 	 */
 	public boolean isHealthy() {
 		if (this.replicator != null) {
-			Instant failingSince = this.replicator.status().failingSince();
+			Instant failingSince = this.replicator.counters().failingSince();
 			return failingSince == null
 					|| Duration.between(failingSince, this.clock.instant()).compareTo(this.unhealthyAfter) < 0;
 		}

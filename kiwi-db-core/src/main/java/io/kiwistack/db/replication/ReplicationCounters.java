@@ -10,7 +10,8 @@ import java.time.Instant;
  * @param failedSyncs syncs that failed
  * @param transactionsShipped transactions shipped
  * @param lastSuccessfulSync when a sync last succeeded; {@code null} before the first
+ * @param failingSince when syncs started failing, {@code null} when the last one succeeded
  */
 public record ReplicationCounters(long bytesShipped, long segmentsShipped, long failedSyncs, long transactionsShipped,
-		Instant lastSuccessfulSync) {
+		Instant lastSuccessfulSync, Instant failingSince) {
 }

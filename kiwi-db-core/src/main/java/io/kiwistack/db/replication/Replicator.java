@@ -173,7 +173,7 @@ public final class Replicator implements AutoCloseable {
 	/** Running totals, cheap to read: for metrics. */
 	public ReplicationCounters counters() {
 		return new ReplicationCounters(this.bytesShipped.sum(), this.segmentsShipped.sum(), this.failedSyncs.sum(),
-				this.transactionsShipped, this.lastSuccessfulSync);
+				this.transactionsShipped, this.lastSuccessfulSync, this.failingSince);
 	}
 
 	/** Where replication stands now. */
@@ -514,7 +514,7 @@ public final class Replicator implements AutoCloseable {
 		}
 		for (WalSegmentInfo segment : this.client.walSegments(this.generation)) {
 			if (segment.index() < oldestKeptIndex) {
-				obsolete.add(ReplicaLayout.walSegmentPath(this.generation, segment.index(), segment.offset()));
+				obsolete.add(segment.path());
 			}
 		}
 		if (!obsolete.isEmpty()) {

@@ -1,6 +1,5 @@
 package io.kiwistack.db.replication;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -152,7 +151,7 @@ public final class Restorer {
 						pageSize = applied.pageSize();
 					}
 					if (segment.index() != expectedIndex + 1 || segment.offset() != 0) {
-						throw missing(plan.generation(), expectedIndex + 1, 0, segment);
+						throw SegmentLog.missing(this.client, plan.generation(), expectedIndex + 1, 0, segment);
 					}
 					log.clear();
 					expectedIndex = segment.index();
@@ -206,7 +205,7 @@ public final class Restorer {
 		}
 		if (end != length) {
 			throw new ReplicaException("Log segment " + ReplicaLayout.walSegmentPath(generation, index, length)
-					+ " is missing from " + this.client.describe() + ", or " + path(last)
+					+ " is missing from " + this.client.describe() + ", or " + last.path()
 					+ " is shorter than it was written: log index " + ReplicaLayout.hex8(index) + " ended at offset "
 					+ ReplicaLayout.hex8(end) + " but its segments end at " + ReplicaLayout.hex8(length));
 		}
@@ -224,42 +223,21 @@ public final class Restorer {
 
 	/** Apply one log index, all of whose segments are given in offset order. */
 	private AppliedLog applyLog(List<WalSegmentInfo> segments, FileChannel database, int pageSize) throws IOException {
-		ByteArrayOutputStream log = new ByteArrayOutputStream();
-		List<long[]> ranges = new ArrayList<>();
-		WalSegmentInfo previous = null;
-		for (WalSegmentInfo segment : segments) {
-			if (segment.offset() != log.size()) {
-				throw (previous != null) ? shortOrMissing(previous, log.size(), segment)
-						: missing(segment.generation(), segment.index(), log.size(), segment);
-			}
-			previous = segment;
-			long start = log.size();
-			try (InputStream in = Lz4.decompress(this.client.open(path(segment)))) {
-				in.transferTo(log);
-			}
-			catch (IOException ex) {
-				throw damaged(segment, "it can't be decompressed (" + ex.getMessage() + ")");
-			}
-			ranges.add(new long[] { start, log.size() });
-		}
-		byte[] bytes = log.toByteArray();
+		SegmentLog log = SegmentLog.download(this.client, segments, 0);
+		byte[] bytes = log.bytes();
 		WalHeader header = WalHeader.parse(bytes, 0, bytes.length);
 		if (header == null) {
-			throw damaged(segments.get(0), "it does not start with a valid SQLite WAL header");
+			throw log.damagedAt(0, "it does not start with a valid SQLite WAL header");
 		}
 		if (pageSize != 0 && header.pageSize() != pageSize) {
-			throw damaged(segments.get(0), "its page size " + header.pageSize()
-					+ " differs from the snapshot's " + pageSize + ", so it belongs to another database");
+			throw log.damagedAt(0, "its page size " + header.pageSize() + " differs from the snapshot's " + pageSize
+					+ ", so it belongs to another database");
 		}
 		WalFrames.Scan scan = WalFrames.scan(header, header.checksum(), bytes, WalHeader.SIZE,
 				bytes.length - WalHeader.SIZE);
 		if (scan.trailingBytes()) {
-			long failedAt = WalHeader.SIZE + scan.committedLength();
-			int failed = 0;
-			while (failed < ranges.size() - 1 && ranges.get(failed)[1] <= failedAt) {
-				failed++;
-			}
-			throw damaged(segments.get(failed), "its frames fail the checksum chain or do not end at a commit");
+			throw log.damagedAt(WalHeader.SIZE + scan.committedLength(),
+					"its frames fail the checksum chain or do not end at a commit");
 		}
 		PageWriter.applyFrames(header, bytes, WalHeader.SIZE, database);
 		return new AppliedLog(header.pageSize(), bytes.length);
@@ -299,27 +277,6 @@ public final class Restorer {
 		catch (IOException ex) {
 			// Some file systems can't sync a directory.
 		}
-	}
-
-	private String path(WalSegmentInfo segment) {
-		return ReplicaLayout.walSegmentPath(segment.generation(), segment.index(), segment.offset());
-	}
-
-	private ReplicaException damaged(WalSegmentInfo segment, String problem) {
-		return new ReplicaException("Log segment " + path(segment) + " in " + this.client.describe() + " is damaged: " + problem);
-	}
-
-	private ReplicaException shortOrMissing(WalSegmentInfo previous, long end, WalSegmentInfo found) {
-		return new ReplicaException("Log segment " + ReplicaLayout.walSegmentPath(previous.generation(), previous.index(), end)
-				+ " is missing from " + this.client.describe() + ", or " + path(previous)
-				+ " before it is shorter than it was written (the next one present is " + path(found)
-				+ "); the replica can't be restored past it");
-	}
-
-	private ReplicaException missing(String generation, long index, long offset, WalSegmentInfo found) {
-		return new ReplicaException("Log segment " + ReplicaLayout.walSegmentPath(generation, index, offset) + " is missing from "
-				+ this.client.describe() + " (the next one present is " + path(found)
-				+ "); the replica has a gap and can't be restored past it");
 	}
 
 	private record AppliedLog(int pageSize, long length) {

@@ -18,4 +18,9 @@ public record WalSegmentInfo(String generation, long index, long offset, long si
 		return new Position(this.generation, this.index, this.offset);
 	}
 
+	/** Where the segment is in the replica. */
+	String path() {
+		return ReplicaLayout.walSegmentPath(this.generation, this.index, this.offset);
+	}
+
 }

@@ -52,15 +52,20 @@ public class KiwiDbHealthIndicator extends AbstractHealthIndicator {
 			.withDetail("walSize", status.walSize())
 			.withDetail("journalMode", status.journalMode())
 			.withDetail("sqliteVersion", status.sqliteVersion());
-		if (this.replicator != null) {
-			builder.withDetail("replication", (this.replicator.role() == KiwiDbReplicator.Role.PRIMARY)
-					? replicationDetails(this.replicator.status()) : followerDetails(this.replicator.followerStatus()));
+		if (this.replicator == null) {
+			return;
+		}
+		if (this.replicator.role() == KiwiDbReplicator.Role.PRIMARY) {
+			ReplicationStatus replication = this.replicator.status();
+			builder.withDetail("replication", replicationDetails(replication));
+			if (replication.failingSince() != null) {
+				builder.status(this.replicator.isHealthy() ? DEGRADED : Status.DOWN);
+			}
+		}
+		else {
+			builder.withDetail("replication", followerDetails(this.replicator.followerStatus()));
 			if (!this.replicator.isHealthy()) {
 				builder.down();
-			}
-			else if (this.replicator.role() == KiwiDbReplicator.Role.PRIMARY
-					&& this.replicator.status().failingSince() != null) {
-				builder.status(DEGRADED);
 			}
 		}
 	}

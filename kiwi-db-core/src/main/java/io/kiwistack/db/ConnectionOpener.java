@@ -22,8 +22,14 @@ final class ConnectionOpener {
 
 	private final int statementCacheSize;
 
-	ConnectionOpener(KiwiDbSettings settings, String url) {
+	private final int busyTimeoutMillis;
+
+	private final boolean processExclusive;
+
+	ConnectionOpener(KiwiDbSettings settings, String url, boolean processExclusive) {
 		this.url = url;
+		this.processExclusive = processExclusive;
+		this.busyTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, settings.busyTimeout().toMillis());
 		this.pragmas = pragmasFor(settings);
 		this.statementCacheSize = settings.statementCacheSize();
 	}
@@ -38,12 +44,20 @@ final class ConnectionOpener {
 
 	PhysicalConnection openReader() throws SQLException {
 		SQLiteConfig config = new SQLiteConfig();
-		config.setReadOnly(true);
 		config.setTransactionMode(SQLiteConfig.TransactionMode.DEFERRED);
-		// The writer set the journal mode for the file; a read-only connection can't set it.
-		List<PragmaSetting> readerPragmas = this.pragmas.stream()
+		// The writer set the journal mode for the file; a reader leaves it alone.
+		List<PragmaSetting> readerPragmas = new ArrayList<>(this.pragmas.stream()
 			.filter((pragma) -> !pragma.name().equals("journal_mode"))
-			.toList();
+			.toList());
+		if (this.processExclusive) {
+			// unix-excl leaves a connection opened read-only out of the process's exclusive lock: it
+			// takes a shared lock of its own, which replaces the process's exclusive one for the
+			// whole process. So readers open read-write, and SQLite refuses their writes by query_only.
+			readerPragmas.add(new PragmaSetting("query_only", "1"));
+		}
+		else {
+			config.setReadOnly(true);
+		}
 		return open(config, readerPragmas);
 	}
 
@@ -51,6 +65,9 @@ final class ConnectionOpener {
 		// sqlite-jdbc otherwise runs "SELECT last_insert_rowid()" after every insert; statements
 		// prepared to return keys switch it on for their own execution (see KiwiPreparedStatement).
 		config.setGetGeneratedKeys(false);
+		// From the first lock on, not only once the pragmas are set: opening waits this long for a
+		// file another process holds.
+		config.setBusyTimeout(this.busyTimeoutMillis);
 		SQLiteConnection connection = (SQLiteConnection) config.createConnection(this.url);
 		try {
 			for (PragmaSetting pragma : pragmas) {

@@ -190,7 +190,8 @@ public final class DatabaseFile {
 	}
 
 	private static byte[] readHeader(Path file) {
-		try (InputStream in = Files.newInputStream(file)) {
+		// Through the shared descriptor: another kiwi-db database in this process may have the file open.
+		try (HeldOpenFile held = HeldOpenFile.hold(file); InputStream in = held.inputStream()) {
 			return in.readNBytes(HEADER_SIZE);
 		}
 		catch (IOException ex) {

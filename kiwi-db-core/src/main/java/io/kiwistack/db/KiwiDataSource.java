@@ -28,43 +28,109 @@ public final class KiwiDataSource extends EmbeddedDataSourceSupport implements A
 
 	private final DataSource readOnlyView;
 
-	private KiwiDataSource(KiwiDbSettings settings, DatabaseFile file, SingleWriter writer, ReaderPool readers) {
+	private final String jdbcUrl;
+
+	private final HeldOpenFile heldFile;
+
+	private KiwiDataSource(KiwiDbSettings settings, DatabaseFile file, SingleWriter writer, ReaderPool readers,
+			String jdbcUrl, HeldOpenFile heldFile) {
 		this.settings = settings;
 		this.file = file;
 		this.writer = writer;
 		this.readers = readers;
 		this.readOnlyView = (readers != null) ? new ReaderDataSource(readers) : null;
+		this.jdbcUrl = jdbcUrl;
+		this.heldFile = heldFile;
 	}
 
 	/**
 	 * Open the database described by {@code settings}, creating its file when missing.
 	 * @param settings the database's settings
 	 * @return the open data source
-	 * @throws DatabaseFileException when the file or its directory can't be used
+	 * @throws DatabaseFileException when the file or its directory can't be used, or another
+	 * process holds the file while this one asks for it exclusively
 	 * @throws PragmaRejectedException when SQLite does not take a configured pragma
 	 * @throws SQLException when SQLite can't open the database
 	 */
 	public static KiwiDataSource open(KiwiDbSettings settings) throws SQLException {
 		DatabaseFile file = settings.inMemory() ? null : DatabaseFile.prepare(Path.of(settings.path()));
-		String url = "jdbc:sqlite:" + ((file != null) ? file.path() : KiwiDbSettings.IN_MEMORY);
-		ConnectionOpener opener = new ConnectionOpener(settings, url);
+		Path path = (file != null) ? file.path() : null;
+		String url = SqliteUrl.of(settings, path);
+		ConnectionOpener opener = new ConnectionOpener(settings, url, SqliteUrl.processExclusive(settings, path));
 		SingleWriter writer = null;
+		HeldOpenFile held = null;
 		try {
+			// A read replica's file is rewritten while its connections are closed; only a primary
+			// reads its live file beside open connections.
+			held = (file != null && settings.replicaOf() == null) ? hold(file) : null;
 			// A read replica has no writer: its file changes only by the transactions it applies.
 			writer = (settings.replicaOf() == null) ? new SingleWriter(opener, settings.acquireTimeout()) : null;
 			ReaderPool readers = (settings.readers() > 0)
 					? new ReaderPool(opener, settings.readers(), settings.acquireTimeout(), settings.replicaOf()) : null;
-			return new KiwiDataSource(settings, file, writer, readers);
+			return new KiwiDataSource(settings, file, writer, readers, url, held);
 		}
 		catch (SQLException | RuntimeException ex) {
 			if (writer != null) {
 				writer.close();
 			}
+			closeQuietly(held, ex);
 			if (file != null) {
 				file.discardIfCreated();
 			}
+			if (file != null && settings.processExclusive() && isBusy(ex)) {
+				throw new DatabaseFileException(file.path(), "another process has it open (" + ex.getMessage() + ")",
+						"kiwi-db takes the file for this process alone (kiwi.db.process-exclusive=true): stop the "
+								+ "other process (another instance of this service, a sqlite3 shell, an external Litestream), "
+								+ "or set kiwi.db.process-exclusive=false wherever the file is opened to share it");
+			}
 			throw ex;
 		}
+	}
+
+	private static HeldOpenFile hold(DatabaseFile file) {
+		try {
+			return HeldOpenFile.hold(file.path());
+		}
+		catch (java.io.IOException ex) {
+			throw new DatabaseFileException(file.path(), "it can't be read (" + ex.getMessage() + ")",
+					"Check the file's permissions and the disk");
+		}
+	}
+
+	private static boolean isBusy(Exception ex) {
+		return ex instanceof SQLException sql && (sql.getErrorCode() & 0xff) == org.sqlite.SQLiteErrorCode.SQLITE_BUSY.code;
+	}
+
+	private static void closeQuietly(HeldOpenFile held, Exception cause) {
+		if (held == null) {
+			return;
+		}
+		try {
+			held.close();
+		}
+		catch (java.io.IOException ex) {
+			cause.addSuppressed(ex);
+		}
+	}
+
+	/**
+	 * The JDBC URL of kiwi-db's own connections. Any other connection this process opens to the
+	 * database must use it too, so that all of them lock the file the same way.
+	 */
+	public String jdbcUrl() {
+		return this.jdbcUrl;
+	}
+
+	/**
+	 * A hold on this database file's shared read descriptor, for reading the live file (a
+	 * snapshot) without ever closing a descriptor beside SQLite's; close the hold when done.
+	 * @throws IllegalStateException for an in-memory database or a read replica
+	 */
+	public HeldOpenFile holdFile() throws java.io.IOException {
+		if (this.heldFile == null) {
+			throw new IllegalStateException("Only a primary's database file is read while it is open");
+		}
+		return HeldOpenFile.hold(this.file.path());
 	}
 
 	/** The settings this database was opened with. */
@@ -144,11 +210,24 @@ public final class KiwiDataSource extends EmbeddedDataSourceSupport implements A
 	/** Close the readers, then optimize, checkpoint the write-ahead log into the file, and close the writer. */
 	@Override
 	public void close() throws SQLException {
-		if (this.readers != null) {
-			this.readers.close();
+		try {
+			if (this.readers != null) {
+				this.readers.close();
+			}
+			if (this.writer != null) {
+				this.writer.close();
+			}
 		}
-		if (this.writer != null) {
-			this.writer.close();
+		finally {
+			// Last: closing the descriptor while a connection is open would drop that connection's locks.
+			if (this.heldFile != null) {
+				try {
+					this.heldFile.close();
+				}
+				catch (java.io.IOException ex) {
+					throw new SQLException("Could not close the database file " + this.file.path(), ex);
+				}
+			}
 		}
 	}
 

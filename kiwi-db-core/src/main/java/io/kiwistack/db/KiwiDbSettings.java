@@ -52,6 +52,8 @@ public final class KiwiDbSettings {
 
 	private final String replicaOf;
 
+	private final boolean processExclusive;
+
 	private KiwiDbSettings(Builder builder) {
 		this.path = builder.path;
 		this.journalMode = builder.journalMode;
@@ -65,6 +67,7 @@ public final class KiwiDbSettings {
 		this.autoCheckpoint = builder.autoCheckpoint;
 		this.journalSizeLimit = builder.journalSizeLimit;
 		this.replicaOf = builder.replicaOf;
+		this.processExclusive = builder.processExclusive;
 		if (this.replicaOf != null && this.readers == 0) {
 			throw new IllegalArgumentException("A read replica needs at least one reader connection");
 		}
@@ -157,6 +160,17 @@ public final class KiwiDbSettings {
 		return this.replicaOf;
 	}
 
+	/**
+	 * Whether this process takes the database file for itself while it is open: SQLite's
+	 * {@code unix-excl} file locking, where the process holds one exclusive lock on the file and
+	 * its connections coordinate in memory instead of through a lock system call per transaction.
+	 * Other processes (the {@code sqlite3} shell, an external Litestream) can't open the file
+	 * meanwhile. Applies to a database file on a Unix-like system; ignored elsewhere.
+	 */
+	public boolean processExclusive() {
+		return this.processExclusive;
+	}
+
 	/** Builds {@link KiwiDbSettings}; each setter checks its value at once. */
 	public static final class Builder {
 
@@ -183,6 +197,8 @@ public final class KiwiDbSettings {
 		private long journalSizeLimit = -1;
 
 		private String replicaOf;
+
+		private boolean processExclusive = true;
 
 		private Builder(String path) {
 			if (path == null || path.isBlank()) {
@@ -280,6 +296,12 @@ public final class KiwiDbSettings {
 		 */
 		public Builder replicaOf(String replica) {
 			this.replicaOf = replica;
+			return this;
+		}
+
+		/** Whether this process takes the file for itself while open; see {@link KiwiDbSettings#processExclusive()}. */
+		public Builder processExclusive(boolean processExclusive) {
+			this.processExclusive = processExclusive;
 			return this;
 		}
 

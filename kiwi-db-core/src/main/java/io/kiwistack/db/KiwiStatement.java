@@ -47,6 +47,7 @@ class KiwiStatement implements Statement {
 		if (sql != null) {
 			this.connection.noteSql(sql);
 		}
+		this.connection.beforeStatement();
 	}
 
 	void afterExecute() {

@@ -49,6 +49,8 @@ final class LentConnection implements Connection {
 
 	private boolean transactionBegunInSql;
 
+	private final LazyTransaction transaction;
+
 	LentConnection(PhysicalConnection physical, Lender owner, boolean servesReadOnly) {
 		this(physical, owner, servesReadOnly, null);
 	}
@@ -58,6 +60,13 @@ final class LentConnection implements Connection {
 		this.owner = owner;
 		this.servesReadOnly = servesReadOnly;
 		this.replicaOf = replicaOf;
+		this.transaction = new LazyTransaction(physical.connection());
+	}
+
+	/** Begin the borrower's transaction before a statement runs, if it is still waiting for one. */
+	void beforeStatement() throws SQLException {
+		physical();
+		this.transaction.beginIfPending();
 	}
 
 	/** The replica this node follows, when it is a read replica; {@code null} otherwise. */
@@ -82,13 +91,19 @@ final class LentConnection implements Connection {
 	 * Remember SQL that opens a transaction behind JDBC's back ({@code BEGIN}, {@code SAVEPOINT}),
 	 * so that returning the connection rolls it back even though auto-commit still reads true.
 	 */
-	void noteSql(String sql) {
+	void noteSql(String sql) throws SQLException {
 		int start = 0;
 		while (start < sql.length() && Character.isWhitespace(sql.charAt(start))) {
 			start++;
 		}
 		if (sql.regionMatches(true, start, "BEGIN", 0, 5) || sql.regionMatches(true, start, "SAVEPOINT", 0, 9)) {
 			this.transactionBegunInSql = true;
+		}
+		else if (this.servesReadOnly && sql.regionMatches(true, start, "PRAGMA", 0, 6)
+				&& sql.toLowerCase(java.util.Locale.ROOT).contains("query_only")) {
+			// A reader may refuse writes by query_only alone (see ConnectionOpener): it stays on.
+			throw new SQLException("kiwi-db's read-only connections stay read-only; PRAGMA query_only is not "
+					+ "for them. Run writes in a read-write transaction.");
 		}
 	}
 
@@ -159,19 +174,18 @@ final class LentConnection implements Connection {
 	@Override
 	public void setReadOnly(boolean readOnly) throws SQLException {
 		SQLiteConnection connection = physical();
-		if (readOnly != this.readOnly) {
+		// A reader connection refuses writes whatever is asked: nothing to switch.
+		if (readOnly != this.readOnly && !this.servesReadOnly) {
 			// sqlite-jdbc can't change its open mode; query_only makes SQLite refuse writes instead,
 			// and a deferred BEGIN keeps a read-only transaction from taking the write lock.
 			try (Statement statement = connection.createStatement()) {
 				statement.execute("PRAGMA query_only = " + (readOnly ? 1 : 0));
 			}
-			if (!this.servesReadOnly) {
-				connection.getConnectionConfig()
-					.setTransactionMode(readOnly ? SQLiteConfig.TransactionMode.DEFERRED
-							: SQLiteConfig.TransactionMode.IMMEDIATE);
-			}
-			this.readOnly = readOnly;
+			connection.getConnectionConfig()
+				.setTransactionMode(readOnly ? SQLiteConfig.TransactionMode.DEFERRED
+						: SQLiteConfig.TransactionMode.IMMEDIATE);
 		}
+		this.readOnly = readOnly;
 	}
 
 	@Override
@@ -252,22 +266,26 @@ final class LentConnection implements Connection {
 
 	@Override
 	public void setAutoCommit(boolean autoCommit) throws SQLException {
-		physical().setAutoCommit(autoCommit);
+		physical();
+		this.transaction.setAutoCommit(autoCommit);
 	}
 
 	@Override
 	public boolean getAutoCommit() throws SQLException {
-		return physical().getAutoCommit();
+		physical();
+		return this.transaction.getAutoCommit();
 	}
 
 	@Override
 	public void commit() throws SQLException {
-		physical().commit();
+		physical();
+		this.transaction.commit();
 	}
 
 	@Override
 	public void rollback() throws SQLException {
-		physical().rollback();
+		physical();
+		this.transaction.rollback();
 	}
 
 	@Override
@@ -327,21 +345,25 @@ final class LentConnection implements Connection {
 
 	@Override
 	public Savepoint setSavepoint() throws SQLException {
+		beforeStatement();
 		return physical().setSavepoint();
 	}
 
 	@Override
 	public Savepoint setSavepoint(String name) throws SQLException {
+		beforeStatement();
 		return physical().setSavepoint(name);
 	}
 
 	@Override
 	public void rollback(Savepoint savepoint) throws SQLException {
+		beforeStatement();
 		physical().rollback(savepoint);
 	}
 
 	@Override
 	public void releaseSavepoint(Savepoint savepoint) throws SQLException {
+		beforeStatement();
 		physical().releaseSavepoint(savepoint);
 	}
 

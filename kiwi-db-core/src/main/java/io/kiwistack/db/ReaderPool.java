@@ -36,7 +36,8 @@ final class ReaderPool implements Lender, AutoCloseable {
 
 	private final Object pauseGate = new Object();
 
-	private boolean paused;
+	/** Read without the gate's lock on every borrow; set and cleared under it. */
+	private volatile boolean paused;
 
 	ReaderPool(ConnectionOpener opener, int size, Duration acquireTimeout, String replicaOf) throws SQLException {
 		this.opener = opener;
@@ -141,6 +142,11 @@ final class ReaderPool implements Lender, AutoCloseable {
 	}
 
 	private void waitWhilePaused() throws SQLException {
+		// The common case takes no lock: a borrower that slips past a pause just beginning holds a
+		// permit, and the pause waits for every permit before it touches the file.
+		if (!this.paused) {
+			return;
+		}
 		synchronized (this.pauseGate) {
 			long deadline = System.nanoTime() + this.acquireTimeout.toNanos();
 			while (this.paused) {

@@ -458,6 +458,86 @@ class KiwiDataSourceTests {
 	class Transactions {
 
 		@Test
+		void aTransactionBeginsWithItsFirstStatementAndEndsAtCommitWithoutBeginningTheNext() throws Exception {
+			KiwiDataSource dataSource = open();
+			try (Connection setup = dataSource.getConnection()) {
+				execute(setup, "CREATE TABLE t (v TEXT)");
+			}
+			try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + dbPath())) {
+				execute(other, "PRAGMA busy_timeout = 0");
+				try (Connection kiwi = dataSource.getConnection()) {
+					kiwi.setAutoCommit(false);
+					assertThat(kiwi.getAutoCommit()).isFalse();
+					// Nothing ran yet, so nothing is locked.
+					execute(other, "BEGIN IMMEDIATE");
+					execute(other, "ROLLBACK");
+					execute(kiwi, "INSERT INTO t VALUES ('kept')");
+					kiwi.commit();
+					assertThat(kiwi.getAutoCommit()).as("still in manual commit mode").isFalse();
+					// sqlite-jdbc alone would have begun the next IMMEDIATE transaction here.
+					execute(other, "BEGIN IMMEDIATE");
+					execute(other, "ROLLBACK");
+					execute(kiwi, "INSERT INTO t VALUES ('rolled back')");
+					assertThatThrownBy(() -> execute(other, "BEGIN IMMEDIATE")).isInstanceOf(SQLException.class)
+						.hasMessageContaining("SQLITE_BUSY");
+					kiwi.rollback();
+					assertThat(count(kiwi, "t")).isOne();
+					kiwi.commit();
+					kiwi.setAutoCommit(true);
+					assertThat(kiwi.getAutoCommit()).isTrue();
+				}
+				assertThat(queryString(other, "SELECT group_concat(v) FROM t")).isEqualTo("kept");
+			}
+		}
+
+		@Test
+		void aFailedCommitLeavesTheTransactionOpenForTheRollback() throws Exception {
+			KiwiDataSource dataSource = open();
+			try (Connection kiwi = dataSource.getConnection()) {
+				execute(kiwi, "CREATE TABLE parent (id INTEGER PRIMARY KEY)");
+				execute(kiwi, "CREATE TABLE child (parent_id INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)");
+				kiwi.setAutoCommit(false);
+				execute(kiwi, "INSERT INTO child VALUES (42)");
+				assertThatThrownBy(kiwi::commit).isInstanceOf(SQLException.class).hasMessageContaining("FOREIGN KEY");
+				assertThat(kiwi.getAutoCommit()).isFalse();
+				kiwi.rollback();
+				assertThat(count(kiwi, "child")).isZero();
+				execute(kiwi, "INSERT INTO parent VALUES (42)");
+				execute(kiwi, "INSERT INTO child VALUES (42)");
+				kiwi.commit();
+				kiwi.setAutoCommit(true);
+			}
+			try (Connection kiwi = dataSource.getConnection()) {
+				assertThat(count(kiwi, "child")).isOne();
+			}
+		}
+
+		@Test
+		void commitAndRollbackInAutoCommitModeFailAsTheDriverDoes() throws Exception {
+			KiwiDataSource dataSource = open();
+			try (Connection kiwi = dataSource.getConnection()) {
+				assertThatThrownBy(kiwi::commit).isInstanceOf(SQLException.class).hasMessageContaining("auto-commit");
+				assertThatThrownBy(kiwi::rollback).isInstanceOf(SQLException.class).hasMessageContaining("auto-commit");
+			}
+		}
+
+		@Test
+		void savepointsWorkInATransactionThatHasNotBegunYet() throws Exception {
+			KiwiDataSource dataSource = open();
+			try (Connection kiwi = dataSource.getConnection()) {
+				execute(kiwi, "CREATE TABLE t (v TEXT)");
+				kiwi.setAutoCommit(false);
+				java.sql.Savepoint savepoint = kiwi.setSavepoint();
+				execute(kiwi, "INSERT INTO t VALUES ('undone')");
+				kiwi.rollback(savepoint);
+				execute(kiwi, "INSERT INTO t VALUES ('kept')");
+				kiwi.commit();
+				kiwi.setAutoCommit(true);
+				assertThat(queryString(kiwi, "SELECT group_concat(v) FROM t")).isEqualTo("kept");
+			}
+		}
+
+		@Test
 		void writeTransactionTakesTheWriteLockAtBegin() throws Exception {
 			KiwiDataSource dataSource = open();
 			try (Connection setup = dataSource.getConnection()) {
@@ -467,7 +547,9 @@ class KiwiDataSourceTests {
 				execute(other, "PRAGMA busy_timeout = 0");
 				try (Connection kiwi = dataSource.getConnection()) {
 					kiwi.setAutoCommit(false);
-					// No write yet: a deferred BEGIN would hold no lock at this point.
+					// The transaction begins with its first statement, here a read: a deferred BEGIN
+					// would hold only a read snapshot now, and the other BEGIN IMMEDIATE would go through.
+					assertThat(count(kiwi, "t")).isZero();
 					assertThatThrownBy(() -> execute(other, "BEGIN IMMEDIATE")).isInstanceOf(SQLException.class)
 						.hasMessageContaining("SQLITE_BUSY");
 					kiwi.rollback();
@@ -495,6 +577,7 @@ class KiwiDataSourceTests {
 				try (Connection kiwi = dataSource.getConnection()) {
 					assertThat(kiwi.isReadOnly()).isFalse();
 					kiwi.setAutoCommit(false);
+					assertThat(count(kiwi, "t")).isZero();
 					assertThatThrownBy(() -> execute(other, "BEGIN IMMEDIATE")).isInstanceOf(SQLException.class)
 						.hasMessageContaining("SQLITE_BUSY");
 					kiwi.rollback();

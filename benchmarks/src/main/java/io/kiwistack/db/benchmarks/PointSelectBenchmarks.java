@@ -47,6 +47,11 @@ public class PointSelectBenchmarks {
 		}
 	}
 
+	@Benchmark
+	public Item rawReusedStatementProcessExclusive(RawProcessExclusiveTarget target) throws SQLException {
+		return rawReusedStatement(target);
+	}
+
 	static long randomId() {
 		return ThreadLocalRandom.current().nextLong(1, ROWS + 1);
 	}
@@ -80,10 +85,14 @@ public class PointSelectBenchmarks {
 
 		PreparedStatement select;
 
+		boolean processExclusive() {
+			return false;
+		}
+
 		@Setup(Level.Trial)
 		public void start() throws SQLException {
 			this.directory = TempDatabaseDirectory.create("raw-select");
-			this.connection = RawSqlite.open(this.directory.resolve("raw.db"));
+			this.connection = RawSqlite.open(this.directory.resolve("raw.db"), processExclusive());
 			RawSqlite.createAndFill(this.connection, ROWS);
 			this.select = this.connection.prepareStatement(ItemStore.SELECT_BY_ID);
 		}
@@ -97,6 +106,16 @@ public class PointSelectBenchmarks {
 			finally {
 				this.directory.close();
 			}
+		}
+
+	}
+
+	/** The same raw baseline, with kiwi-db's file locking ({@code unix-excl}) given in the URL. */
+	public static class RawProcessExclusiveTarget extends RawTarget {
+
+		@Override
+		boolean processExclusive() {
+			return true;
 		}
 
 	}

@@ -24,4 +24,16 @@ record Ratio(String label, String shortLabel, String numerator, String denominat
 			new Ratio("writes: kiwi-db replication on / off", "writes repl on/off", "writes.repl", "writes.kiwi",
 					0.95));
 
+	/**
+	 * Not targets: kiwi-db against baselines given its file locking ({@code unix-excl}), which shows
+	 * what kiwi-db's own layer costs apart from what that locking saves. The target field is unused.
+	 */
+	static final List<Ratio> INFO = List.of(
+			new Ratio("writes: kiwi-db / HikariCP(max 1) with unix-excl locking", "", "writes.kiwi",
+					"writes.hikari.excl", Double.NaN),
+			new Ratio("point select: kiwi-db JdbcClient / raw reused statement with unix-excl locking", "",
+					"select.kiwi", "select.raw.excl", Double.NaN),
+			new Ratio("unix-excl locking alone: raw reused statement with / without", "", "select.raw.excl",
+					"select.raw", Double.NaN));
+
 }

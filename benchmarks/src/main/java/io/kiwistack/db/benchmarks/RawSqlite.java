@@ -19,11 +19,25 @@ final class RawSqlite {
 	}
 
 	static String url(Path file) {
-		return "jdbc:sqlite:" + file + "?journal_mode=WAL&synchronous=NORMAL&busy_timeout=5000&foreign_keys=true";
+		return url(file, false);
+	}
+
+	/**
+	 * @param processExclusive whether to name the file as a SQLite URI with {@code vfs=unix-excl},
+	 * the file locking kiwi-db uses by default (kiwi.db.process-exclusive)
+	 */
+	static String url(Path file, boolean processExclusive) {
+		String pragmas = "journal_mode=WAL&synchronous=NORMAL&busy_timeout=5000&foreign_keys=true";
+		return processExclusive ? "jdbc:sqlite:file:" + file + "?vfs=unix-excl&" + pragmas
+				: "jdbc:sqlite:" + file + "?" + pragmas;
 	}
 
 	static Connection open(Path file) throws SQLException {
-		Connection connection = DriverManager.getConnection(url(file));
+		return open(file, false);
+	}
+
+	static Connection open(Path file, boolean processExclusive) throws SQLException {
+		Connection connection = DriverManager.getConnection(url(file, processExclusive));
 		try (Statement statement = connection.createStatement()) {
 			checkPragmas(name -> queryString(statement, "PRAGMA " + name));
 		}

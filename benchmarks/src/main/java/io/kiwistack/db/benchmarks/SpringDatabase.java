@@ -37,6 +37,9 @@ final class SpringDatabase implements AutoCloseable {
 		/** Boot's HikariCP with {@code maximum-pool-size=1} over sqlite-jdbc, the same pragmas in the URL. */
 		HIKARI_SQLITE,
 
+		/** The same HikariCP setup, with kiwi-db's file locking ({@code unix-excl}) given in the URL. */
+		HIKARI_SQLITE_PROCESS_EXCLUSIVE,
+
 		/** H2 in file mode with {@code WRITE_DELAY=0} (commits written at once), through Boot's HikariCP. */
 		H2
 
@@ -101,6 +104,11 @@ final class SpringDatabase implements AutoCloseable {
 				properties.put("spring.datasource.url", RawSqlite.url(directory.resolve("hikari.db")));
 				properties.put("spring.datasource.hikari.maximum-pool-size", "1");
 			}
+			case HIKARI_SQLITE_PROCESS_EXCLUSIVE -> {
+				properties.put("kiwi.db.enabled", "false");
+				properties.put("spring.datasource.url", RawSqlite.url(directory.resolve("hikari.db"), true));
+				properties.put("spring.datasource.hikari.maximum-pool-size", "1");
+			}
 			case H2 -> {
 				properties.put("kiwi.db.enabled", "false");
 				properties.put("spring.datasource.url", "jdbc:h2:file:" + directory.resolve("h2") + ";WRITE_DELAY=0");
@@ -114,7 +122,8 @@ final class SpringDatabase implements AutoCloseable {
 		String dataSource = this.context.getBean(javax.sql.DataSource.class).getClass().getName();
 		boolean expected = switch (kind) {
 			case KIWI, KIWI_REPLICATED -> dataSource.startsWith("io.kiwistack.");
-			case HIKARI_SQLITE, H2 -> dataSource.equals("com.zaxxer.hikari.HikariDataSource");
+			case HIKARI_SQLITE, HIKARI_SQLITE_PROCESS_EXCLUSIVE, H2 ->
+				dataSource.equals("com.zaxxer.hikari.HikariDataSource");
 		};
 		if (!expected) {
 			throw new IllegalStateException("Target " + kind + " got the DataSource " + dataSource);

@@ -46,6 +46,11 @@ public class WriteBenchmarks {
 	}
 
 	@Benchmark
+	public int hikariSqliteProcessExclusive(HikariProcessExclusiveTarget target) {
+		return target.insert();
+	}
+
+	@Benchmark
 	public int h2WriteDelay0(H2Target target) {
 		return target.insert();
 	}
@@ -125,6 +130,15 @@ public class WriteBenchmarks {
 		@Override
 		SpringDatabase.Kind kind() {
 			return SpringDatabase.Kind.HIKARI_SQLITE;
+		}
+
+	}
+
+	public static class HikariProcessExclusiveTarget extends Target {
+
+		@Override
+		SpringDatabase.Kind kind() {
+			return SpringDatabase.Kind.HIKARI_SQLITE_PROCESS_EXCLUSIVE;
 		}
 
 	}

@@ -51,6 +51,15 @@ public class KiwiDbProperties {
 	private boolean foreignKeys = true;
 
 	/**
+	 * Whether this process takes the database file for itself while it is open (SQLite's
+	 * 'unix-excl' locking). Other processes, such as the sqlite3 shell or an external Litestream,
+	 * can't open the file meanwhile, a second instance of the service on the same file fails at
+	 * startup, and transactions skip the file-lock system calls they would otherwise make. Set to
+	 * false to share the file with other processes while the service runs.
+	 */
+	private boolean processExclusive = true;
+
+	/**
 	 * Further pragmas applied to every connection and read back, for example 'cache_size: -20000'.
 	 * A value SQLite does not take stops startup.
 	 */
@@ -106,6 +115,14 @@ public class KiwiDbProperties {
 
 	public void setForeignKeys(boolean foreignKeys) {
 		this.foreignKeys = foreignKeys;
+	}
+
+	public boolean isProcessExclusive() {
+		return this.processExclusive;
+	}
+
+	public void setProcessExclusive(boolean processExclusive) {
+		this.processExclusive = processExclusive;
 	}
 
 	public Map<String, String> getPragmas() {

@@ -25,6 +25,7 @@ final class KiwiDbSettingsMapper {
 			.synchronous(properties.getSynchronous())
 			.busyTimeout(positive("kiwi.db.busy-timeout", properties.getBusyTimeout()))
 			.foreignKeys(properties.isForeignKeys())
+			.processExclusive(properties.isProcessExclusive())
 			.acquireTimeout(positive("kiwi.db.pool.acquire-timeout", properties.getPool().getAcquireTimeout()));
 		Integer readers = properties.getPool().getReaders();
 		if (readers != null) {

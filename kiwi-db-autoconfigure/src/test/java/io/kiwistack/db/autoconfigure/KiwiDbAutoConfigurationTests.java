@@ -89,6 +89,8 @@ class KiwiDbAutoConfigurationTests {
 			assertThat(dataSource.settings().acquireTimeout()).isEqualTo(Duration.ofSeconds(30));
 			assertThat(dataSource.settings().readers()).isEqualTo(4);
 			assertThat(dataSource.readOnlyDataSource()).isPresent();
+			assertThat(dataSource.settings().processExclusive()).isTrue();
+			assertThat(dataSource.jdbcUrl()).endsWith("?vfs=unix-excl");
 			assertThat(file).isRegularFile();
 		});
 	}
@@ -100,7 +102,7 @@ class KiwiDbAutoConfigurationTests {
 			.withPropertyValues("kiwi.db.path=" + file, "kiwi.db.journal-mode=truncate", "kiwi.db.synchronous=full",
 					"kiwi.db.busy-timeout=250ms", "kiwi.db.foreign-keys=false", "kiwi.db.pragmas.cache_size=-20000",
 					"kiwi.db.pragmas.temp_store=memory", "kiwi.db.pool.acquire-timeout=1500ms",
-					"kiwi.db.pool.readers=3", "kiwi.db.pool.statement-cache-size=16")
+					"kiwi.db.pool.readers=3", "kiwi.db.pool.statement-cache-size=16", "kiwi.db.process-exclusive=false")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				JdbcClient jdbc = context.getBean(JdbcClient.class);
@@ -114,6 +116,8 @@ class KiwiDbAutoConfigurationTests {
 				assertThat(dataSource.settings().acquireTimeout()).isEqualTo(Duration.ofMillis(1500));
 				assertThat(dataSource.settings().readers()).isEqualTo(3);
 				assertThat(dataSource.settings().statementCacheSize()).isEqualTo(16);
+				assertThat(dataSource.settings().processExclusive()).isFalse();
+				assertThat(dataSource.jdbcUrl()).isEqualTo("jdbc:sqlite:" + file);
 				assertThat(dataSource.settings().pragmas()).containsEntry("cache_size", "-20000")
 					.containsEntry("temp_store", "memory");
 			});

@@ -1,6 +1,5 @@
 package io.kiwistack.db.replication;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -24,8 +23,9 @@ final class Checkpointer implements AutoCloseable {
 
 	private Connection checkpoints;
 
-	Checkpointer(Path database) {
-		this.url = "jdbc:sqlite:" + database;
+	/** @param url the database's JDBC URL as its data source opens it, so all connections lock alike */
+	Checkpointer(String url) {
+		this.url = url;
 	}
 
 	/** Begin a read transaction and read, so it holds a snapshot of the log as it is now. */

@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.kiwistack.db.DatabaseFile;
+import io.kiwistack.db.HeldOpenFile;
 import io.kiwistack.db.KiwiDataSource;
 
 /**
@@ -115,7 +116,7 @@ public final class Replicator implements AutoCloseable {
 		this.settings = settings;
 		this.clock = clock;
 		this.lease = new PrimaryLease(client, settings.leaseTimeout(), clock);
-		this.checkpointer = new Checkpointer(this.file.path());
+		this.checkpointer = new Checkpointer(dataSource.jdbcUrl());
 		this.executor = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "kiwi-db-replicator");
 			thread.setDaemon(true);
@@ -476,7 +477,10 @@ public final class Replicator implements AutoCloseable {
 				".snapshot.lz4");
 		try {
 			MessageDigest sha256 = SnapshotDigest.newDigest();
-			try (var in = new DigestInputStream(Files.newInputStream(this.file.path()), sha256);
+			// Through the data source's held descriptor: closing a descriptor of our own here would
+			// drop the locks SQLite holds on the file.
+			try (HeldOpenFile held = this.dataSource.holdFile();
+					var in = new DigestInputStream(held.inputStream(), sha256);
 					var out = Files.newOutputStream(compressed)) {
 				Lz4.copyCompressed(in, out);
 			}

@@ -248,6 +248,37 @@ class ReplicatorTests {
 		}
 	}
 
+	@Test
+	void aBurstOfWritesIsShippedBeforeTheSyncIntervalIsUp() throws Exception {
+		try (KiwiDataSource dataSource = openKiwi("app.db");
+				Replicator replicator = new Replicator(dataSource, client(), ONLY_WHEN_ASKED)) {
+			createTable(dataSource);
+			replicator.start();
+			replicator.syncNow();
+			long shippedBefore = replicator.status().transactionsShipped();
+			// Well past the early-sync mark (8 checkpoint thresholds, 32 MB): 12,000 rows of 4 KB,
+			// one transaction each. The sync interval is an hour, and syncNow is not called again.
+			try (Connection connection = dataSource.getConnection();
+					PreparedStatement insert = connection.prepareStatement("INSERT INTO numbers (id, payload) VALUES (?, ?)")) {
+				java.util.Random random = new java.util.Random(7);
+				for (int id = 1; id <= 12_000; id++) {
+					byte[] payload = new byte[4000];
+					random.nextBytes(payload);
+					insert.setLong(1, id);
+					insert.setBytes(2, payload);
+					insert.executeUpdate();
+				}
+			}
+			long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+			while (replicator.status().transactionsShipped() - shippedBefore < 6_000 && System.nanoTime() < deadline) {
+				Thread.sleep(20);
+			}
+			assertThat(replicator.status().transactionsShipped() - shippedBefore)
+				.as("transactions shipped without a timed sync").isGreaterThanOrEqualTo(6_000);
+			assertThat(replicator.status().lastError()).isNull();
+		}
+	}
+
 	private FileReplicaClient client() {
 		return new FileReplicaClient(this.dir.resolve("replica"));
 	}

@@ -129,6 +129,30 @@ class StartupFailureAnalysisTests {
 	}
 
 	@Test
+	void whenAnotherProcessHasTheFileOpenThenStartupFailsWithAnalysisAndTheFileIsUnchanged() throws Exception {
+		Path file = this.tempDir.resolve("app.db");
+		Process create = new ProcessBuilder("sqlite3", file.toString(), "CREATE TABLE t (v TEXT);").start();
+		assertThat(create.waitFor()).isZero();
+		String before = sha256(file);
+		// The sqlite3 shell in an open read transaction: it holds a shared lock on the file.
+		Process shell = new ProcessBuilder("sqlite3", file.toString()).redirectErrorStream(true).start();
+		try {
+			shell.getOutputStream().write("BEGIN;\nSELECT count(*) FROM t;\n".getBytes(StandardCharsets.UTF_8));
+			shell.getOutputStream().flush();
+			assertThat(shell.getInputStream().read()).isEqualTo('0');
+			FailureAnalysis analysis = assertStartupFails(this.runner, DatabaseFileException.class,
+					"kiwi.db.path=" + file, "kiwi.db.busy-timeout=200ms");
+			assertThat(analysis.getDescription()).contains(file.toString(), "another process has it open");
+			assertThat(analysis.getAction()).contains("kiwi.db.process-exclusive=false");
+			assertThat(sha256(file)).isEqualTo(before);
+		}
+		finally {
+			shell.getOutputStream().close();
+			shell.waitFor();
+		}
+	}
+
+	@Test
 	void whenJournalModeIsUnknownThenStartupFailsWithAnalysis() throws Exception {
 		FailureAnalysis analysis = assertStartupFails(this.runner, null,
 				"kiwi.db.path=" + this.tempDir.resolve("app.db"), "kiwi.db.journal-mode=walx");

@@ -106,12 +106,6 @@ public final class Replicator implements AutoCloseable {
 	 */
 	private static final int EARLY_SYNC_THRESHOLDS = 8;
 
-	/** How many checkpoint thresholds of unshipped log make the writer wait for a sync. */
-	private static final int BACKLOG_BOUND_THRESHOLDS = 32;
-
-	/** Whether this thread holds the writer connection for the sync under way. */
-	private boolean holdingWriter;
-
 	private volatile long longestBarrierNanos;
 
 	private final java.util.concurrent.atomic.LongAdder bytesShipped = new java.util.concurrent.atomic.LongAdder();
@@ -162,11 +156,11 @@ public final class Replicator implements AutoCloseable {
 
 	/**
 	 * Between syncs, ship at once when the log has grown by {@link #EARLY_SYNC_THRESHOLDS}
-	 * checkpoint thresholds since the last one, and make the writer wait for the sync when it has
-	 * grown by {@link #BACKLOG_BOUND_THRESHOLDS}. A writer faster than shipping would otherwise grow
-	 * the log by hundreds of megabytes per sync interval (900 MB was measured), which is that much
-	 * committed data not yet in the replica, and each checkpoint would first have to flush all of
-	 * it to disk.
+	 * checkpoint thresholds since the last one. A fast writer otherwise grows the log by hundreds
+	 * of megabytes per sync interval (900 MB was measured): that much committed data is not yet in
+	 * the replica, and every checkpoint has to flush it all to disk first. Shipped early, the log is
+	 * checkpointed in steps, and stays near a hundred megabytes even under a writer faster than
+	 * shipping, which then waits at the checkpoint barrier.
 	 */
 	private void syncIfLogGrew() {
 		if (this.closed || this.header == null || this.clock.instant().isBefore(this.nextAttempt)) {
@@ -177,10 +171,7 @@ public final class Replicator implements AutoCloseable {
 			if (current == null) {
 				return;
 			}
-			if (grewPast(current, BACKLOG_BOUND_THRESHOLDS)) {
-				syncHoldingWriter();
-			}
-			else if (grewPast(current, EARLY_SYNC_THRESHOLDS)) {
+			if (grewPast(current, EARLY_SYNC_THRESHOLDS * this.settings.checkpointThresholdBytes())) {
 				syncQuietly();
 			}
 		}
@@ -190,36 +181,13 @@ public final class Replicator implements AutoCloseable {
 	}
 
 	/**
-	 * Sync while holding the writer connection, so that the writer waits until the log is shipped
-	 * and checkpointed.
+	 * Whether the log has grown by {@code bytes} past what was shipped of it: the frame that far on
+	 * carries the current log's salts. One small read. A log that restarted after a checkpoint is
+	 * measured from its start.
 	 */
-	private void syncHoldingWriter() {
-		long started = System.nanoTime();
-		try (Connection writer = this.dataSource.getConnection()) {
-			this.holdingWriter = true;
-			try {
-				syncQuietly();
-			}
-			finally {
-				this.holdingWriter = false;
-			}
-		}
-		catch (SQLException ex) {
-			logger.log(Level.DEBUG, "Could not hold the writer for a sync", ex);
-		}
-		finally {
-			this.longestBarrierNanos = Math.max(this.longestBarrierNanos, System.nanoTime() - started);
-		}
-	}
-
-	/**
-	 * Whether the log has grown by {@code thresholds} checkpoint thresholds past what was shipped
-	 * of it: the frame that far on carries the current log's salts. One small read. A log that
-	 * restarted after a checkpoint is measured from its start.
-	 */
-	private boolean grewPast(WalHeader current, int thresholds) throws IOException {
+	private boolean grewPast(WalHeader current, long bytes) throws IOException {
 		long frameSize = current.frameSize();
-		long frames = Math.max(1, thresholds * this.settings.checkpointThresholdBytes() / frameSize);
+		long frames = Math.max(1, bytes / frameSize);
 		long shipped = this.header.sameLogAs(current) ? Math.max(this.offset, WalHeader.SIZE) : WalHeader.SIZE;
 		byte[] frameHeader = readWal(shipped + (frames - 1) * frameSize, WalFrames.FRAME_HEADER_SIZE);
 		if (frameHeader.length < WalFrames.FRAME_HEADER_SIZE) {
@@ -539,7 +507,7 @@ public final class Replicator implements AutoCloseable {
 			this.checkpointer.unpin();
 		}
 		boolean complete = completeAndShipped(result);
-		if (!complete && !this.holdingWriter && this.offset >= 2 * this.settings.checkpointThresholdBytes()) {
+		if (!complete && this.offset >= 2 * this.settings.checkpointThresholdBytes()) {
 			try (Connection barrier = this.dataSource.getConnection()) {
 				long started = System.nanoTime();
 				try {

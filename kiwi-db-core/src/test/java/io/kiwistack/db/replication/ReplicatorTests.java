@@ -256,7 +256,7 @@ class ReplicatorTests {
 			replicator.start();
 			replicator.syncNow();
 			long shippedBefore = replicator.status().transactionsShipped();
-			// Well past the early-ship mark (8 checkpoint thresholds, 32 MB): 12,000 rows of 4 KB,
+			// Well past the early-sync mark (one checkpoint threshold, 4 MB): 12,000 rows of 4 KB,
 			// one transaction each. The sync interval is an hour, and syncNow is not called again.
 			try (Connection connection = dataSource.getConnection();
 					PreparedStatement insert = connection.prepareStatement("INSERT INTO numbers (id, payload) VALUES (?, ?)")) {

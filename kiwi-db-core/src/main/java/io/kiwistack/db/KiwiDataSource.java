@@ -1,5 +1,6 @@
 package io.kiwistack.db;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -8,6 +9,8 @@ import java.sql.Statement;
 import java.util.Optional;
 
 import javax.sql.DataSource;
+
+import org.sqlite.SQLiteErrorCode;
 
 /**
  * A {@link DataSource} over one embedded SQLite database with exactly one writer connection, lent
@@ -91,14 +94,14 @@ public final class KiwiDataSource extends EmbeddedDataSourceSupport implements A
 		try {
 			return HeldOpenFile.hold(file.path());
 		}
-		catch (java.io.IOException ex) {
+		catch (IOException ex) {
 			throw new DatabaseFileException(file.path(), "it can't be read (" + ex.getMessage() + ")",
 					"Check the file's permissions and the disk");
 		}
 	}
 
 	private static boolean isBusy(Exception ex) {
-		return ex instanceof SQLException sql && (sql.getErrorCode() & 0xff) == org.sqlite.SQLiteErrorCode.SQLITE_BUSY.code;
+		return ex instanceof SQLException sql && (sql.getErrorCode() & 0xff) == SQLiteErrorCode.SQLITE_BUSY.code;
 	}
 
 	private static void closeQuietly(HeldOpenFile held, Exception cause) {
@@ -108,7 +111,7 @@ public final class KiwiDataSource extends EmbeddedDataSourceSupport implements A
 		try {
 			held.close();
 		}
-		catch (java.io.IOException ex) {
+		catch (IOException ex) {
 			cause.addSuppressed(ex);
 		}
 	}
@@ -126,7 +129,7 @@ public final class KiwiDataSource extends EmbeddedDataSourceSupport implements A
 	 * snapshot) without ever closing a descriptor beside SQLite's; close the hold when done.
 	 * @throws IllegalStateException for an in-memory database or a read replica
 	 */
-	public HeldOpenFile holdFile() throws java.io.IOException {
+	public HeldOpenFile holdFile() throws IOException {
 		if (this.heldFile == null) {
 			throw new IllegalStateException("Only a primary's database file is read while it is open");
 		}
@@ -224,7 +227,7 @@ public final class KiwiDataSource extends EmbeddedDataSourceSupport implements A
 				try {
 					this.heldFile.close();
 				}
-				catch (java.io.IOException ex) {
+				catch (IOException ex) {
 					throw new SQLException("Could not close the database file " + this.file.path(), ex);
 				}
 			}

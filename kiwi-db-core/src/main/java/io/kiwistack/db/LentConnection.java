@@ -17,6 +17,7 @@ import java.sql.Statement;
 import java.sql.Struct;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executor;
@@ -100,7 +101,7 @@ final class LentConnection implements Connection {
 			this.transactionBegunInSql = true;
 		}
 		else if (this.servesReadOnly && sql.regionMatches(true, start, "PRAGMA", 0, 6)
-				&& sql.toLowerCase(java.util.Locale.ROOT).contains("query_only")) {
+				&& sql.toLowerCase(Locale.ROOT).contains("query_only")) {
 			// A reader may refuse writes by query_only alone (see ConnectionOpener): it stays on.
 			throw new SQLException("kiwi-db's read-only connections stay read-only; PRAGMA query_only is not "
 					+ "for them. Run writes in a read-write transaction.");

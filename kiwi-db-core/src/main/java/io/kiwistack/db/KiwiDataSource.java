@@ -117,6 +117,14 @@ public final class KiwiDataSource extends EmbeddedDataSourceSupport implements A
 	}
 
 	/**
+	 * Whether this process holds the database file exclusively ({@link KiwiDbSettings#processExclusive()}
+	 * asked for, on a system that has it): other processes can't open the file meanwhile.
+	 */
+	public boolean processExclusive() {
+		return SqliteUrl.processExclusive(this.settings, (this.file != null) ? this.file.path() : null);
+	}
+
+	/**
 	 * The JDBC URL of kiwi-db's own connections. Any other connection this process opens to the
 	 * database must use it too, so that all of them lock the file the same way.
 	 */

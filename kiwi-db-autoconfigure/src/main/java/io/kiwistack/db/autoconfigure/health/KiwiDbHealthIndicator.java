@@ -52,6 +52,10 @@ public class KiwiDbHealthIndicator extends AbstractHealthIndicator {
 			.withDetail("walSize", status.walSize())
 			.withDetail("journalMode", status.journalMode())
 			.withDetail("sqliteVersion", status.sqliteVersion());
+		if (this.dataSource.file().isPresent()) {
+			// Says why "database is locked" answers anyone else who opens the file meanwhile.
+			builder.withDetail("fileLocking", this.dataSource.processExclusive() ? "process-exclusive" : "shared");
+		}
 		if (this.replicator == null) {
 			return;
 		}

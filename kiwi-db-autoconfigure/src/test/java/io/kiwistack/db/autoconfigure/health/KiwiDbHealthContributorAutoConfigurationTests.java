@@ -50,8 +50,9 @@ class KiwiDbHealthContributorAutoConfigurationTests {
 			Health health = context.getBean("kiwiDbHealthIndicator", HealthIndicator.class).health();
 			assertThat(health.getStatus()).isEqualTo(Status.UP);
 			assertThat(health.getDetails()).containsOnlyKeys("path", "fileSize", "walSize", "journalMode",
-					"sqliteVersion");
+					"sqliteVersion", "fileLocking");
 			assertThat(health.getDetails()).containsEntry("path", file.toString())
+				.containsEntry("fileLocking", "process-exclusive")
 				.containsEntry("journalMode", "wal")
 				.containsEntry("fileSize", Files.size(file))
 				.containsEntry("walSize", Files.size(file.resolveSibling("app.db-wal")));
@@ -68,7 +69,17 @@ class KiwiDbHealthContributorAutoConfigurationTests {
 			assertThat(health.getDetails()).containsEntry("path", ":memory:")
 				.containsEntry("fileSize", 0L)
 				.containsEntry("walSize", 0L)
-				.containsEntry("journalMode", "memory");
+				.containsEntry("journalMode", "memory")
+				.doesNotContainKey("fileLocking");
+		});
+	}
+
+	@Test
+	void healthSaysWhenTheFileIsSharedWithOtherProcesses() {
+		Path file = this.tempDir.resolve("app.db");
+		this.runner.withPropertyValues("kiwi.db.path=" + file, "kiwi.db.process-exclusive=false").run((context) -> {
+			Health health = context.getBean(KiwiDbHealthIndicator.class).health();
+			assertThat(health.getDetails()).containsEntry("fileLocking", "shared");
 		});
 	}
 

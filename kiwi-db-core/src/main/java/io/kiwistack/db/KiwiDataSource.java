@@ -221,17 +221,19 @@ public final class KiwiDataSource extends EmbeddedDataSourceSupport implements A
 	/** Close the readers, then optimize, checkpoint the write-ahead log into the file, and close the writer. */
 	@Override
 	public void close() throws SQLException {
+		boolean readersClosed = true;
 		try {
 			if (this.readers != null) {
-				this.readers.close();
+				readersClosed = this.readers.close();
 			}
 			if (this.writer != null) {
 				this.writer.close();
 			}
 		}
 		finally {
-			// Last: closing the descriptor while a connection is open would drop that connection's locks.
-			if (this.heldFile != null) {
+			// Last: closing the descriptor while a connection is open would drop that connection's
+			// locks. A reader still lent after the timeout keeps it open for the life of the process.
+			if (this.heldFile != null && readersClosed) {
 				try {
 					this.heldFile.close();
 				}

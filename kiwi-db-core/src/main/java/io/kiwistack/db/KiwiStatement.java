@@ -358,6 +358,7 @@ class KiwiStatement implements Statement {
 	@Override
 	public void addBatch(String a0) throws SQLException {
 		checkOpen();
+		this.connection.noteSql(a0);
 		this.target.addBatch(a0);
 	}
 

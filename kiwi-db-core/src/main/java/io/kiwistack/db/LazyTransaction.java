@@ -1,6 +1,7 @@
 package io.kiwistack.db;
 
 import java.sql.SQLException;
+import java.sql.Statement;
 
 import org.sqlite.SQLiteConnection;
 
@@ -27,8 +28,17 @@ final class LazyTransaction {
 	/** Begin the borrower's transaction if it is still waiting for its first statement. */
 	void beginIfPending() throws SQLException {
 		if (this.beginPending) {
+			try {
+				this.connection.setAutoCommit(false);
+			}
+			catch (SQLException ex) {
+				// The driver marks the transaction open before its BEGIN runs; when the BEGIN fails
+				// (another process holds the write lock), no transaction is open, and the next
+				// statement must try to begin again rather than run on its own.
+				this.connection.getConnectionConfig().setAutoCommit(true);
+				throw ex;
+			}
 			this.beginPending = false;
-			this.connection.setAutoCommit(false);
 		}
 	}
 
@@ -76,10 +86,16 @@ final class LazyTransaction {
 		if (this.beginPending) {
 			return;
 		}
-		// The driver rolls back and begins the next transaction at once; end that empty one too,
-		// so the next transaction begins with its first statement like after a commit.
-		this.connection.rollback();
-		this.connection.setAutoCommit(true);
+		if (this.connection.getAutoCommit()) {
+			// The driver's own refusal: rolling back in auto-commit mode is an error.
+			this.connection.rollback();
+		}
+		// ROLLBACK by itself: the driver's rollback() would begin the next transaction at once.
+		try (Statement statement = this.connection.createStatement()) {
+			statement.execute("ROLLBACK");
+		}
+		this.connection.getConnectionConfig().setAutoCommit(true);
+		this.connection.setCurrentTransactionMode(null);
 		this.beginPending = true;
 	}
 

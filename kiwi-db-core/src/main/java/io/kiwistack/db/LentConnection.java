@@ -93,20 +93,43 @@ final class LentConnection implements Connection {
 	 * so that returning the connection rolls it back even though auto-commit still reads true.
 	 */
 	void noteSql(String sql) throws SQLException {
-		int start = 0;
-		while (start < sql.length() && Character.isWhitespace(sql.charAt(start))) {
-			start++;
-		}
+		int start = firstWord(sql);
 		if (sql.regionMatches(true, start, "BEGIN", 0, 5) || sql.regionMatches(true, start, "SAVEPOINT", 0, 9)) {
 			this.transactionBegunInSql = true;
 		}
-		else if (this.servesReadOnly && sql.regionMatches(true, start, "PRAGMA", 0, 6)
-				&& sql.toLowerCase(Locale.ROOT).contains("query_only")) {
-			// A reader may refuse writes by query_only alone (see ConnectionOpener): it stays on.
-			throw new SQLException("kiwi-db's read-only connections stay read-only; PRAGMA query_only is not "
-					+ "for them. Run writes in a read-write transaction.");
+		else if (this.servesReadOnly && sql.regionMatches(true, start, "PRAGMA", 0, 6)) {
+			String pragma = sql.toLowerCase(Locale.ROOT);
+			// A reader may refuse writes by query_only alone (see ConnectionOpener): it stays on. And
+			// only the writer (or the replicator) checkpoints.
+			if (pragma.contains("query_only") || pragma.contains("wal_checkpoint")) {
+				throw new SQLException("kiwi-db's read-only connections stay read-only; PRAGMA query_only and "
+						+ "wal_checkpoint are not for them. Run writes in a read-write transaction.");
+			}
 		}
 	}
+
+	/** Where the first word of {@code sql} starts, past whitespace and comments. */
+	private static int firstWord(String sql) {
+		int at = 0;
+		while (at < sql.length()) {
+			if (Character.isWhitespace(sql.charAt(at))) {
+				at++;
+			}
+			else if (sql.startsWith("--", at)) {
+				int end = sql.indexOf('\n', at);
+				at = (end < 0) ? sql.length() : end + 1;
+			}
+			else if (sql.startsWith("/*", at)) {
+				int end = sql.indexOf("*/", at + 2);
+				at = (end < 0) ? sql.length() : end + 2;
+			}
+			else {
+				break;
+			}
+		}
+		return at;
+	}
+
 
 	boolean transactionBegunInSql() {
 		return this.transactionBegunInSql;
@@ -219,12 +242,14 @@ final class LentConnection implements Connection {
 	@Override
 	public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency)
 			throws SQLException {
+		noteSql(sql);
 		return uncached(physical().prepareStatement(sql, resultSetType, resultSetConcurrency));
 	}
 
 	@Override
 	public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency,
 			int resultSetHoldability) throws SQLException {
+		noteSql(sql);
 		return uncached(physical().prepareStatement(sql, resultSetType, resultSetConcurrency, resultSetHoldability));
 	}
 

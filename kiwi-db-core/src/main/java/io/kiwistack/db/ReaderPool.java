@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * before its transaction began and never blocks the writer, so reads scale with these connections
  * instead of queueing for the one writer.
  */
-final class ReaderPool implements Lender, AutoCloseable {
+final class ReaderPool implements Lender {
 
 	private static final System.Logger logger = System.getLogger(ReaderPool.class.getName());
 
@@ -181,10 +181,14 @@ final class ReaderPool implements Lender, AutoCloseable {
 		}
 	}
 
-	@Override
-	public synchronized void close() {
+	/**
+	 * Close the idle readers, waiting up to the acquire timeout for lent ones to come back (a lent
+	 * reader returned later is closed then).
+	 * @return whether every reader was closed
+	 */
+	synchronized boolean close() {
 		if (this.closed) {
-			return;
+			return true;
 		}
 		this.closed = true;
 		boolean all = false;
@@ -203,6 +207,7 @@ final class ReaderPool implements Lender, AutoCloseable {
 		if (all) {
 			this.permits.release(this.size);
 		}
+		return all;
 	}
 
 	private static void closeQuietly(PhysicalConnection connection) {

@@ -513,6 +513,48 @@ class KiwiDataSourceTests {
 		}
 
 		@Test
+		void aBeginThatFailsLeavesNoTransactionAndTheNextStatementTriesAgain() throws Exception {
+			KiwiDataSource dataSource = open((settings) -> settings.processExclusive(false)
+				.busyTimeout(java.time.Duration.ofMillis(100)));
+			try (Connection setup = dataSource.getConnection()) {
+				execute(setup, "CREATE TABLE t (v TEXT)");
+			}
+			try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + dbPath());
+					Connection kiwi = dataSource.getConnection()) {
+				execute(other, "BEGIN IMMEDIATE");
+				kiwi.setAutoCommit(false);
+				assertThatThrownBy(() -> execute(kiwi, "INSERT INTO t VALUES ('a')")).isInstanceOf(SQLException.class)
+					.hasMessageContaining("SQLITE_BUSY");
+				execute(other, "ROLLBACK");
+				assertThat(kiwi.getAutoCommit()).isFalse();
+				execute(kiwi, "INSERT INTO t VALUES ('b')");
+				kiwi.rollback();
+				assertThat(count(kiwi, "t")).as("rows after the rollback").isZero();
+				kiwi.setAutoCommit(true);
+			}
+		}
+
+		@Test
+		void aRollbackDoesNotBeginTheNextTransaction() throws Exception {
+			KiwiDataSource dataSource = open();
+			try (Connection setup = dataSource.getConnection()) {
+				execute(setup, "CREATE TABLE t (v TEXT)");
+			}
+			try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + dbPath());
+					Connection kiwi = dataSource.getConnection()) {
+				execute(other, "PRAGMA busy_timeout = 0");
+				kiwi.setAutoCommit(false);
+				execute(kiwi, "INSERT INTO t VALUES ('undone')");
+				kiwi.rollback();
+				// The driver's rollback() alone would hold the write lock again here.
+				execute(other, "BEGIN IMMEDIATE");
+				execute(other, "ROLLBACK");
+				assertThat(count(kiwi, "t")).isZero();
+				kiwi.setAutoCommit(true);
+			}
+		}
+
+		@Test
 		void commitAndRollbackInAutoCommitModeFailAsTheDriverDoes() throws Exception {
 			KiwiDataSource dataSource = open();
 			try (Connection kiwi = dataSource.getConnection()) {

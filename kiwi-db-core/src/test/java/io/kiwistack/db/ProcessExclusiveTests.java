@@ -141,6 +141,13 @@ class ProcessExclusiveTests {
 					.hasMessageContaining("stay read-only");
 				assertThatThrownBy(() -> statement.execute("  pragma main.QUERY_ONLY=false"))
 					.hasMessageContaining("stay read-only");
+				assertThatThrownBy(() -> statement.execute("/* a comment */ -- and another\n PRAGMA query_only = 0"))
+					.hasMessageContaining("stay read-only");
+				assertThatThrownBy(() -> statement.addBatch("PRAGMA query_only = 0")).hasMessageContaining("stay read-only");
+				assertThatThrownBy(() -> reader.prepareStatement("PRAGMA query_only = 0", java.sql.ResultSet.TYPE_FORWARD_ONLY,
+						java.sql.ResultSet.CONCUR_READ_ONLY)).hasMessageContaining("stay read-only");
+				assertThatThrownBy(() -> statement.execute("PRAGMA wal_checkpoint(TRUNCATE)"))
+					.hasMessageContaining("stay read-only");
 				assertThatThrownBy(() -> statement.execute("DELETE FROM t")).hasMessageContaining("read-only");
 			}
 			assertThat(sqlite3(dbPath(), "SELECT count(*) FROM t;")).contains(LOCKED);

@@ -32,9 +32,13 @@ final class Checkpointer implements AutoCloseable {
 	void pin() throws SQLException {
 		if (this.pin == null) {
 			SQLiteConfig config = new SQLiteConfig();
-			config.setReadOnly(true);
 			config.setBusyTimeout(5000);
 			this.pin = config.createConnection(this.url);
+			// Read-write with query_only rather than opened read-only: under unix-excl locking a
+			// read-only connection takes a POSIX lock of its own (see ConnectionOpener).
+			try (Statement statement = this.pin.createStatement()) {
+				statement.execute("PRAGMA query_only = 1");
+			}
 		}
 		this.pin.setAutoCommit(false);
 		try (Statement statement = this.pin.createStatement();

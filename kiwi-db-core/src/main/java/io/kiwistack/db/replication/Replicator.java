@@ -106,6 +106,11 @@ public final class Replicator implements AutoCloseable {
 	 */
 	private static final int EARLY_SYNC_THRESHOLDS = 1;
 
+	/** Where an early sync last shipped nothing, so that the next one waits for progress. */
+	private long fruitlessEarlySyncOffset = -1;
+
+	private WalHeader fruitlessEarlySyncHeader;
+
 	/** The most log a checkpoint barrier may have to ship while the writer waits: tens of milliseconds of work. */
 	private static final long BARRIER_MAX_BYTES = 8L * 1024 * 1024;
 
@@ -174,9 +179,20 @@ public final class Replicator implements AutoCloseable {
 			if (current == null) {
 				return;
 			}
+			if (this.offset == this.fruitlessEarlySyncOffset && this.header == this.fruitlessEarlySyncHeader) {
+				// The last early sync found nothing committed past here (a large transaction still
+				// open, or frames left by a rollback): leave it to the timed syncs until more ships.
+				return;
+			}
 			if (this.generation != null
 					&& grewPast(current, EARLY_SYNC_THRESHOLDS * this.settings.checkpointThresholdBytes())) {
+				long offsetBefore = this.offset;
+				WalHeader headerBefore = this.header;
 				syncQuietly();
+				if (this.offset == offsetBefore && this.header == headerBefore) {
+					this.fruitlessEarlySyncOffset = offsetBefore;
+					this.fruitlessEarlySyncHeader = headerBefore;
+				}
 			}
 		}
 		catch (IOException | RuntimeException ex) {

@@ -35,14 +35,17 @@ public final class KiwiDataSource extends EmbeddedDataSourceSupport implements A
 
 	private final HeldOpenFile heldFile;
 
+	private final boolean processExclusive;
+
 	private KiwiDataSource(KiwiDbSettings settings, DatabaseFile file, SingleWriter writer, ReaderPool readers,
-			String jdbcUrl, HeldOpenFile heldFile) {
+			String jdbcUrl, boolean processExclusive, HeldOpenFile heldFile) {
 		this.settings = settings;
 		this.file = file;
 		this.writer = writer;
 		this.readers = readers;
 		this.readOnlyView = (readers != null) ? new ReaderDataSource(readers) : null;
 		this.jdbcUrl = jdbcUrl;
+		this.processExclusive = processExclusive;
 		this.heldFile = heldFile;
 	}
 
@@ -59,7 +62,8 @@ public final class KiwiDataSource extends EmbeddedDataSourceSupport implements A
 		DatabaseFile file = settings.inMemory() ? null : DatabaseFile.prepare(Path.of(settings.path()));
 		Path path = (file != null) ? file.path() : null;
 		String url = SqliteUrl.of(settings, path);
-		ConnectionOpener opener = new ConnectionOpener(settings, url, SqliteUrl.processExclusive(settings, path));
+		boolean processExclusive = SqliteUrl.processExclusive(settings, path);
+		ConnectionOpener opener = new ConnectionOpener(settings, url, processExclusive);
 		SingleWriter writer = null;
 		HeldOpenFile held = null;
 		try {
@@ -70,7 +74,7 @@ public final class KiwiDataSource extends EmbeddedDataSourceSupport implements A
 			writer = (settings.replicaOf() == null) ? new SingleWriter(opener, settings.acquireTimeout()) : null;
 			ReaderPool readers = (settings.readers() > 0)
 					? new ReaderPool(opener, settings.readers(), settings.acquireTimeout(), settings.replicaOf()) : null;
-			return new KiwiDataSource(settings, file, writer, readers, url, held);
+			return new KiwiDataSource(settings, file, writer, readers, url, processExclusive, held);
 		}
 		catch (SQLException | RuntimeException ex) {
 			if (writer != null) {
@@ -121,7 +125,7 @@ public final class KiwiDataSource extends EmbeddedDataSourceSupport implements A
 	 * asked for, on a system that has it): other processes can't open the file meanwhile.
 	 */
 	public boolean processExclusive() {
-		return SqliteUrl.processExclusive(this.settings, (this.file != null) ? this.file.path() : null);
+		return this.processExclusive;
 	}
 
 	/**

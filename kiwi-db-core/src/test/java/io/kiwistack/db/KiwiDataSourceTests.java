@@ -77,6 +77,20 @@ class KiwiDataSourceTests {
 		}
 	}
 
+	/** {@code CREATE TABLE t (v TEXT)} through the data source. */
+	private static void createTable(KiwiDataSource dataSource) throws SQLException {
+		try (Connection setup = dataSource.getConnection()) {
+			execute(setup, "CREATE TABLE t (v TEXT)");
+		}
+	}
+
+	/** A plain sqlite-jdbc connection of another party, which fails at once on a lock it can't get. */
+	private Connection impatientOtherConnection() throws SQLException {
+		Connection other = DriverManager.getConnection("jdbc:sqlite:" + dbPath());
+		execute(other, "PRAGMA busy_timeout = 0");
+		return other;
+	}
+
 	private static String queryString(Connection connection, String sql) throws SQLException {
 		try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
 			assertThat(rows.next()).as("a row from %s", sql).isTrue();
@@ -284,9 +298,7 @@ class KiwiDataSourceTests {
 		@Test
 		void readOnlyHandleRefusesWritesAndTheNextBorrowerCanWriteAgain() throws Exception {
 			KiwiDataSource dataSource = open();
-			try (Connection setup = dataSource.getConnection()) {
-				execute(setup, "CREATE TABLE t (v TEXT)");
-			}
+			createTable(dataSource);
 			try (Connection readOnly = dataSource.getConnection()) {
 				readOnly.setReadOnly(true);
 				assertThat(readOnly.isReadOnly()).isTrue();
@@ -460,11 +472,8 @@ class KiwiDataSourceTests {
 		@Test
 		void aTransactionBeginsWithItsFirstStatementAndEndsAtCommitWithoutBeginningTheNext() throws Exception {
 			KiwiDataSource dataSource = open();
-			try (Connection setup = dataSource.getConnection()) {
-				execute(setup, "CREATE TABLE t (v TEXT)");
-			}
-			try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + dbPath())) {
-				execute(other, "PRAGMA busy_timeout = 0");
+			createTable(dataSource);
+			try (Connection other = impatientOtherConnection()) {
 				try (Connection kiwi = dataSource.getConnection()) {
 					kiwi.setAutoCommit(false);
 					assertThat(kiwi.getAutoCommit()).isFalse();
@@ -516,9 +525,7 @@ class KiwiDataSourceTests {
 		void aBeginThatFailsLeavesNoTransactionAndTheNextStatementTriesAgain() throws Exception {
 			KiwiDataSource dataSource = open((settings) -> settings.processExclusive(false)
 				.busyTimeout(java.time.Duration.ofMillis(100)));
-			try (Connection setup = dataSource.getConnection()) {
-				execute(setup, "CREATE TABLE t (v TEXT)");
-			}
+			createTable(dataSource);
 			try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + dbPath());
 					Connection kiwi = dataSource.getConnection()) {
 				execute(other, "BEGIN IMMEDIATE");
@@ -537,12 +544,8 @@ class KiwiDataSourceTests {
 		@Test
 		void aRollbackDoesNotBeginTheNextTransaction() throws Exception {
 			KiwiDataSource dataSource = open();
-			try (Connection setup = dataSource.getConnection()) {
-				execute(setup, "CREATE TABLE t (v TEXT)");
-			}
-			try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + dbPath());
-					Connection kiwi = dataSource.getConnection()) {
-				execute(other, "PRAGMA busy_timeout = 0");
+			createTable(dataSource);
+			try (Connection other = impatientOtherConnection(); Connection kiwi = dataSource.getConnection()) {
 				kiwi.setAutoCommit(false);
 				execute(kiwi, "INSERT INTO t VALUES ('undone')");
 				kiwi.rollback();
@@ -582,11 +585,8 @@ class KiwiDataSourceTests {
 		@Test
 		void writeTransactionTakesTheWriteLockAtBegin() throws Exception {
 			KiwiDataSource dataSource = open();
-			try (Connection setup = dataSource.getConnection()) {
-				execute(setup, "CREATE TABLE t (v TEXT)");
-			}
-			try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + dbPath())) {
-				execute(other, "PRAGMA busy_timeout = 0");
+			createTable(dataSource);
+			try (Connection other = impatientOtherConnection()) {
 				try (Connection kiwi = dataSource.getConnection()) {
 					kiwi.setAutoCommit(false);
 					// The transaction begins with its first statement, here a read: a deferred BEGIN
@@ -605,17 +605,14 @@ class KiwiDataSourceTests {
 		@Test
 		void writeTransactionBeginsImmediateAgainAfterAReadOnlyBorrow() throws Exception {
 			KiwiDataSource dataSource = open();
-			try (Connection setup = dataSource.getConnection()) {
-				execute(setup, "CREATE TABLE t (v TEXT)");
-			}
+			createTable(dataSource);
 			try (Connection readOnly = dataSource.getConnection()) {
 				readOnly.setReadOnly(true);
 				readOnly.setAutoCommit(false);
 				assertThat(count(readOnly, "t")).isZero();
 				readOnly.commit();
 			}
-			try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + dbPath())) {
-				execute(other, "PRAGMA busy_timeout = 0");
+			try (Connection other = impatientOtherConnection()) {
 				try (Connection kiwi = dataSource.getConnection()) {
 					assertThat(kiwi.isReadOnly()).isFalse();
 					kiwi.setAutoCommit(false);

@@ -16,13 +16,18 @@ import java.util.Arrays;
 /**
  * A database file on disk and its {@code -wal} and {@code -shm} companions. {@link #prepare(Path)}
  * checks the file and its directory before SQLite opens anything, and creates what is missing
- * owner-only, so that a wrong path fails with a clear reason instead of a damaged file.
+ * owner-only, so that a wrong path fails with a clear reason instead of a damaged file, and a
+ * database that is cut short or has a corrupt header is refused before SQLite reads it.
  */
 public final class DatabaseFile {
 
 	private static final byte[] MAGIC = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
 
 	private static final int HEADER_SIZE = 100;
+
+	private static final int WAL_HEADER_SIZE = 32;
+
+	private static final int WAL_FRAME_HEADER_SIZE = 24;
 
 	private final Path path;
 
@@ -42,7 +47,8 @@ public final class DatabaseFile {
 	 * created or changed when a check fails.
 	 * @param path the database file
 	 * @return the prepared file
-	 * @throws DatabaseFileException when the path can't be used
+	 * @throws DatabaseFileException when the path can't be used ({@link DamagedDatabaseException} for a damaged
+	 * database)
 	 */
 	public static DatabaseFile prepare(Path path) {
 		Path file = path.toAbsolutePath().normalize();
@@ -121,7 +127,11 @@ public final class DatabaseFile {
 	}
 
 	private Path sibling(String suffix) {
-		return this.path.resolveSibling(this.path.getFileName() + suffix);
+		return companion(this.path, suffix);
+	}
+
+	private static Path companion(Path file, String suffix) {
+		return file.resolveSibling(file.getFileName() + suffix);
 	}
 
 	private static Path topmostMissing(Path directory) {
@@ -154,27 +164,66 @@ public final class DatabaseFile {
 			return;
 		}
 		String notSqlite = "Point the path at a SQLite database, or move this file away; kiwi-db never overwrites it";
+		boolean startsAsSqlite = header.length >= MAGIC.length && Arrays.equals(header, 0, MAGIC.length, MAGIC, 0, MAGIC.length);
 		if (header.length < HEADER_SIZE) {
+			if (startsAsSqlite) {
+				throw new DamagedDatabaseException(file,
+						"it is truncated (only " + header.length + " bytes, shorter than a SQLite header)");
+			}
 			throw new DatabaseFileException(file,
 					"it is not a SQLite database (only " + header.length + " bytes, shorter than a SQLite header)",
 					notSqlite);
 		}
-		if (!Arrays.equals(header, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+		if (!startsAsSqlite) {
 			throw new DatabaseFileException(file,
 					"it is not a SQLite database (it does not start with \"SQLite format 3\")", notSqlite);
 		}
 		String headerProblem = headerProblem(header);
 		if (headerProblem != null) {
-			throw new DatabaseFileException(file, "its SQLite header is corrupt (" + headerProblem + ")",
-					"Restore the file from a backup or replica; kiwi-db does not open a database with a damaged header");
+			throw new DamagedDatabaseException(file, "its SQLite header is corrupt (" + headerProblem + ")");
+		}
+		String sizeProblem = sizeProblem(file, header);
+		if (sizeProblem != null) {
+			throw new DamagedDatabaseException(file, sizeProblem);
 		}
 	}
 
-	private static String headerProblem(byte[] header) {
-		int pageSize = ((header[16] & 0xff) << 8) | (header[17] & 0xff);
-		if (pageSize == 1) {
-			pageSize = 65536;
+	private static String sizeProblem(Path file, byte[] header) {
+		int pageSize = pageSize(header);
+		// SQLite finishes an interrupted checkpoint from the log, or undoes an interrupted commit from
+		// the rollback journal, and until then the file may rightly be shorter than its header says.
+		// SQLite then makes the same check itself, knowing what the log adds.
+		if (sizeOf(companion(file, "-wal")) >= WAL_HEADER_SIZE + WAL_FRAME_HEADER_SIZE + pageSize
+				|| sizeOf(companion(file, "-journal")) > 0) {
+			return null;
 		}
+		long size = sizeOf(file);
+		long pages = Integer.toUnsignedLong(readInt(header, 28));
+		// SQLite versions before 3.7.0 left the page count stale; those files say so by a mismatch.
+		boolean pagesValid = readInt(header, 24) == readInt(header, 92);
+		if (pagesValid && size < pages * pageSize) {
+			return "it is truncated: its header counts " + pages + " pages of " + pageSize + " bytes ("
+					+ pages * pageSize + " bytes), but the file has " + size + " bytes";
+		}
+		if (size % pageSize != 0) {
+			return "it is truncated or damaged: its " + size + " bytes are not a whole number of " + pageSize
+					+ "-byte pages";
+		}
+		return null;
+	}
+
+	private static int pageSize(byte[] header) {
+		int pageSize = ((header[16] & 0xff) << 8) | (header[17] & 0xff);
+		return (pageSize == 1) ? 65536 : pageSize;
+	}
+
+	private static int readInt(byte[] header, int offset) {
+		return ((header[offset] & 0xff) << 24) | ((header[offset + 1] & 0xff) << 16) | ((header[offset + 2] & 0xff) << 8)
+				| (header[offset + 3] & 0xff);
+	}
+
+	private static String headerProblem(byte[] header) {
+		int pageSize = pageSize(header);
 		if (pageSize < 512 || Integer.bitCount(pageSize) != 1) {
 			return "page size " + pageSize + " is not a power of two from 512 to 65536";
 		}

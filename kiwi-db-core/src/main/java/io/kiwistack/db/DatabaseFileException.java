@@ -4,7 +4,8 @@ import java.nio.file.Path;
 
 /**
  * The database file can't be used as it is: a directory stands at its path, its directory can't be
- * written, or it is not a SQLite database. Thrown before anything on disk is created or changed.
+ * written, it is not a SQLite database, or it is a damaged one ({@link DamagedDatabaseException}).
+ * Thrown before anything on disk is created or changed.
  */
 public class DatabaseFileException extends RuntimeException {
 
@@ -15,7 +16,11 @@ public class DatabaseFileException extends RuntimeException {
 	private final String fix;
 
 	public DatabaseFileException(Path file, String problem, String fix) {
-		super("Database file " + file + ": " + problem + ". " + fix);
+		this(file, problem, fix, null);
+	}
+
+	public DatabaseFileException(Path file, String problem, String fix, Throwable cause) {
+		super("Database file " + file + ": " + problem + ". " + fix, cause);
 		this.file = file;
 		this.problem = problem;
 		this.fix = fix;

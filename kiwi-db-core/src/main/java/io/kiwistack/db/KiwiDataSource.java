@@ -1,6 +1,7 @@
 package io.kiwistack.db;
 
 import java.io.IOException;
+import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -20,6 +21,8 @@ import org.sqlite.SQLiteErrorCode;
  * only the database file.
  */
 public final class KiwiDataSource extends EmbeddedDataSourceSupport implements AutoCloseable {
+
+	private static final System.Logger logger = System.getLogger(KiwiDataSource.class.getName());
 
 	private final KiwiDbSettings settings;
 
@@ -54,7 +57,9 @@ public final class KiwiDataSource extends EmbeddedDataSourceSupport implements A
 	 * @param settings the database's settings
 	 * @return the open data source
 	 * @throws DatabaseFileException when the file or its directory can't be used, or another
-	 * process holds the file while this one asks for it exclusively
+	 * process holds the file while this one asks for it exclusively;
+	 * {@link DamagedDatabaseException} when the file is damaged, found so before SQLite opens it or
+	 * by SQLite while the pragmas are set
 	 * @throws PragmaRejectedException when SQLite does not take a configured pragma
 	 * @throws SQLException when SQLite can't open the database
 	 */
@@ -84,6 +89,9 @@ public final class KiwiDataSource extends EmbeddedDataSourceSupport implements A
 			if (file != null) {
 				file.discardIfCreated();
 			}
+			if (file != null && isDamaged(ex)) {
+				throw new DamagedDatabaseException(file.path(), "SQLite finds it damaged (" + ex.getMessage() + ")", ex);
+			}
 			if (file != null && settings.processExclusive() && isBusy(ex)) {
 				throw new DatabaseFileException(file.path(), "another process has it open (" + ex.getMessage() + ")",
 						"kiwi-db takes the file for this process alone (kiwi.db.process-exclusive=true): stop the "
@@ -108,6 +116,11 @@ public final class KiwiDataSource extends EmbeddedDataSourceSupport implements A
 		return ex instanceof SQLException sql && (sql.getErrorCode() & 0xff) == SQLiteErrorCode.SQLITE_BUSY.code;
 	}
 
+	private static boolean isDamaged(Exception ex) {
+		int code = (ex instanceof SQLException sql) ? sql.getErrorCode() & 0xff : -1;
+		return code == SQLiteErrorCode.SQLITE_CORRUPT.code || code == SQLiteErrorCode.SQLITE_NOTADB.code;
+	}
+
 	private static void closeQuietly(HeldOpenFile held, Exception cause) {
 		if (held == null) {
 			return;
@@ -118,6 +131,18 @@ public final class KiwiDataSource extends EmbeddedDataSourceSupport implements A
 		catch (IOException ex) {
 			cause.addSuppressed(ex);
 		}
+	}
+
+	/**
+	 * The fence that stops this database's writer from acknowledging commits, raised by replication
+	 * when this node may no longer be the primary.
+	 * @throws IllegalStateException on a read replica, which has no writer
+	 */
+	public WriteFence writeFence() {
+		if (this.writer == null) {
+			throw new IllegalStateException("A read replica has no writer to fence");
+		}
+		return this.writer.fence();
 	}
 
 	/**
@@ -199,12 +224,31 @@ public final class KiwiDataSource extends EmbeddedDataSourceSupport implements A
 	}
 
 	/**
+	 * Whether writes fail because the disk (or the database, at {@code max_page_count}) is full:
+	 * since when, and SQLite's latest error; empty while writes work. A statement or commit on the
+	 * writer that fails with {@code SQLITE_FULL} sets it, the next commit that writes rows clears it.
+	 */
+	public Optional<DiskFull> diskFull() {
+		return (this.writer != null) ? this.writer.diskFullWatch().current() : Optional.empty();
+	}
+
+	/**
 	 * Read what SQLite reports about the database. Borrows the writer connection briefly.
 	 * @return the database's status
 	 * @throws SQLException when the database can't be read
 	 */
 	public DatabaseStatus status() throws SQLException {
-		try (Connection connection = getConnection(); Statement statement = connection.createStatement()) {
+		try (Connection connection = getConnection()) {
+			if (this.writer != null && this.writer.fence().refusal() != null) {
+				// A fenced writer refuses statements; reading the status is no write.
+				connection.setReadOnly(true);
+			}
+			return status(connection);
+		}
+	}
+
+	private DatabaseStatus status(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement()) {
 			String version = queryString(statement, "SELECT sqlite_version()");
 			String journalMode = queryString(statement, "PRAGMA journal_mode");
 			// Reading the schema reads page 1 and the schema pages: a damaged file fails here.
@@ -222,17 +266,30 @@ public final class KiwiDataSource extends EmbeddedDataSourceSupport implements A
 		}
 	}
 
-	/** Close the readers, then optimize, checkpoint the write-ahead log into the file, and close the writer. */
+	/**
+	 * Close the readers, then optimize, checkpoint the write-ahead log into the file, and close the
+	 * writer. On a full disk the checkpoint fails and the connections close all the same, keeping
+	 * the log beside the file (it holds committed transactions, which SQLite reads back at the
+	 * next open), and a warning says so.
+	 */
 	@Override
 	public void close() throws SQLException {
+		closeAndReport().ifPresent((kept) -> logger.log(Level.WARNING, kept.message()));
+	}
+
+	/**
+	 * Close as {@link #close()} does, and return what a full disk made it keep instead of logging
+	 * it, for a caller that logs through its own logging system: a {@code System.Logger} message
+	 * written while the JVM shuts down may be lost (the JDK's logging resets itself then).
+	 * @return the write-ahead log kept beside the database, empty when it was checkpointed
+	 */
+	public Optional<WalKeptAtClose> closeAndReport() throws SQLException {
 		boolean readersClosed = true;
 		try {
 			if (this.readers != null) {
 				readersClosed = this.readers.close();
 			}
-			if (this.writer != null) {
-				this.writer.close();
-			}
+			return (this.writer != null) ? closeWriter() : Optional.empty();
 		}
 		finally {
 			// Last: closing the descriptor while a connection is open would drop that connection's
@@ -245,6 +302,20 @@ public final class KiwiDataSource extends EmbeddedDataSourceSupport implements A
 					throw new SQLException("Could not close the database file " + this.file.path(), ex);
 				}
 			}
+		}
+	}
+
+	private Optional<WalKeptAtClose> closeWriter() throws SQLException {
+		try {
+			this.writer.close();
+			return Optional.empty();
+		}
+		catch (SQLException ex) {
+			if (this.file == null || !DiskFullWatch.isDiskFull(ex)) {
+				throw ex;
+			}
+			return Optional.of(new WalKeptAtClose(this.file.path(), this.file.walFile(), this.file.walSize(),
+					ex.getMessage()));
 		}
 	}
 

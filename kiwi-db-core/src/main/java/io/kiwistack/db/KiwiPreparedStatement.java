@@ -68,6 +68,7 @@ final class KiwiPreparedStatement extends KiwiStatement implements PreparedState
 		if (returnsGeneratedKeys()) {
 			this.sqlite.getConnectionConfig().setGetGeneratedKeys(false);
 		}
+		super.afterExecute();
 	}
 
 	@Override

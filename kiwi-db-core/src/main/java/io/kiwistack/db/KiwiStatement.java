@@ -51,6 +51,7 @@ class KiwiStatement implements Statement {
 	}
 
 	void afterExecute() {
+		this.connection.statementDone();
 	}
 
 	final ResultSet opened(ResultSet resultSet) {
@@ -65,6 +66,7 @@ class KiwiStatement implements Statement {
 	final SQLException failed(SQLException ex) {
 		// sqlite-jdbc may have finalized the statement; a fresh one is cheaper than doubt.
 		this.reusable = false;
+		this.connection.statementFailed(ex);
 		if (ex.getErrorCode() != SQLiteErrorCode.SQLITE_READONLY.code || !this.connection.servesReadOnly()) {
 			return ex;
 		}

@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 import org.sqlite.SQLiteConnection;
+import org.sqlite.SQLiteErrorCode;
 
 /**
  * A borrower's transaction boundaries on one connection, with the {@code BEGIN} held back until the
@@ -18,11 +19,21 @@ final class LazyTransaction {
 
 	private final SQLiteConnection connection;
 
+	/** The writer's watch for a full disk, told of each commit; {@code null} on a reader. */
+	private final DiskFullWatch diskFull;
+
 	/** Auto-commit is off for the borrower, but no transaction has begun in SQLite yet. */
 	private boolean beginPending;
 
-	LazyTransaction(SQLiteConnection connection) {
+	/**
+	 * The connection's total changes when the running transaction (or statement, in auto-commit
+	 * mode) began, counted only while writes fail for lack of space; -1 otherwise.
+	 */
+	private long changesAtStart = -1;
+
+	LazyTransaction(SQLiteConnection connection, DiskFullWatch diskFull) {
 		this.connection = connection;
+		this.diskFull = diskFull;
 	}
 
 	/** Begin the borrower's transaction if it is still waiting for its first statement. */
@@ -39,11 +50,30 @@ final class LazyTransaction {
 				throw ex;
 			}
 			this.beginPending = false;
+			this.changesAtStart = changesIfFailing();
 		}
+		else if (this.diskFull != null && this.diskFull.failing() && this.connection.getConnectionConfig().isAutoCommit()) {
+			this.changesAtStart = changesIfFailing();
+		}
+	}
+
+	/** After a statement ran: outside a transaction it committed by itself. */
+	void statementDone() {
+		if (this.diskFull != null && this.diskFull.failing() && autoCommitting()) {
+			this.diskFull.committed(this.connection, this.changesAtStart);
+		}
+	}
+
+	private long changesIfFailing() {
+		return (this.diskFull != null && this.diskFull.failing()) ? this.diskFull.changes(this.connection) : -1;
 	}
 
 	boolean getAutoCommit() throws SQLException {
 		return !this.beginPending && this.connection.getAutoCommit();
+	}
+
+	private boolean autoCommitting() {
+		return !this.beginPending && this.connection.getConnectionConfig().isAutoCommit();
 	}
 
 	void setAutoCommit(boolean autoCommit) throws SQLException {
@@ -53,7 +83,7 @@ final class LazyTransaction {
 				this.beginPending = false;
 			}
 			else {
-				this.connection.setAutoCommit(true);
+				commitAndEnd();
 			}
 		}
 		else if (!this.beginPending && this.connection.getAutoCommit()) {
@@ -71,7 +101,7 @@ final class LazyTransaction {
 		}
 		try {
 			// Commits, without sqlite-jdbc's eager BEGIN of the next transaction.
-			this.connection.setAutoCommit(true);
+			commitAndEnd();
 		}
 		catch (SQLException ex) {
 			// The COMMIT failed (a deferred foreign key, say) and the transaction is still open:
@@ -80,6 +110,22 @@ final class LazyTransaction {
 			throw ex;
 		}
 		this.beginPending = true;
+	}
+
+	private void commitAndEnd() throws SQLException {
+		try {
+			this.connection.setAutoCommit(true);
+		}
+		catch (SQLException ex) {
+			if (this.diskFull != null) {
+				this.diskFull.failed(ex, this.connection);
+			}
+			throw ex;
+		}
+		if (this.diskFull != null && this.diskFull.failing()) {
+			this.diskFull.committed(this.connection, this.changesAtStart);
+		}
+		this.changesAtStart = -1;
 	}
 
 	void rollback() throws SQLException {
@@ -94,9 +140,18 @@ final class LazyTransaction {
 		try (Statement statement = this.connection.createStatement()) {
 			statement.execute("ROLLBACK");
 		}
+		catch (SQLException ex) {
+			// SQLite rolls a transaction back by itself when a write fails for lack of space (or I/O,
+			// or memory); ROLLBACK then fails with SQLITE_ERROR, "no transaction is active", and
+			// the rollback the caller asked for is done.
+			if (ex.getErrorCode() != SQLiteErrorCode.SQLITE_ERROR.code) {
+				throw ex;
+			}
+		}
 		this.connection.getConnectionConfig().setAutoCommit(true);
 		this.connection.setCurrentTransactionMode(null);
 		this.beginPending = true;
+		this.changesAtStart = -1;
 	}
 
 }

@@ -52,22 +52,55 @@ final class LentConnection implements Connection {
 
 	private final LazyTransaction transaction;
 
-	LentConnection(PhysicalConnection physical, Lender owner, boolean servesReadOnly) {
-		this(physical, owner, servesReadOnly, null);
+	/** The writer's watch for a full disk; {@code null} on a reader. */
+	private final DiskFullWatch diskFull;
+
+	/** The writer's fence; {@code null} on a reader, which never writes. */
+	private final WriteFence fence;
+
+	LentConnection(PhysicalConnection physical, Lender owner, WriteFence fence) {
+		this(physical, owner, false, null, fence);
 	}
 
 	LentConnection(PhysicalConnection physical, Lender owner, boolean servesReadOnly, String replicaOf) {
+		this(physical, owner, servesReadOnly, replicaOf, null);
+	}
+
+	private LentConnection(PhysicalConnection physical, Lender owner, boolean servesReadOnly, String replicaOf,
+			WriteFence fence) {
+		this.fence = fence;
 		this.physical = physical;
 		this.owner = owner;
 		this.servesReadOnly = servesReadOnly;
 		this.replicaOf = replicaOf;
-		this.transaction = new LazyTransaction(physical.connection());
+		this.diskFull = owner.diskFullWatch();
+		this.transaction = new LazyTransaction(physical.connection(), this.diskFull);
 	}
 
 	/** Begin the borrower's transaction before a statement runs, if it is still waiting for one. */
 	void beforeStatement() throws SQLException {
 		physical();
+		if (this.fence != null && !this.readOnly) {
+			this.fence.check();
+		}
 		this.transaction.beginIfPending();
+	}
+
+	/** A statement failed: one refused for lack of space marks the writer's writes as failing. */
+	void statementFailed(SQLException failure) {
+		if (this.diskFull != null) {
+			this.diskFull.failed(failure, this.physical.connection());
+		}
+	}
+
+	/**
+	 * A statement ran. Outside a transaction it committed itself, which can show that writes work
+	 * again; a transaction begun in SQL commits later, by SQL this handle does not follow.
+	 */
+	void statementDone() {
+		if (!this.transactionBegunInSql) {
+			this.transaction.statementDone();
+		}
 	}
 
 	/** The replica this node follows, when it is a read replica; {@code null} otherwise. */
@@ -305,6 +338,12 @@ final class LentConnection implements Connection {
 	@Override
 	public void commit() throws SQLException {
 		physical();
+		if (this.fence != null) {
+			this.fence.check();
+			this.transaction.commit();
+			this.fence.checkCommitted();
+			return;
+		}
 		this.transaction.commit();
 	}
 

@@ -37,6 +37,10 @@ final class SingleWriter implements Lender, AutoCloseable {
 
 	private final java.util.concurrent.atomic.LongAdder waitNanos = new java.util.concurrent.atomic.LongAdder();
 
+	private final DiskFullWatch diskFull = new DiskFullWatch();
+
+	private final WriteFence fence = new WriteFence();
+
 	SingleWriter(ConnectionOpener opener, Duration acquireTimeout) throws SQLException {
 		this.opener = opener;
 		this.acquireTimeout = acquireTimeout;
@@ -56,12 +60,21 @@ final class SingleWriter implements Lender, AutoCloseable {
 			if (this.physical == null) {
 				this.physical = this.opener.openWriter();
 			}
-			return new LentConnection(this.physical, this, false);
+			return new LentConnection(this.physical, this, this.fence);
 		}
 		catch (SQLException | RuntimeException ex) {
 			release();
 			throw ex;
 		}
+	}
+
+	WriteFence fence() {
+		return this.fence;
+	}
+
+	@Override
+	public DiskFullWatch diskFullWatch() {
+		return this.diskFull;
 	}
 
 	@Override

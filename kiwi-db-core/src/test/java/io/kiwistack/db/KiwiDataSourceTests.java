@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +18,7 @@ import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -658,6 +661,48 @@ class KiwiDataSourceTests {
 		}
 
 		@Test
+		void openingADatabaseThatSqliteFindsMalformedFailsNamingTheFileAndChangesNothing() throws Exception {
+			KiwiDataSource first = open();
+			createTable(first);
+			first.close();
+			byte[] damaged = Files.readAllBytes(dbPath());
+			// Page 1's b-tree page type, right after the 100-byte header the file check reads.
+			damaged[100] = 0x42;
+			Files.write(dbPath(), damaged);
+			List<Path> entriesBefore = dirEntries();
+
+			DamagedDatabaseException refused = catchThrowableOfType(DamagedDatabaseException.class,
+					() -> KiwiDataSource.open(KiwiDbSettings.builder(dbPath().toString()).build()));
+
+			assertThat(refused).as("open refuses the damaged file").isNotNull();
+			assertThat(refused.file()).isEqualTo(dbPath());
+			assertThat(refused.problem()).contains("SQLite finds it damaged", "SQLITE_CORRUPT");
+			assertThat(refused.getCause()).isInstanceOf(SQLException.class);
+			assertThat(Files.readAllBytes(dbPath())).as("the damaged file's bytes").isEqualTo(damaged);
+			assertThat(dirEntries()).containsExactlyInAnyOrderElementsOf(entriesBefore);
+		}
+
+		@Test
+		void openingAFileThatSqliteFindsIsNoDatabaseFailsNamingTheFile() throws Exception {
+			try (Connection plain = DriverManager.getConnection("jdbc:sqlite:" + dbPath());
+					Statement statement = plain.createStatement()) {
+				statement.execute("PRAGMA page_size = 512");
+				statement.execute("CREATE TABLE t (v TEXT)");
+			}
+			byte[] damaged = Files.readAllBytes(dbPath());
+			// Reserved bytes at the end of each page, leaving less than SQLite's minimum of 480 usable.
+			damaged[20] = 100;
+			Files.write(dbPath(), damaged);
+
+			DamagedDatabaseException refused = catchThrowableOfType(DamagedDatabaseException.class,
+					() -> KiwiDataSource.open(KiwiDbSettings.builder(dbPath().toString()).build()));
+
+			assertThat(refused).as("open refuses the file").isNotNull();
+			assertThat(refused.problem()).contains("SQLite finds it damaged", "SQLITE_NOTADB");
+			assertThat(Files.readAllBytes(dbPath())).isEqualTo(damaged);
+		}
+
+		@Test
 		void statusReportsPathSizesJournalModeAndVersion() throws Exception {
 			KiwiDataSource dataSource = open();
 			String version;
@@ -703,6 +748,109 @@ class KiwiDataSourceTests {
 		private List<Path> dirEntries() throws Exception {
 			try (var entries = Files.list(KiwiDataSourceTests.this.dir)) {
 				return entries.toList();
+			}
+		}
+
+	}
+
+	/**
+	 * Writes SQLite refuses with {@code SQLITE_FULL}. {@code PRAGMA max_page_count} makes it refuse
+	 * them as a full disk does; the forked Kiwi Work tests fill a real one.
+	 */
+	@Nested
+	class WritesRefusedForLackOfSpace {
+
+		private static final String BIG_ROW = "INSERT INTO t VALUES (printf('%.3000c', 'x'))";
+
+		/** Limit the database to the pages it has, so that the next page a write needs is refused. */
+		private void fillUp(Connection connection) throws SQLException {
+			execute(connection, "PRAGMA max_page_count = " + queryString(connection, "PRAGMA page_count"));
+		}
+
+		private void makeRoom(Connection connection) throws SQLException {
+			execute(connection, "PRAGMA max_page_count = 1000000");
+		}
+
+		private SQLException insertUntilRefused(Connection connection) {
+			for (int i = 0; i < 100; i++) {
+				try {
+					execute(connection, BIG_ROW);
+				}
+				catch (SQLException ex) {
+					assertThat(ex.getErrorCode()).as("error code of %s", ex).isEqualTo(13);
+					return ex;
+				}
+			}
+			return fail("no write was refused");
+		}
+
+		@Test
+		void aRefusedWriteIsReportedAndTheRollbackAfterSqlitesOwnSucceeds() throws Exception {
+			KiwiDataSource dataSource = open();
+			createTable(dataSource);
+			assertThat(dataSource.diskFull()).isEmpty();
+			Instant before = Instant.now();
+			SQLiteConnection writer;
+			try (Connection connection = dataSource.getConnection()) {
+				writer = connection.unwrap(SQLiteConnection.class);
+				fillUp(connection);
+				connection.setAutoCommit(false);
+				insertUntilRefused(connection);
+				// SQLite rolled the transaction back by itself; the caller's rollback still succeeds.
+				connection.rollback();
+				connection.setAutoCommit(true);
+				assertThat(count(connection, "t")).isZero();
+			}
+			DiskFull diskFull = dataSource.diskFull().orElseThrow();
+			assertThat(diskFull.since()).isBetween(before, Instant.now());
+			assertThat(diskFull.error()).contains("SQLITE_FULL");
+			try (Connection next = dataSource.getConnection()) {
+				assertThat(next.unwrap(SQLiteConnection.class)).as("the writer connection, kept").isSameAs(writer);
+			}
+		}
+
+		@Test
+		void readsAndWritesRolledBackLeaveTheReportAndAWriteThatCommitsClearsIt() throws Exception {
+			KiwiDataSource dataSource = open();
+			createTable(dataSource);
+			try (Connection connection = dataSource.getConnection()) {
+				fillUp(connection);
+				insertUntilRefused(connection);
+				Instant since = dataSource.diskFull().orElseThrow().since();
+
+				assertThat(count(connection, "t")).isPositive();
+				connection.setAutoCommit(false);
+				count(connection, "t");
+				connection.commit();
+				execute(connection, "INSERT INTO t VALUES ('fits in a page, rolled back')");
+				connection.rollback();
+				connection.setAutoCommit(true);
+				count(connection, "t");
+				assertThat(dataSource.diskFull()).as("after reads and a rolled-back write").isPresent();
+				insertUntilRefused(connection);
+				assertThat(dataSource.diskFull().orElseThrow().since()).as("since the first refusal").isEqualTo(since);
+
+				makeRoom(connection);
+				connection.setAutoCommit(false);
+				execute(connection, BIG_ROW);
+				assertThat(dataSource.diskFull()).as("before the commit").isPresent();
+				connection.commit();
+				connection.setAutoCommit(true);
+				assertThat(dataSource.diskFull()).as("after a write committed").isEmpty();
+			}
+		}
+
+		@Test
+		void aWriteThatCommitsByItselfClearsTheReport() throws Exception {
+			KiwiDataSource dataSource = open();
+			createTable(dataSource);
+			try (Connection connection = dataSource.getConnection()) {
+				fillUp(connection);
+				insertUntilRefused(connection);
+				assertThat(dataSource.diskFull()).isPresent();
+				makeRoom(connection);
+				execute(connection, BIG_ROW);
+				assertThat(dataSource.diskFull()).isEmpty();
 			}
 		}
 

@@ -1,13 +1,17 @@
 package io.kiwistack.db.autoconfigure;
 
+import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.List;
 
 import javax.sql.DataSource;
 
 import io.kiwistack.db.KiwiDataSource;
 import io.kiwistack.db.KiwiDbSettings;
+import io.kiwistack.db.TemporaryFiles;
 import io.kiwistack.db.autoconfigure.replication.StartupRestore;
 
+import org.apache.commons.logging.LogFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -35,10 +39,23 @@ public final class KiwiDbAutoConfiguration {
 	KiwiDbDataSource dataSource(KiwiDbProperties properties, Environment environment) throws SQLException {
 		FlywayConnectionCheck.verify(environment);
 		KiwiDbSettings settings = KiwiDbSettingsMapper.map(properties, environment);
+		if (!settings.inMemory()) {
+			removeLeftovers(Path.of(settings.path()));
+		}
 		if (properties.getReplication().isEnabled()) {
 			StartupRestore.restoreIfConfigured(properties.getReplication(), settings);
 		}
 		return new KiwiDbDataSource(KiwiDataSource.open(settings));
+	}
+
+	/** Temporary files kiwi-db left beside the database when it was killed: ours, recognised by name. */
+	private static void removeLeftovers(Path database) {
+		List<Path> removed = TemporaryFiles.removeLeftovers(database);
+		if (!removed.isEmpty()) {
+			LogFactory.getLog(KiwiDbAutoConfiguration.class)
+				.info("Removed " + removed.size() + " temporary file(s) kiwi-db left beside " + database
+						+ " when it stopped without cleaning up: " + removed);
+		}
 	}
 
 }

@@ -3,6 +3,8 @@ package io.kiwistack.db.autoconfigure;
 import java.sql.SQLException;
 
 import io.kiwistack.db.KiwiDataSource;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
 
@@ -13,6 +15,8 @@ import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
  * never touches the database never waits for the writer.
  */
 public class KiwiDbDataSource extends LazyConnectionDataSourceProxy implements AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(KiwiDbDataSource.class);
 
 	private final KiwiDataSource kiwiDataSource;
 
@@ -27,10 +31,14 @@ public class KiwiDbDataSource extends LazyConnectionDataSourceProxy implements A
 		return this.kiwiDataSource;
 	}
 
-	/** Close the database: readers, then optimize, checkpoint and close the writer. */
+	/**
+	 * Close the database: readers, then optimize, checkpoint and close the writer. A log a full disk
+	 * made it keep is reported here, through the application's logging: by the time a context
+	 * closes, Boot has unhooked the JDK logging that kiwi-db-core writes to.
+	 */
 	@Override
 	public void close() throws SQLException {
-		this.kiwiDataSource.close();
+		this.kiwiDataSource.closeAndReport().ifPresent((kept) -> logger.warn(kept.message()));
 	}
 
 	@Override

@@ -235,6 +235,14 @@ public class KiwiDbProperties {
 		private Restore restore = Restore.IF_MISSING;
 
 		/**
+		 * Whether a restore (on startup, or a read replica's first copy) may fall back to an older
+		 * generation when the newest one can't be restored because its snapshot is missing, losing
+		 * the newest generation's transactions. Off, such a restore stops with an error naming the
+		 * generation and the missing object.
+		 */
+		private boolean allowOlderGeneration;
+
+		/**
 		 * How long replication may keep failing before health reports the database DOWN.
 		 */
 		private Duration unhealthyAfter = Duration.ofMinutes(1);
@@ -343,6 +351,14 @@ public class KiwiDbProperties {
 
 		public void setRestore(Restore restore) {
 			this.restore = restore;
+		}
+
+		public boolean isAllowOlderGeneration() {
+			return this.allowOlderGeneration;
+		}
+
+		public void setAllowOlderGeneration(boolean allowOlderGeneration) {
+			this.allowOlderGeneration = allowOlderGeneration;
 		}
 
 		public Duration getUnhealthyAfter() {

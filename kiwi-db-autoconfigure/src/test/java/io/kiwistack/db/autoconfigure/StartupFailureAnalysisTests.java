@@ -3,9 +3,12 @@ package io.kiwistack.db.autoconfigure;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
@@ -19,9 +22,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
+import io.kiwistack.db.DamagedDatabaseException;
 import io.kiwistack.db.DatabaseFileException;
 import io.kiwistack.db.PragmaRejectedException;
 import io.kiwistack.db.autoconfigure.flyway.FlywaySecondConnectionException;
+import io.kiwistack.db.autoconfigure.replication.KiwiDbReplicationAutoConfiguration;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -121,11 +126,88 @@ class StartupFailureAnalysisTests {
 		content[22] = 32;
 		content[23] = 32;
 		Files.write(file, content);
-		FailureAnalysis analysis = assertStartupFails(this.runner, DatabaseFileException.class,
+		FailureAnalysis analysis = assertStartupFails(this.runner, DamagedDatabaseException.class,
 				"kiwi.db.path=" + file);
 		assertThat(analysis.getDescription()).contains("kiwi.db.path", file.toString(),
-				"its SQLite header is corrupt (page size 768 is not a power of two from 512 to 65536)");
-		assertThat(analysis.getAction()).contains("kiwi.db.path", "Restore the file from a backup or replica");
+				"is damaged: its SQLite header is corrupt (page size 768 is not a power of two from 512 to 65536)");
+		assertThat(analysis.getAction()).contains("Move '" + file + "' away", "kiwi.db.replication.restore=if-missing",
+				"from a backup");
+	}
+
+	@Test
+	void whenTheDatabaseIsTruncatedThenStartupFailsWithAnalysisNamingTheFileAndTheWayOut() throws Exception {
+		Path file = this.tempDir.resolve("app.db");
+		createDatabaseWithRows(this.runner, file);
+		truncateToHalfItsPages(file);
+		FailureAnalysis analysis = assertStartupFails(this.runner, DamagedDatabaseException.class,
+				"kiwi.db.path=" + file);
+		assertThat(analysis.getDescription()).contains("'" + file + "' (property kiwi.db.path) is damaged",
+				"it is truncated: its header counts", "kiwi-db did not write to it");
+		assertThat(analysis.getAction()).contains("Move '" + file + "' away", "'" + file + "-wal'",
+				"kiwi-db never deletes or repairs a damaged database",
+				"With replication on (kiwi.db.replication.enabled=true), kiwi.db.replication.restore=if-missing, "
+						+ "the default, restores the missing file from the replica on the next start",
+				"copy the database back from a backup", ".recover");
+	}
+
+	@Test
+	void whenSqliteFindsTheDatabaseMalformedThenStartupFailsWithAnalysisAndTheFileIsUnchanged() throws Exception {
+		Path file = this.tempDir.resolve("app.db");
+		createDatabaseWithRows(this.runner, file);
+		byte[] damaged = Files.readAllBytes(file);
+		// Page 1's b-tree page type, past the header kiwi-db checks: only SQLite can tell it is wrong.
+		damaged[100] = 0x42;
+		Files.write(file, damaged);
+		FailureAnalysis analysis = assertStartupFails(this.runner, DamagedDatabaseException.class,
+				"kiwi.db.path=" + file);
+		assertThat(analysis.getDescription()).contains(file.toString(), "is damaged: SQLite finds it damaged",
+				"SQLITE_CORRUPT");
+		assertThat(analysis.getAction()).contains("Move '" + file + "' away", "kiwi.db.replication.restore=if-missing");
+	}
+
+	@Test
+	void aTruncatedDatabaseMovedAwayAsTheAnalysisSaysIsRestoredFromTheReplicaOnTheNextStart(@TempDir Path replica)
+			throws Exception {
+		Path file = this.tempDir.resolve("app.db");
+		ApplicationContextRunner replicated = this.runner
+			.withConfiguration(AutoConfigurations.of(KiwiDbReplicationAutoConfiguration.class))
+			.withPropertyValues("kiwi.db.replication.enabled=true", "kiwi.db.replication.url=file:" + replica);
+		createDatabaseWithRows(replicated, file);
+		truncateToHalfItsPages(file);
+		byte[] truncated = Files.readAllBytes(file);
+
+		FailureAnalysis analysis = assertStartupFails(replicated, DamagedDatabaseException.class, "kiwi.db.path=" + file);
+		assertThat(analysis.getAction()).contains("kiwi.db.replication.restore=if-missing");
+
+		Path moved = Files.move(file, this.tempDir.resolve("app.db.damaged"));
+		replicated.withPropertyValues("kiwi.db.path=" + file).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(JdbcClient.class).sql("SELECT count(*) FROM t").query(Integer.class).single())
+				.isEqualTo(300);
+		});
+		assertThat(Files.readAllBytes(moved)).as("the damaged file, moved away").isEqualTo(truncated);
+	}
+
+	/** Start once on {@code file}, write a table of 300 rows over some 30 pages, and stop cleanly. */
+	private static void createDatabaseWithRows(ApplicationContextRunner runner, Path file) {
+		runner.withPropertyValues("kiwi.db.path=" + file).run((context) -> {
+			assertThat(context).hasNotFailed();
+			JdbcClient jdbc = context.getBean(JdbcClient.class);
+			jdbc.sql("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)").update();
+			jdbc.sql("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300) "
+					+ "INSERT INTO t (v) SELECT printf('%.300c', 'x') FROM n").update();
+		});
+		assertThat(file.resolveSibling(file.getFileName() + "-wal")).as("log left by the clean stop").doesNotExist();
+	}
+
+	private static void truncateToHalfItsPages(Path file) throws IOException {
+		byte[] header = Files.readAllBytes(file);
+		int pageSize = ((header[16] & 0xff) << 8) | (header[17] & 0xff);
+		long pages = Integer.toUnsignedLong(ByteBuffer.wrap(header, 28, 4).getInt());
+		assertThat(pages).as("pages of the test database").isGreaterThan(20);
+		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+			channel.truncate(pages / 2 * pageSize);
+		}
 	}
 
 	@Test

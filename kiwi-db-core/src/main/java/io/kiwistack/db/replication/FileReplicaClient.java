@@ -1,8 +1,11 @@
 package io.kiwistack.db.replication;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
@@ -17,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * A replica in a local directory, for example a mounted volume. Every object is written to a
@@ -24,6 +28,10 @@ import java.util.UUID;
  * leaves either the whole object or none of it.
  */
 public final class FileReplicaClient implements ReplicaClient {
+
+	/** {@code .<object name>.<UUID>.tmp}: the temporary files writes are staged in. */
+	private static final Pattern TEMPORARY_NAME = Pattern
+		.compile("\\..+\\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.tmp");
 
 	private final Path root;
 
@@ -102,14 +110,56 @@ public final class FileReplicaClient implements ReplicaClient {
 	}
 
 	@Override
-	public void write(String path, Path file) throws IOException {
+	public void write(String path, StreamedContent content) throws IOException {
 		Path target = resolve(path);
 		Path temporary = prepareTemporary(target);
-		Files.copy(file, temporary, StandardCopyOption.REPLACE_EXISTING);
-		try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-			channel.force(true);
+		try {
+			try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE);
+					OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16)) {
+				content.writeTo(new KeepOpenOutputStream(out));
+				out.flush();
+				channel.force(true);
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			Files.deleteIfExists(temporary);
+			throw ex;
 		}
 		publish(temporary, target);
+	}
+
+	/** Every write goes through a temporary file named by {@link #prepareTemporary}: remove those left by a crash. */
+	@Override
+	public int removeAbandonedWrites() throws IOException {
+		if (!Files.isDirectory(this.root)) {
+			return 0;
+		}
+		List<Path> abandoned = new ArrayList<>();
+		// The real path: a replica directory reached through a symbolic link is walked too.
+		try (var files = Files.walk(this.root.toRealPath())) {
+			files.filter((file) -> TEMPORARY_NAME.matcher(file.getFileName().toString()).matches())
+				.filter(Files::isRegularFile)
+				.forEach(abandoned::add);
+		}
+		catch (UncheckedIOException ex) {
+			throw ex.getCause();
+		}
+		for (Path file : abandoned) {
+			Files.deleteIfExists(file);
+		}
+		return abandoned.size();
+	}
+
+	@Override
+	public List<String> names(String folder) throws IOException {
+		List<String> names = new ArrayList<>();
+		for (Path entry : list(resolve(folder))) {
+			String name = entry.getFileName().toString();
+			if (Files.isRegularFile(entry) && !TEMPORARY_NAME.matcher(name).matches()) {
+				names.add(name);
+			}
+		}
+		return names;
 	}
 
 	@Override

@@ -14,12 +14,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import io.kiwistack.db.KiwiDataSource;
+import io.kiwistack.db.TemporaryFiles;
 
 /**
  * Keeps a read replica's database following a primary's replica: it polls for new log segments,
@@ -90,6 +90,16 @@ public final class Follower implements AutoCloseable {
 	 * @throws ReplicaException when an existing file is not a replica copy, or the replica is damaged
 	 */
 	public static void prepare(Path database, ReplicaClient client) throws IOException {
+		prepare(database, client, false);
+	}
+
+	/**
+	 * Make {@code database} ready to be opened as a read replica, as {@link #prepare(Path, ReplicaClient)}
+	 * does.
+	 * @param allowOlderGeneration whether restoring the missing file may fall back to an older
+	 * generation when the newest can't be restored (see {@link Restorer#Restorer(ReplicaClient, boolean)})
+	 */
+	public static void prepare(Path database, ReplicaClient client, boolean allowOlderGeneration) throws IOException {
 		Path file = database.toAbsolutePath().normalize();
 		Path state = stateFile(file);
 		if (Files.exists(file)) {
@@ -100,7 +110,7 @@ public final class Follower implements AutoCloseable {
 			}
 			return;
 		}
-		Optional<RestoreResult> restored = new Restorer(client).restoreLatest(file);
+		Optional<RestoreResult> restored = new Restorer(client, allowOlderGeneration).restoreLatest(file);
 		if (restored.isPresent()) {
 			try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
 				PageWriter.markRollbackJournal(channel);
@@ -182,12 +192,15 @@ public final class Follower implements AutoCloseable {
 			// Listing generations is the expensive part of a poll on object storage: do it at the
 			// start and every few polls, and list only the current generation's new segments between.
 			boolean checkGenerations = this.generation == null || listGenerations;
-			Optional<String> latest = checkGenerations ? new Restorer(this.client).latestGeneration()
-					: Optional.of(this.generation);
-			if (latest.isPresent() && !latest.get().equals(this.generation)) {
-				switchTo(latest.get());
+			Optional<Restorer.LatestGeneration> latest = checkGenerations ? new Restorer(this.client).latestGeneration()
+					: Optional.of(new Restorer.LatestGeneration(this.generation, true));
+			boolean newer = latest.isPresent() && !latest.get().generation().equals(this.generation);
+			if (newer && (latest.get().ready() || this.generation == null)) {
+				switchTo(latest.get().generation());
 			}
-			else if (latest.isPresent()) {
+			else if (latest.isPresent() && this.generation != null) {
+				// The current generation, or the last transactions of one a newer generation is
+				// taking over from while its first segments are still on their way.
 				applyNewSegments();
 			}
 			this.caughtUpAt = started;
@@ -239,7 +252,7 @@ public final class Follower implements AutoCloseable {
 	}
 
 	private void switchTo(String latest) throws Exception {
-		Path restored = this.database.resolveSibling("." + this.database.getFileName() + ".follow-" + UUID.randomUUID());
+		Path restored = TemporaryFiles.name(this.database, "follow");
 		try {
 			RestoreResult result = new Restorer(this.client).restoreLatest(restored)
 				.orElseThrow(() -> new ReplicaException("Generation " + latest + " vanished from " + this.client.describe()));
@@ -362,8 +375,8 @@ public final class Follower implements AutoCloseable {
 	private static void writeState(Path state, Position position) throws IOException {
 		String text = (position != null)
 				? position.generation() + " " + position.index() + " " + position.offset() + "\n" : "none\n";
-		Path temporary = state.resolveSibling("." + state.getFileName() + "." + UUID.randomUUID());
-		try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+		Path temporary = TemporaryFiles.create(state, "state");
+		try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
 			channel.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));
 			channel.force(true);
 		}

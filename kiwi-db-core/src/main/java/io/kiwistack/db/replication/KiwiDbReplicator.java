@@ -108,11 +108,15 @@ public final class KiwiDbReplicator implements AutoCloseable {
 	}
 
 	/**
-	 * Whether replication works: a primary's shipping has not been failing, and a replica has not
-	 * been behind, for longer than the configured time.
+	 * Whether replication works: a primary acknowledges commits (it holds its claim on the replica)
+	 * and its shipping has not been failing, and a replica has not been behind, for longer than the
+	 * configured time.
 	 */
 	public boolean isHealthy() {
 		if (this.replicator != null) {
+			if (this.replicator.status().writesRefused() != null) {
+				return false;
+			}
 			Instant failingSince = this.replicator.counters().failingSince();
 			return failingSince == null
 					|| Duration.between(failingSince, this.clock.instant()).compareTo(this.unhealthyAfter) < 0;
@@ -150,7 +154,20 @@ public final class KiwiDbReplicator implements AutoCloseable {
 	 * @return what was restored, empty when the replica has nothing
 	 */
 	public Optional<RestoreResult> restoreLatest(Path target) throws IOException {
-		return new Restorer(this.client).restoreLatest(target);
+		return restoreLatest(target, false);
+	}
+
+	/**
+	 * Restore the replica's latest state into a new file.
+	 * @param target a file that does not exist yet
+	 * @param allowOlderGeneration whether to fall back to an older generation when the newest one
+	 * can't be restored (its snapshot is missing), losing its transactions; what is skipped is logged
+	 * @return what was restored, empty when the replica holds nothing at all
+	 * @throws ReplicaException naming the generation and the missing object when the newest
+	 * generation can't be restored and falling back is not allowed
+	 */
+	public Optional<RestoreResult> restoreLatest(Path target, boolean allowOlderGeneration) throws IOException {
+		return new Restorer(this.client, allowOlderGeneration).restoreLatest(target);
 	}
 
 	/**
@@ -158,7 +175,28 @@ public final class KiwiDbReplicator implements AutoCloseable {
 	 * @param target a file that does not exist yet
 	 */
 	public RestoreResult restoreTo(Path target, Instant time) throws IOException {
-		return new Restorer(this.client).restoreTo(target, time);
+		return restoreTo(target, time, false);
+	}
+
+	/**
+	 * Restore the state of the last transaction shipped at or before {@code time} into a new file.
+	 * @param target a file that does not exist yet
+	 * @param allowOlderGeneration whether to fall back to an older generation when the one current
+	 * at {@code time} can't be restored
+	 */
+	public RestoreResult restoreTo(Path target, Instant time, boolean allowOlderGeneration) throws IOException {
+		return new Restorer(this.client, allowOlderGeneration).restoreTo(target, time);
+	}
+
+	/**
+	 * Check, before a primary restores its missing file, that no other node holds a live claim on
+	 * the replica: the other primary would refuse this one anyway, and only after it copied the
+	 * whole replica. A claim this node held before it restarted (its id is kept beside
+	 * {@code database}) does not count.
+	 * @throws ReplicaLeaseHeldException when another primary holds the replica
+	 */
+	public static void checkNoOtherPrimary(ReplicaClient client, Path database) throws IOException {
+		PrimaryLease.checkNotHeldByAnother(client, NodeIdentity.read(database), Clock.systemUTC());
 	}
 
 	/** Ship everything committed and stop (a primary), or stop following (a replica). */

@@ -13,6 +13,12 @@ import java.util.List;
  * {@code kiwi/} created and renewed with conditional writes (create-if-absent, replace-if-version),
  * so two primaries can never both believe they hold it. A claim not renewed within its timeout
  * expires, so a crashed primary's replica can be taken over; a clean stop releases it.
+ * <p>
+ * Timing: the claim is renewed once a third of its timeout has passed since the last renewal. It
+ * is valid until the timeout after the moment its write was sent; this node treats it as valid
+ * only until a safety margin (a sixth of the timeout) before that, measured on its monotonic
+ * clock, so that a node taking over an expired claim never finds this one still writing. The
+ * claim names the node by its {@link NodeIdentity}, which survives restarts.
  */
 final class PrimaryLease {
 
@@ -24,85 +30,113 @@ final class PrimaryLease {
 
 	private final Clock clock;
 
+	private final String node;
+
 	private final String holder;
 
 	private String version;
 
 	private Instant renewedAt;
 
-	PrimaryLease(ReplicaClient client, Duration timeout, Clock clock) {
+	private long validUntilNanos;
+
+	PrimaryLease(ReplicaClient client, Duration timeout, Clock clock, String node) {
 		this.client = client;
 		this.timeout = timeout;
 		this.clock = clock;
+		this.node = node;
 		this.holder = ManagementFactory.getRuntimeMXBean().getName() + " started " + clock.instant();
 	}
 
+	/** The safety margin before the claim's expiry at which this node stops acknowledging commits. */
+	static Duration safetyMargin(Duration timeout) {
+		return timeout.dividedBy(6);
+	}
+
 	/**
-	 * Take the claim, or take over one that expired.
+	 * Take the claim, or take over one that expired or that this node held before it restarted.
 	 * @throws ReplicaLeaseHeldException when another primary holds a live claim
 	 */
 	void claim() throws IOException {
 		for (int attempt = 0; attempt < 3; attempt++) {
+			long sentAt = System.nanoTime();
 			this.version = this.client.createIfAbsent(PATH, content());
 			if (this.version != null) {
-				this.renewedAt = this.clock.instant();
+				renewed(sentAt);
 				return;
 			}
 			VersionedObject current = this.client.readVersioned(PATH);
 			if (current == null) {
 				continue;
 			}
-			if (adoptIfOurs(current)) {
-				return;
-			}
 			Claim other = Claim.parse(current.content());
-			if (other.expiresAt().isAfter(this.clock.instant())) {
+			if (!other.heldBy(this.node) && other.expiresAt().isAfter(this.clock.instant())) {
 				throw new ReplicaLeaseHeldException(this.client.describe(), other.holder(), other.expiresAt());
 			}
+			// Expired, or ours from before a restart (or from a retried write whose answer was lost).
+			sentAt = System.nanoTime();
 			this.version = this.client.replaceIfVersion(PATH, content(), current.version());
 			if (this.version != null) {
-				this.renewedAt = this.clock.instant();
+				renewed(sentAt);
 				return;
 			}
 		}
 		throw new ReplicaException("Could not claim " + this.client.describe() + ": the claim kept changing underneath");
 	}
 
-	/** Renew the claim once a third of its timeout has passed; take it first if not held yet. */
+	/** Whether a third of the timeout has passed since the last renewal, or the claim is not held yet. */
+	boolean renewalDue() {
+		return this.renewedAt == null
+				|| Duration.between(this.renewedAt, this.clock.instant()).compareTo(this.timeout.dividedBy(3)) >= 0;
+	}
+
+	/**
+	 * Renew the claim when {@link #renewalDue() due}; take it first if not held yet.
+	 * @throws PrimaryClaimLostException when another node holds it now
+	 */
 	void renewIfDue() throws IOException {
 		if (this.renewedAt == null) {
 			claim();
 			return;
 		}
-		if (Duration.between(this.renewedAt, this.clock.instant()).compareTo(this.timeout.dividedBy(3)) < 0) {
+		if (!renewalDue()) {
 			return;
 		}
+		long sentAt = System.nanoTime();
 		String renewed = this.client.replaceIfVersion(PATH, content(), this.version);
 		if (renewed == null) {
 			VersionedObject current = this.client.readVersioned(PATH);
-			if (current != null && adoptIfOurs(current)) {
+			if (current != null && Claim.parse(current.content()).heldBy(this.node)) {
+				// A retried write whose first attempt was stored: the claim is ours as written.
+				this.version = current.version();
+				renewed(sentAt);
 				return;
 			}
 			String other = (current != null) ? Claim.parse(current.content()).holder() : "nobody (it was deleted)";
-			throw new ReplicaException("Lost the primary claim on " + this.client.describe() + " to " + other
-					+ "; this node stops shipping so the two do not corrupt the replica");
+			throw new PrimaryClaimLostException("This node lost the primary claim on " + this.client.describe()
+					+ " to " + other + ": it ships nothing more there and acknowledges no more writes, so that the "
+					+ "two never fork the history. Restart it to rejoin as a replica or, once the other stops, as "
+					+ "the primary");
 		}
 		this.version = renewed;
+		renewed(sentAt);
+	}
+
+	private void renewed(long sentAtNanos) {
 		this.renewedAt = this.clock.instant();
+		this.validUntilNanos = sentAtNanos + this.timeout.minus(safetyMargin(this.timeout)).toNanos();
 	}
 
 	/**
-	 * A conditional write whose first attempt was stored but whose answer was lost is retried by
-	 * the client and then refused: the object holding our own claim is what refused it. Take it
-	 * as written.
+	 * Until when, on the {@link System#nanoTime()} clock, this node may act as the primary without
+	 * renewing again.
+	 * @throws IllegalStateException before the claim is held
 	 */
-	private boolean adoptIfOurs(VersionedObject current) {
-		if (!Claim.parse(current.content()).holder().equals(this.holder)) {
-			return false;
+	long validUntilNanos() {
+		if (this.renewedAt == null) {
+			throw new IllegalStateException("The claim is not held");
 		}
-		this.version = current.version();
-		this.renewedAt = this.clock.instant();
-		return true;
+		return this.validUntilNanos;
 	}
 
 	/** Give the claim up, if this node still holds it. */
@@ -121,19 +155,45 @@ final class PrimaryLease {
 		return this.holder;
 	}
 
-	private byte[] content() {
-		Instant expiresAt = this.clock.instant().plus(this.timeout);
-		return ("holder=" + this.holder + "\nexpires=" + expiresAt + "\n").getBytes(StandardCharsets.UTF_8);
+	/**
+	 * Refuse early, before anything is restored, when another node holds a live claim on the
+	 * replica: a second primary must not copy the whole replica only to be refused after.
+	 * @param node this node's id, or {@code null} when it has none yet
+	 * @throws ReplicaLeaseHeldException when another node holds it
+	 */
+	static void checkNotHeldByAnother(ReplicaClient client, String node, Clock clock) throws IOException {
+		VersionedObject current = client.readVersioned(PATH);
+		if (current == null) {
+			return;
+		}
+		Claim claim = Claim.parse(current.content());
+		if (!claim.heldBy(node) && claim.expiresAt().isAfter(clock.instant())) {
+			throw new ReplicaLeaseHeldException(client.describe(), claim.holder(), claim.expiresAt());
+		}
 	}
 
-	private record Claim(String holder, Instant expiresAt) {
+	private byte[] content() {
+		Instant expiresAt = this.clock.instant().plus(this.timeout);
+		return ("holder=" + this.holder + "\nnode=" + this.node + "\nexpires=" + expiresAt + "\n")
+			.getBytes(StandardCharsets.UTF_8);
+	}
+
+	private record Claim(String holder, String node, Instant expiresAt) {
+
+		boolean heldBy(String id) {
+			return id != null && id.equals(this.node);
+		}
 
 		static Claim parse(byte[] content) {
 			String holder = "unknown";
+			String node = null;
 			Instant expiresAt = Instant.EPOCH;
 			for (String line : new String(content, StandardCharsets.UTF_8).split("\n")) {
 				if (line.startsWith("holder=")) {
 					holder = line.substring("holder=".length());
+				}
+				else if (line.startsWith("node=")) {
+					node = line.substring("node=".length()).trim();
 				}
 				else if (line.startsWith("expires=")) {
 					try {
@@ -144,7 +204,7 @@ final class PrimaryLease {
 					}
 				}
 			}
-			return new Claim(holder, expiresAt);
+			return new Claim(holder, node, expiresAt);
 		}
 
 	}

@@ -2,6 +2,7 @@ package io.kiwistack.db.replication;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.List;
 
 /**
@@ -34,8 +35,25 @@ public interface ReplicaClient extends AutoCloseable {
 	/** Write an object whole; durable when this returns. */
 	void write(String path, byte[] content) throws IOException;
 
-	/** Write an object whole from a local file, for objects too big to hold in memory. */
-	void write(String path, java.nio.file.Path file) throws IOException;
+	/**
+	 * Write an object whole as {@code content} streams it, for objects too big to hold in memory (a
+	 * snapshot), without staging it on the local disk: durable when this returns. When
+	 * {@code content} or the write fails, no object appears at {@code path}.
+	 */
+	void write(String path, StreamedContent content) throws IOException;
+
+	/**
+	 * Remove what interrupted streamed writes left behind (temporary files, unfinished uploads).
+	 * Only the primary that holds the replica's claim calls this: no write of its own is under way,
+	 * and no other node writes.
+	 * @return how many were removed
+	 */
+	default int removeAbandonedWrites() throws IOException {
+		return 0;
+	}
+
+	/** The names of the objects directly in {@code folder} (a path ending in '/'), in no particular order. */
+	List<String> names(String folder) throws IOException;
 
 	/**
 	 * Create an object only if none exists at {@code path}, atomically: two callers racing never
@@ -67,6 +85,14 @@ public interface ReplicaClient extends AutoCloseable {
 
 	@Override
 	default void close() throws IOException {
+	}
+
+	/** An object's content, written to a stream. */
+	@FunctionalInterface
+	interface StreamedContent {
+
+		void writeTo(OutputStream out) throws IOException;
+
 	}
 
 }

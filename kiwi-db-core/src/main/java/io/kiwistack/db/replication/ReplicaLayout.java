@@ -20,6 +20,8 @@ public final class ReplicaLayout {
 
 	private static final Pattern WAL_SEGMENT = Pattern.compile("([0-9a-f]{8})_([0-9a-f]{8,16})\\.wal\\.lz4");
 
+	private static final Pattern SNAPSHOT_DIGEST = Pattern.compile("([0-9a-f]{8})\\.snapshot\\.sha256");
+
 	private static final SecureRandom random = new SecureRandom();
 
 	private ReplicaLayout() {
@@ -74,6 +76,17 @@ public final class ReplicaLayout {
 
 	static String walEndPath(String generation, long index) {
 		return GENERATIONS + "/" + generation + "/kiwi/" + hex8(index) + ".wal.end";
+	}
+
+	/** The folder of kiwi-db's own records of a generation, beside Litestream's folders. */
+	static String recordsFolder(String generation) {
+		return GENERATIONS + "/" + generation + "/kiwi/";
+	}
+
+	/** The index of the snapshot a digest record belongs to, or -1 when {@code name} is not one. */
+	static long parseSnapshotDigest(String name) {
+		Matcher matcher = SNAPSHOT_DIGEST.matcher(name);
+		return matcher.matches() ? Long.parseLong(matcher.group(1), 16) : -1;
 	}
 
 	static String snapshotDigestPath(String generation, long index) {

@@ -15,8 +15,10 @@ import java.time.Instant;
  * @param lastError the last sync's error, {@code null} when it succeeded
  * @param failingSince when syncs started failing, {@code null} when the last one succeeded
  * @param longestCheckpointBarrier the longest time a checkpoint held writers back since start
+ * @param writesRefused why this node acknowledges no commits now (it lost its claim on the
+ * replica, or could not renew it in time); {@code null} while it does
  */
 public record ReplicationStatus(String replica, Position position, Instant lastSuccessfulSync, long pendingBytes,
 		int pendingTransactions, long transactionsShipped, String lastError, Instant failingSince,
-		Duration longestCheckpointBarrier) {
+		Duration longestCheckpointBarrier, String writesRefused) {
 }

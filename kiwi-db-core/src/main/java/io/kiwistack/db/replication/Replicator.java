@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
@@ -38,11 +36,19 @@ import io.kiwistack.db.KiwiDataSource;
  * {@code wal_autocheckpoint=0}): it takes the writer connection as a brief barrier, ships the
  * tail, then runs a PASSIVE checkpoint, so SQLite never restarts the log over frames not shipped.
  * Whenever it can't prove continuity with what it shipped, it starts a new generation with a
- * snapshot. All work runs on one thread.
+ * snapshot, streamed to the replica before any of the generation's segments. All work runs on one
+ * thread.
+ * <p>
+ * The replicator holds the {@linkplain PrimaryLease primary's claim} on the replica and keeps the
+ * data source's {@link io.kiwistack.db.WriteFence} in step with it: commits are acknowledged only while the claim
+ * is known to be valid, and never again once another node took it.
  */
 public final class Replicator implements AutoCloseable {
 
 	private static final System.Logger logger = System.getLogger(Replicator.class.getName());
+
+	/** Why the first generation of a run begins: a primary that starts ships from a new snapshot. */
+	private static final String STARTED = "this primary started, and a start begins a new generation with a snapshot";
 
 	private static final int PENDING_SCAN_LIMIT = 4 * 1024 * 1024;
 
@@ -60,9 +66,15 @@ public final class Replicator implements AutoCloseable {
 
 	private final ScheduledExecutorService executor;
 
-	private final PrimaryLease lease;
+	private final PrimaryClaim claim;
 
 	private final Checkpointer checkpointer;
+
+	/** The digest of the generation's first snapshot, written once its first segments are: then read replicas switch to it. */
+	private PendingDigest unpublishedDigest;
+
+	/** The last checkpoint failure logged, so that one failing at every sync is logged once. */
+	private String lastCheckpointFailure;
 
 	private int consecutiveFailures;
 
@@ -133,7 +145,13 @@ public final class Replicator implements AutoCloseable {
 		this.client = client;
 		this.settings = settings;
 		this.clock = clock;
-		this.lease = new PrimaryLease(client, settings.leaseTimeout(), clock);
+		try {
+			this.claim = new PrimaryClaim(client, settings.leaseTimeout(), clock, NodeIdentity.of(this.file.path()),
+					dataSource.writeFence(), this::deposed);
+		}
+		catch (IOException ex) {
+			throw new ReplicaException("Could not read or write this node's id beside " + this.file + ": " + ex.getMessage(), ex);
+		}
 		this.checkpointer = new Checkpointer(dataSource.jdbcUrl());
 		this.executor = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "kiwi-db-replicator");
@@ -150,7 +168,10 @@ public final class Replicator implements AutoCloseable {
 	 */
 	public void start() {
 		try {
-			this.lease.claim();
+			this.claim.take();
+		}
+		catch (ReplicaLeaseHeldException ex) {
+			throw ex;
 		}
 		catch (IOException | ReplicaException ex) {
 			logger.log(Level.WARNING, "Could not claim " + this.client.describe() + " yet (" + ex.getMessage()
@@ -162,6 +183,17 @@ public final class Replicator implements AutoCloseable {
 		this.executor.scheduleWithFixedDelay(this::syncIfLogGrew, growthCheck, growthCheck, TimeUnit.NANOSECONDS);
 	}
 
+	private void deposed(String reason) {
+		this.lastError = reason;
+		if (this.failingSince == null) {
+			this.failingSince = this.clock.instant();
+		}
+	}
+
+	private boolean deposed() {
+		return this.claim.deposed();
+	}
+
 	/**
 	 * Between syncs, sync at once when the log has grown by {@link #EARLY_SYNC_THRESHOLDS}
 	 * checkpoint thresholds since the last ship. Under the unthrottled single-row benchmark (about
@@ -171,7 +203,7 @@ public final class Replicator implements AutoCloseable {
 	 * 0.97x. A burst of writes is also in the replica long before the interval is up.
 	 */
 	private void syncIfLogGrew() {
-		if (this.closed || this.header == null || this.clock.instant().isBefore(this.nextAttempt)) {
+		if (this.closed || deposed() || this.header == null || this.clock.instant().isBefore(this.nextAttempt)) {
 			return;
 		}
 		try {
@@ -234,6 +266,9 @@ public final class Replicator implements AutoCloseable {
 	 * @return whether it got there in time
 	 */
 	public boolean awaitReplicated(Duration timeout) {
+		if (deposed()) {
+			return false;
+		}
 		try {
 			await(this.executor.submit(() -> {
 				sync();
@@ -257,7 +292,7 @@ public final class Replicator implements AutoCloseable {
 		Pending pending = pending();
 		return new ReplicationStatus(this.client.describe(), this.position, this.lastSuccessfulSync, pending.bytes(),
 				pending.transactions(), this.transactionsShipped, this.lastError, this.failingSince,
-				Duration.ofNanos(this.longestBarrierNanos));
+				Duration.ofNanos(this.longestBarrierNanos), this.claim.refusal());
 	}
 
 	/** Ship everything, behind the write barrier, then stop. */
@@ -267,12 +302,18 @@ public final class Replicator implements AutoCloseable {
 			return;
 		}
 		this.closed = true;
+		if (deposed()) {
+			// Another node writes this replica now: nothing of ours goes there, and the claim is not ours to release.
+			this.executor.shutdown();
+			closeCheckpointer();
+			return;
+		}
 		try {
 			await(this.executor.submit(() -> {
 				try (Connection barrier = this.dataSource.getConnection()) {
-					this.lease.renewIfDue();
+					this.claim.renewIfDue();
 					if (this.generation == null) {
-						startGeneration("no generation yet");
+						startGeneration(STARTED);
 					}
 					else {
 						shipTail();
@@ -296,23 +337,17 @@ public final class Replicator implements AutoCloseable {
 				Thread.currentThread().interrupt();
 				this.executor.shutdownNow();
 			}
-			releaseLease();
-			try {
-				this.checkpointer.close();
-			}
-			catch (SQLException ex) {
-				logger.log(Level.DEBUG, "Closing the replicator's connections failed", ex);
-			}
+			this.claim.release();
+			closeCheckpointer();
 		}
 	}
 
-	private void releaseLease() {
+	private void closeCheckpointer() {
 		try {
-			this.lease.release();
+			this.checkpointer.close();
 		}
-		catch (IOException | RuntimeException ex) {
-			logger.log(Level.WARNING, "Could not release the primary claim on " + this.client.describe()
-					+ "; it expires by itself after the lease timeout", ex);
+		catch (SQLException ex) {
+			logger.log(Level.DEBUG, "Closing the replicator's connections failed", ex);
 		}
 	}
 
@@ -321,11 +356,12 @@ public final class Replicator implements AutoCloseable {
 	 * but the log is kept within its bound between attempts.
 	 */
 	private void syncQuietly() {
-		if (this.closed) {
+		if (this.closed || deposed()) {
 			return;
 		}
 		Instant now = this.clock.instant();
 		if (now.isBefore(this.nextAttempt)) {
+			this.claim.renewQuietlyIfDue();
 			keepLogWithinBound();
 			return;
 		}
@@ -334,6 +370,10 @@ public final class Replicator implements AutoCloseable {
 			this.consecutiveFailures = 0;
 		}
 		catch (Exception ex) {
+			if (deposed()) {
+				// Logged once, when it happened; there is no next attempt.
+				return;
+			}
 			this.consecutiveFailures++;
 			Duration backoff = this.settings.syncInterval().multipliedBy(1L << Math.min(5, this.consecutiveFailures));
 			this.nextAttempt = this.clock.instant().plus(backoff);
@@ -352,9 +392,10 @@ public final class Replicator implements AutoCloseable {
 		if (walSize() < this.settings.maxWalBytes()) {
 			return;
 		}
-		try (Connection barrier = this.dataSource.getConnection();
-				Statement statement = barrier.createStatement()) {
-			statement.execute("PRAGMA wal_checkpoint(PASSIVE)");
+		// The writer is held as a barrier, and the checkpoint runs on the replicator's own
+		// connection: the writer's statements stop while commits are fenced.
+		try (Connection barrier = this.dataSource.getConnection()) {
+			this.checkpointer.passive();
 			if (this.generation != null) {
 				logger.log(Level.WARNING, "The log of " + this.file + " reached " + walSize()
 						+ " bytes while " + this.client.describe() + " was unreachable; it was checkpointed without "
@@ -367,17 +408,24 @@ public final class Replicator implements AutoCloseable {
 		}
 	}
 
-	private void sync() throws IOException, SQLException {
+	private void sync() throws IOException {
+		if (deposed()) {
+			throw new PrimaryClaimLostException(this.claim.refusal());
+		}
 		try {
-			this.lease.renewIfDue();
+			this.claim.renewIfDue();
 			if (this.generation == null) {
-				startGeneration((this.position == null) ? "no generation yet" : "continuity with the replica was lost");
+				startGeneration((this.position == null) ? STARTED : "continuity with the replica was lost");
 			}
 			else {
 				shipTail();
 			}
+			publishDigest();
 			if (this.snapshotIndex != this.index && snapshotDue()) {
-				snapshot(this.generation, this.index);
+				byte[] sha256 = snapshot(this.generation, this.index);
+				this.claim.checkStillPrimary();
+				this.client.write(ReplicaLayout.snapshotDigestPath(this.generation, this.index),
+						SnapshotDigest.record(this.generation, this.index, sha256));
 				enforceRetention();
 			}
 			else if (snapshotDue()) {
@@ -386,13 +434,13 @@ public final class Replicator implements AutoCloseable {
 				this.lastSnapshot = this.clock.instant();
 			}
 			if (this.offset >= this.settings.checkpointThresholdBytes()) {
-				checkpoint();
+				checkpointQuietly();
 			}
 			this.lastSuccessfulSync = this.clock.instant();
 			this.lastError = null;
 			this.failingSince = null;
 		}
-		catch (IOException | SQLException | RuntimeException ex) {
+		catch (IOException | RuntimeException ex) {
 			this.failedSyncs.increment();
 			this.lastError = ex.getMessage();
 			if (this.failingSince == null) {
@@ -408,26 +456,39 @@ public final class Replicator implements AutoCloseable {
 	}
 
 	/**
-	 * Start a new generation: ship the log as it stands as its index 0, then write the snapshot.
-	 * Readers of the replica only see a generation once it has a snapshot, and by then its first
-	 * segments are there too, so a read replica never switches to a state older than one it served.
-	 * No checkpoint runs in between, so the database file copied is the base those segments need.
+	 * Start a new generation: stream the database file to the replica as its snapshot, then ship
+	 * the log as it stands as its index 0. No segment of a generation is written before its
+	 * snapshot is durable, and nothing counts as shipped before then: a snapshot that can't be
+	 * written leaves the generation unused and everything pending. No checkpoint runs in between,
+	 * so the database file copied is the base those segments need. The snapshot's digest follows
+	 * the first segments: read replicas switch to a generation only once it is there, so that
+	 * they never serve its snapshot alone when it is older than what they served before.
 	 */
 	private void startGeneration(String reason) throws IOException {
 		String next = ReplicaLayout.newGeneration();
 		logger.log(Level.INFO, "Starting replication generation {0} in {1}: {2}", next, this.client.describe(), reason);
+		byte[] sha256 = snapshot(next, 0);
 		this.generation = next;
 		this.index = 0;
 		this.offset = 0;
 		this.header = null;
 		this.checksum = null;
 		this.checkpointedEverythingShipped = false;
-		this.snapshotIndex = -1;
-		this.lastSnapshot = null;
 		this.position = new Position(next, 0, 0);
+		this.unpublishedDigest = new PendingDigest(next, 0, sha256);
 		shipTail();
-		snapshot(next, 0);
+		publishDigest();
 		enforceRetention();
+	}
+
+	private void publishDigest() throws IOException {
+		PendingDigest digest = this.unpublishedDigest;
+		if (digest != null) {
+			this.claim.checkStillPrimary();
+			this.client.write(ReplicaLayout.snapshotDigestPath(digest.generation(), digest.index()),
+					SnapshotDigest.record(digest.generation(), digest.index(), digest.sha256()));
+			this.unpublishedDigest = null;
+		}
 	}
 
 	/**
@@ -471,6 +532,7 @@ public final class Replicator implements AutoCloseable {
 	private void followRestartedLog() throws IOException {
 		if (this.checkpointedEverythingShipped) {
 			// Record where the finished index ends, so a restore can tell its last segment is there.
+			this.claim.checkStillPrimary();
 			this.client.write(ReplicaLayout.walEndPath(this.generation, this.index),
 					Long.toString(this.offset).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
 			this.index++;
@@ -498,6 +560,7 @@ public final class Replicator implements AutoCloseable {
 		}
 		String path = ReplicaLayout.walSegmentPath(this.generation, this.index, this.offset);
 		byte[] compressed = Lz4.compress(tail, 0, length);
+		this.claim.checkStillPrimary();
 		this.client.write(path, compressed);
 		this.bytesShipped.add(compressed.length);
 		this.segmentsShipped.increment();
@@ -560,30 +623,48 @@ public final class Replicator implements AutoCloseable {
 		return result.complete() && result.logFrames() == shippedFrames;
 	}
 
-	private void snapshot(String generation, long index) throws IOException {
-		Path compressed = Files.createTempFile(this.file.path().getParent(), "." + this.file.path().getFileName(),
-				".snapshot.lz4");
-		try {
-			MessageDigest sha256 = SnapshotDigest.newDigest();
+	/**
+	 * Stream the database file, compressed, straight into the replica: no copy on the local disk,
+	 * which may be the one short of space.
+	 * @return the SHA-256 of the uncompressed file, for its digest
+	 */
+	private byte[] snapshot(String generation, long index) throws IOException {
+		MessageDigest sha256 = SnapshotDigest.newDigest();
+		this.claim.checkStillPrimary();
+		this.client.write(ReplicaLayout.snapshotPath(generation, index), (out) -> {
 			// Through the data source's held descriptor: closing a descriptor of our own here would
 			// drop the locks SQLite holds on the file.
 			try (HeldOpenFile held = this.dataSource.holdFile();
-					var in = new DigestInputStream(held.inputStream(), sha256);
-					var out = Files.newOutputStream(compressed)) {
+					var in = new DigestInputStream(held.inputStream(), sha256)) {
 				Lz4.copyCompressed(in, out);
 			}
-			this.client.write(ReplicaLayout.snapshotPath(generation, index), compressed);
-			this.client.write(ReplicaLayout.snapshotDigestPath(generation, index),
-					SnapshotDigest.record(generation, index, sha256.digest()));
-			this.lastSnapshot = this.clock.instant();
-			this.snapshotIndex = index;
+		});
+		this.lastSnapshot = this.clock.instant();
+		this.snapshotIndex = index;
+		return sha256.digest();
+	}
+
+	/**
+	 * A checkpoint that fails (the database's disk is full, say) does not fail the sync: what was
+	 * shipped stays shipped, syncs go on at their interval, and the next one tries again, so the
+	 * log shrinks as soon as there is room.
+	 */
+	private void checkpointQuietly() throws IOException {
+		try {
+			checkpoint();
+			this.lastCheckpointFailure = null;
 		}
-		finally {
-			Files.deleteIfExists(compressed);
+		catch (SQLException ex) {
+			if (!java.util.Objects.equals(ex.getMessage(), this.lastCheckpointFailure)) {
+				logger.log(Level.WARNING, "Could not checkpoint " + this.file + " (" + ex.getMessage() + "); shipping "
+						+ "goes on, and the checkpoint is tried again at the next sync");
+			}
+			this.lastCheckpointFailure = ex.getMessage();
 		}
 	}
 
 	private void enforceRetention() throws IOException {
+		this.claim.checkStillPrimary();
 		Instant horizon = this.clock.instant().minus(this.settings.retention());
 		for (String other : this.client.generations()) {
 			if (!other.equals(this.generation) && latestUpdate(other).isBefore(horizon)) {
@@ -706,6 +787,9 @@ public final class Replicator implements AutoCloseable {
 	}
 
 	private record Pending(long bytes, int transactions) {
+	}
+
+	private record PendingDigest(String generation, long index, byte[] sha256) {
 	}
 
 }

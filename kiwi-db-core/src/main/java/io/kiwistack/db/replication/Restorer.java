@@ -18,10 +18,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
+
+import io.kiwistack.db.TemporaryFiles;
 
 /**
  * Rebuilds a database file from a replica: the newest snapshot, then every log segment after it
@@ -34,15 +34,29 @@ public final class Restorer {
 
 	private final ReplicaClient client;
 
+	private final GenerationChooser chooser;
+
+	/** A restorer that fails when the newest generation can't be restored. */
 	public Restorer(ReplicaClient client) {
+		this(client, false);
+	}
+
+	/**
+	 * @param allowOlderGeneration whether a restore may fall back to an older generation when the
+	 * newest can't be restored (its snapshot is missing), losing the newest one's transactions; what
+	 * it skips is logged
+	 */
+	public Restorer(ReplicaClient client, boolean allowOlderGeneration) {
 		this.client = client;
+		this.chooser = new GenerationChooser(client, allowOlderGeneration);
 	}
 
 	/**
 	 * Restore the latest state.
 	 * @param target the database file to create; must not exist
-	 * @return what was restored, or empty when the replica holds no snapshot
-	 * @throws ReplicaException when the replica is damaged or the target exists
+	 * @return what was restored, or empty when the replica holds nothing at all
+	 * @throws ReplicaException when the replica is damaged, its newest generation can't be restored
+	 * (and falling back is not allowed), or the target exists
 	 */
 	public Optional<RestoreResult> restoreLatest(Path target) throws IOException {
 		return restore(target, null);
@@ -63,12 +77,14 @@ public final class Restorer {
 		if (Files.exists(database)) {
 			throw new ReplicaException("Not restoring into " + database + ": the file exists, and restore never replaces a database");
 		}
-		Optional<Plan> plan = plan(time);
+		Optional<RestorePlan> plan = this.chooser.plan(time);
 		if (plan.isEmpty()) {
 			return Optional.empty();
 		}
 		Files.createDirectories(database.getParent());
-		Path temporary = database.resolveSibling("." + database.getFileName() + ".restore-" + UUID.randomUUID());
+		TemporaryFiles.removeLeftovers(database);
+		// Owner-only: the restored database is this same file, linked into place.
+		Path temporary = TemporaryFiles.create(database, "restore");
 		try {
 			Position reached = build(plan.get(), temporary);
 			checkIntegrity(temporary);
@@ -82,59 +98,32 @@ public final class Restorer {
 		}
 	}
 
-	/** The generation a restore of the latest state would use, empty when the replica has none. */
-	Optional<String> latestGeneration() throws IOException {
-		return plan(null).map(Plan::generation);
-	}
-
-	private Optional<Plan> plan(Instant time) throws IOException {
-		Plan best = null;
-		Instant bestUpdate = null;
-		for (String generation : this.client.generations()) {
-			Optional<Plan> candidate = planGeneration(generation, time);
-			if (candidate.isPresent()) {
-				Instant updated = candidate.get().updatedAt();
-				// Storage that dates objects to the second ties often; kiwi-db's names sort by age.
-				if (bestUpdate == null || updated.isAfter(bestUpdate)
-						|| (updated.equals(bestUpdate) && generation.compareTo(best.generation()) > 0)) {
-					best = candidate.get();
-					bestUpdate = updated;
-				}
-			}
-		}
-		return Optional.ofNullable(best);
-	}
-
-	private Optional<Plan> planGeneration(String generation, Instant time) throws IOException {
-		SnapshotInfo snapshot = null;
-		for (SnapshotInfo candidate : this.client.snapshots(generation)) {
-			if (time == null || !candidate.createdAt().isAfter(time)) {
-				snapshot = candidate;
-			}
-		}
-		if (snapshot == null) {
+	/**
+	 * The generation a restore of the latest state would use, and whether it is ready for a read
+	 * replica to switch to (its snapshot's digest is written, after its first segments); empty when
+	 * the replica holds nothing.
+	 * @throws ReplicaException when the newest generation can't be restored
+	 */
+	Optional<LatestGeneration> latestGeneration() throws IOException {
+		Optional<RestorePlan> plan = this.chooser.plan(null);
+		if (plan.isEmpty()) {
 			return Optional.empty();
 		}
-		List<WalSegmentInfo> segments = new ArrayList<>();
-		for (WalSegmentInfo segment : this.client.walSegments(generation)) {
-			if (segment.index() < snapshot.index()) {
-				continue;
-			}
-			if (time != null && segment.createdAt().isAfter(time)) {
-				break;
-			}
-			segments.add(segment);
-		}
-		Instant snapshotCreated = snapshot.createdAt();
-		Instant updated = segments.stream()
-			.map(WalSegmentInfo::createdAt)
-			.filter((created) -> created.isAfter(snapshotCreated))
-			.max(Comparator.naturalOrder())
-			.orElse(snapshotCreated);
-		return Optional.of(new Plan(generation, snapshot, segments, updated));
+		String generation = plan.get().generation();
+		boolean ready = this.client.exists(ReplicaLayout.snapshotDigestPath(generation, plan.get().snapshot().index()));
+		return Optional.of(new LatestGeneration(generation, ready));
 	}
 
-	private Position build(Plan plan, Path temporary) throws IOException {
+	/**
+	 * The newest generation of a replica.
+	 *
+	 * @param generation its name
+	 * @param ready whether its first segments are in the replica with its snapshot
+	 */
+	record LatestGeneration(String generation, boolean ready) {
+	}
+
+	private Position build(RestorePlan plan, Path temporary) throws IOException {
 		SnapshotInfo snapshot = plan.snapshot();
 		String snapshotPath = ReplicaLayout.snapshotPath(plan.generation(), snapshot.index());
 		writeSnapshot(plan.generation(), snapshot, snapshotPath, temporary);
@@ -171,8 +160,8 @@ public final class Restorer {
 			throws IOException {
 		MessageDigest sha256 = SnapshotDigest.newDigest();
 		try (InputStream in = Lz4.decompress(this.client.open(path));
-				OutputStream out = new DigestOutputStream(Files.newOutputStream(temporary, StandardOpenOption.CREATE_NEW,
-						StandardOpenOption.WRITE), sha256)) {
+				OutputStream out = new DigestOutputStream(Files.newOutputStream(temporary, StandardOpenOption.WRITE,
+						StandardOpenOption.TRUNCATE_EXISTING), sha256)) {
 			in.transferTo(out);
 		}
 		catch (IOException ex) {
@@ -280,9 +269,6 @@ public final class Restorer {
 	}
 
 	private record AppliedLog(int pageSize, long length) {
-	}
-
-	private record Plan(String generation, SnapshotInfo snapshot, List<WalSegmentInfo> segments, Instant updatedAt) {
 	}
 
 }

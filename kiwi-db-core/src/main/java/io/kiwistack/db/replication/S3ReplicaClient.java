@@ -3,7 +3,6 @@ package io.kiwistack.db.replication;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -31,7 +30,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * A replica in an S3-compatible bucket, through the AWS SDK for Java v2 with its URL-connection
  * HTTP client (no Netty). Each object is written with one PUT, which S3 makes visible whole or not
- * at all. Listings page through the bucket one generation folder at a time.
+ * at all; a snapshot larger than a part streams as a multipart upload, visible once completed. Listings page through the bucket one generation folder at a time.
  */
 public final class S3ReplicaClient implements ReplicaClient {
 
@@ -150,9 +149,42 @@ public final class S3ReplicaClient implements ReplicaClient {
 		call(path, () -> this.s3.putObject((put) -> put.bucket(this.bucket).key(key(path)), RequestBody.fromBytes(content)));
 	}
 
+	/** Streams as a multipart upload once the content outgrows one part: no local copy, one part in memory. */
 	@Override
-	public void write(String path, Path file) throws IOException {
-		call(path, () -> this.s3.putObject((put) -> put.bucket(this.bucket).key(key(path)), RequestBody.fromFile(file)));
+	public void write(String path, StreamedContent content) throws IOException {
+		try (S3MultipartOutput out = new S3MultipartOutput(this.s3, this.bucket, key(path))) {
+			content.writeTo(new KeepOpenOutputStream(out));
+			out.complete();
+		}
+		catch (IOException ex) {
+			throw new IOException(describe() + ": request for " + path + " failed: " + ex.getMessage(), ex);
+		}
+	}
+
+	/** Aborts the multipart uploads under this replica's prefix that a crash left unfinished. */
+	@Override
+	public int removeAbandonedWrites() throws IOException {
+		return call("(unfinished uploads)", () -> {
+			int aborted = 0;
+			for (var upload : this.s3.listMultipartUploadsPaginator((list) -> list.bucket(this.bucket).prefix(this.prefix))
+				.uploads()) {
+				this.s3.abortMultipartUpload((abort) -> abort.bucket(this.bucket).key(upload.key()).uploadId(upload.uploadId()));
+				aborted++;
+			}
+			return aborted;
+		});
+	}
+
+	@Override
+	public List<String> names(String folder) throws IOException {
+		List<String> names = new ArrayList<>();
+		String folderKey = key(folder.endsWith("/") ? folder : folder + "/");
+		list(folderKey, true, (page) -> {
+			for (S3Object object : page.contents()) {
+				names.add(object.key().substring(folderKey.length()));
+			}
+		});
+		return names;
 	}
 
 	/** Uses S3's conditional write, {@code If-None-Match: *}. */

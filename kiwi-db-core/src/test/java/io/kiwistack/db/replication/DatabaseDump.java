@@ -48,6 +48,19 @@ final class DatabaseDump {
 		return dump;
 	}
 
+	/** The ids of {@code table}'s rows, in order. */
+	static List<Long> ids(Path database, String table) throws SQLException {
+		List<Long> ids = new ArrayList<>();
+		try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + database);
+				Statement statement = connection.createStatement();
+				ResultSet rows = statement.executeQuery("SELECT id FROM \"" + table + "\" ORDER BY id")) {
+			while (rows.next()) {
+				ids.add(rows.getLong(1));
+			}
+		}
+		return ids;
+	}
+
 	static String integrity(Path database) throws SQLException {
 		try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + database);
 				Statement statement = connection.createStatement();

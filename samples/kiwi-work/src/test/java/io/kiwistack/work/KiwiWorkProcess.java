@@ -107,6 +107,35 @@ final class KiwiWorkProcess implements AutoCloseable {
 		return this.process.exitValue();
 	}
 
+	/**
+	 * Waits for the JVM to exit by itself, as one whose startup fails does.
+	 * @param timeout how long to wait at most
+	 * @return the exit status
+	 */
+	int awaitExit(Duration timeout) throws InterruptedException {
+		if (!this.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+			fail("Kiwi Work was still running after %s, where it was expected to exit; log %s:%n%s", timeout,
+					this.log, logTail());
+		}
+		return this.process.exitValue();
+	}
+
+	/** The forked JVM's process id. */
+	long pid() {
+		return this.process.pid();
+	}
+
+	/**
+	 * Sends a signal to the JVM with {@code kill -<name> <pid>}, for example {@code STOP} or
+	 * {@code CONT}.
+	 */
+	void signal(String name) throws IOException, InterruptedException {
+		Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid())).redirectErrorStream(true).start();
+		String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(kill.waitFor(10, TimeUnit.SECONDS)).as("kill -%s %d finished", name, pid()).isTrue();
+		assertThat(kill.exitValue()).as("exit status of kill -%s %d: %s", name, pid(), output).isZero();
+	}
+
 	/** Everything the service logged so far. */
 	String logText() {
 		try {

@@ -1,9 +1,14 @@
 package io.kiwistack.db.autoconfigure.health;
 
+import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import io.kiwistack.db.DatabaseStatus;
+import io.kiwistack.db.DiskFull;
 import io.kiwistack.db.KiwiDataSource;
 import io.kiwistack.db.replication.FollowerStatus;
 import io.kiwistack.db.replication.KiwiDbReplicator;
@@ -14,8 +19,9 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 
 /**
- * Reports the kiwi-db database UP with its path, sizes, journal mode and SQLite version, or DOWN
- * with the reason it can't be read. With replication on, it adds where replication stands, reports
+ * Reports the kiwi-db database UP with its path, sizes, journal mode, SQLite version and the space
+ * on its file system, or DOWN with the reason it can't be read, or while writes fail because the
+ * disk is full. With replication on, it adds where replication stands, reports
  * {@link #DEGRADED} while a primary's shipping fails, and DOWN once a primary's replication has been failing for longer than
  * {@code kiwi.db.replication.unhealthy-after}, or a read replica is further behind than
  * {@code kiwi.db.replication.max-lag}.
@@ -52,17 +58,45 @@ public class KiwiDbHealthIndicator extends AbstractHealthIndicator {
 			.withDetail("walSize", status.walSize())
 			.withDetail("journalMode", status.journalMode())
 			.withDetail("sqliteVersion", status.sqliteVersion());
+		FileStore store = null;
 		if (this.dataSource.file().isPresent()) {
 			// Says why "database is locked" answers anyone else who opens the file meanwhile.
 			builder.withDetail("fileLocking", this.dataSource.processExclusive() ? "process-exclusive" : "shared");
+			store = Files.getFileStore(this.dataSource.file().get().path().getParent());
+			builder.withDetail("disk", diskDetails(store));
 		}
+		addReplication(builder);
+		Optional<DiskFull> diskFull = this.dataSource.diskFull();
+		if (diskFull.isPresent()) {
+			builder.down().withDetail("error", diskFullError(diskFull.get(), store));
+		}
+	}
+
+	private static Map<String, Object> diskDetails(FileStore store) throws IOException {
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("fileStore", store.toString());
+		details.put("free", store.getUsableSpace());
+		details.put("total", store.getTotalSpace());
+		return details;
+	}
+
+	private static String diskFullError(DiskFull diskFull, FileStore store) throws IOException {
+		String where = (store != null) ? "; " + store.getUsableSpace() + " bytes free on " + store : "";
+		return "Writes fail: database or disk is full (SQLITE_FULL) since " + diskFull.since() + where
+				+ ". Free space there; health is UP again once a write commits";
+	}
+
+	private void addReplication(Health.Builder builder) {
 		if (this.replicator == null) {
 			return;
 		}
 		if (this.replicator.role() == KiwiDbReplicator.Role.PRIMARY) {
 			ReplicationStatus replication = this.replicator.status();
 			builder.withDetail("replication", replicationDetails(replication));
-			if (replication.failingSince() != null) {
+			if (replication.writesRefused() != null) {
+				builder.down();
+			}
+			else if (replication.failingSince() != null) {
 				builder.status(this.replicator.isHealthy() ? DEGRADED : Status.DOWN);
 			}
 		}
@@ -103,6 +137,9 @@ public class KiwiDbHealthIndicator extends AbstractHealthIndicator {
 		details.put("pendingBytes", status.pendingBytes());
 		details.put("pendingTransactions", status.pendingTransactions());
 		details.put("transactionsShipped", status.transactionsShipped());
+		if (status.writesRefused() != null) {
+			details.put("writesRefused", status.writesRefused());
+		}
 		if (status.lastError() != null) {
 			details.put("lastError", status.lastError());
 			details.put("failingSince", String.valueOf(status.failingSince()));

@@ -9,7 +9,9 @@ import java.util.Optional;
 import io.kiwistack.db.KiwiDbSettings;
 import io.kiwistack.db.autoconfigure.KiwiDbProperties;
 import io.kiwistack.db.replication.Follower;
+import io.kiwistack.db.replication.KiwiDbReplicator;
 import io.kiwistack.db.replication.ReplicaClient;
+import io.kiwistack.db.replication.ReplicaException;
 import io.kiwistack.db.replication.RestoreResult;
 import io.kiwistack.db.replication.Restorer;
 
@@ -19,9 +21,12 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 
 /**
  * Restores a missing database file from its replica before the database opens and before Flyway
- * runs, so a replaced node comes back with its data. An empty replica means a fresh start; an
- * existing file is never touched. A read replica always starts from the replica: its file is
- * restored when missing, and must be a replica copy when present.
+ * runs, so a replaced node comes back with its data. Only a replica that holds nothing at all
+ * means a fresh start: one whose newest generation can't be restored stops startup, unless
+ * {@code kiwi.db.replication.allow-older-generation} lets it fall back. A primary first checks that
+ * no other primary holds the replica, and an existing file is never touched. A read replica always
+ * starts from the replica: its file is restored when missing, and must be a replica copy when
+ * present.
  */
 public final class StartupRestore {
 
@@ -42,23 +47,42 @@ public final class StartupRestore {
 		try (ReplicaClient client = ReplicationPropertiesMapper.client(replication)) {
 			Path database = Path.of(settings.path()).toAbsolutePath().normalize();
 			if (replication.getMode() == KiwiDbProperties.Mode.REPLICA) {
-				Follower.prepare(database, client);
+				try {
+					Follower.prepare(database, client, replication.isAllowOlderGeneration());
+				}
+				catch (ReplicaException ex) {
+					if (Files.exists(database)) {
+						throw ex;
+					}
+					throw new StartupRestoreException(database, client.describe(), ex);
+				}
 				return;
 			}
 			Follower.forgetFollowing(database);
 			if (replication.getRestore() != KiwiDbProperties.Restore.IF_MISSING || Files.exists(database)) {
 				return;
 			}
-			Optional<RestoreResult> restored = new Restorer(client).restoreLatest(database);
+			KiwiDbReplicator.checkNoOtherPrimary(client, database);
+			Optional<RestoreResult> restored = restore(client, database, replication.isAllowOlderGeneration());
 			if (restored.isPresent()) {
 				logger.info("Restored " + database + " from " + client.describe() + " at " + restored.get().position());
 			}
 			else {
-				logger.info("Replica " + client.describe() + " is empty; starting " + database + " fresh");
+				logger.info("Replica " + client.describe() + " holds nothing yet; starting " + database + " fresh");
 			}
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Restoring the kiwi-db database from its replica failed", ex);
+		}
+	}
+
+	private static Optional<RestoreResult> restore(ReplicaClient client, Path database, boolean allowOlderGeneration)
+			throws IOException {
+		try {
+			return new Restorer(client, allowOlderGeneration).restoreLatest(database);
+		}
+		catch (ReplicaException ex) {
+			throw new StartupRestoreException(database, client.describe(), ex);
 		}
 	}
 

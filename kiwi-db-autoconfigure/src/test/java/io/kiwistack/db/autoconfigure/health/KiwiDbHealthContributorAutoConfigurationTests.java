@@ -1,7 +1,10 @@
 package io.kiwistack.db.autoconfigure.health;
 
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
 
 import javax.sql.DataSource;
 
@@ -20,9 +23,11 @@ import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.JdbcClientAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 
 /**
  * Tests for {@link KiwiDbHealthContributorAutoConfiguration} and {@link KiwiDbHealthIndicator}.
@@ -50,7 +55,7 @@ class KiwiDbHealthContributorAutoConfigurationTests {
 			Health health = context.getBean("kiwiDbHealthIndicator", HealthIndicator.class).health();
 			assertThat(health.getStatus()).isEqualTo(Status.UP);
 			assertThat(health.getDetails()).containsOnlyKeys("path", "fileSize", "walSize", "journalMode",
-					"sqliteVersion", "fileLocking");
+					"sqliteVersion", "fileLocking", "disk");
 			assertThat(health.getDetails()).containsEntry("path", file.toString())
 				.containsEntry("fileLocking", "process-exclusive")
 				.containsEntry("journalMode", "wal")
@@ -58,7 +63,59 @@ class KiwiDbHealthContributorAutoConfigurationTests {
 				.containsEntry("walSize", Files.size(file.resolveSibling("app.db-wal")));
 			assertThat((long) health.getDetails().get("walSize")).isPositive();
 			assertThat((String) health.getDetails().get("sqliteVersion")).matches("3\\.\\d+\\.\\d+");
+			FileStore store = Files.getFileStore(this.tempDir);
+			@SuppressWarnings("unchecked")
+			Map<String, Object> disk = (Map<String, Object>) health.getDetails().get("disk");
+			assertThat(disk).containsOnlyKeys("fileStore", "free", "total").containsEntry("fileStore", store.toString());
+			assertThat((long) disk.get("free")).isPositive().isLessThanOrEqualTo((long) disk.get("total"));
+			assertThat((long) disk.get("total")).isEqualTo(store.getTotalSpace());
 		});
+	}
+
+	@Test
+	void whileWritesFailForLackOfSpaceHealthIsDownAndAWriteThatCommitsBringsItUp() {
+		Path file = this.tempDir.resolve("app.db");
+		this.runner.withPropertyValues("kiwi.db.path=" + file).run((context) -> {
+			JdbcClient jdbc = context.getBean(JdbcClient.class);
+			KiwiDbHealthIndicator indicator = context.getBean(KiwiDbHealthIndicator.class);
+			jdbc.sql("CREATE TABLE t (v TEXT)").update();
+			// SQLite refuses the next page as a full disk does: SQLITE_FULL.
+			long pages = jdbc.sql("PRAGMA page_count").query(Long.class).single();
+			jdbc.sql("PRAGMA max_page_count = " + pages).query(Long.class).single();
+			Instant before = Instant.now();
+			insertUntilRefused(jdbc);
+
+			Health down = indicator.health();
+			assertThat(down.getStatus()).isEqualTo(Status.DOWN);
+			String error = (String) down.getDetails().get("error");
+			assertThat(error).startsWith("Writes fail: database or disk is full (SQLITE_FULL) since ")
+				.contains(" bytes free on " + Files.getFileStore(this.tempDir))
+				.endsWith("health is UP again once a write commits");
+			Instant since = Instant.parse(error.substring(error.indexOf(" since ") + 7, error.indexOf(';')));
+			assertThat(since).isBetween(before, Instant.now());
+			assertThat(down.getDetails()).containsKeys("path", "disk");
+			assertThat(jdbc.sql("SELECT count(*) FROM t").query(Long.class).single()).isPositive();
+			assertThat(indicator.health().getStatus()).as("after a read").isEqualTo(Status.DOWN);
+
+			jdbc.sql("PRAGMA max_page_count = 1000000").query(Long.class).single();
+			jdbc.sql("INSERT INTO t VALUES ('written again')").update();
+			Health up = indicator.health();
+			assertThat(up.getStatus()).isEqualTo(Status.UP);
+			assertThat(up.getDetails()).doesNotContainKey("error");
+		});
+	}
+
+	private static void insertUntilRefused(JdbcClient jdbc) {
+		for (int i = 0; i < 100; i++) {
+			try {
+				jdbc.sql("INSERT INTO t VALUES (printf('%.3000c', 'x'))").update();
+			}
+			catch (DataAccessException ex) {
+				assertThat(ex.getMessage()).contains("SQLITE_FULL");
+				return;
+			}
+		}
+		fail("no write was refused");
 	}
 
 	@Test
@@ -70,7 +127,7 @@ class KiwiDbHealthContributorAutoConfigurationTests {
 				.containsEntry("fileSize", 0L)
 				.containsEntry("walSize", 0L)
 				.containsEntry("journalMode", "memory")
-				.doesNotContainKey("fileLocking");
+				.doesNotContainKeys("fileLocking", "disk");
 		});
 	}
 

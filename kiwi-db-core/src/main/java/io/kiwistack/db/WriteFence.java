@@ -1,0 +1,88 @@
+package io.kiwistack.db;
+
+import java.sql.SQLException;
+import java.time.Duration;
+
+/**
+ * Whether this node may still acknowledge writes. Replication raises it: a primary whose claim on
+ * the replica lasts until a deadline may commit until shortly before it, and one that lost its
+ * claim to another primary may never commit again (the other's history would fork from ours).
+ * The writer connection checks it before a write transaction's first statement, and before and
+ * after each commit, so no commit is acknowledged once the fence is up. A process paused past the
+ * deadline (SIGSTOP, a long GC) finds it passed when it resumes: the deadline is on the monotonic
+ * clock, which runs on while the process is stopped.
+ * <p>
+ * Without replication the fence never rises. Each check is one volatile read and, while a
+ * deadline is set, one {@link System#nanoTime()}.
+ */
+public final class WriteFence {
+
+	/** SQLSTATE 25006, "read-only SQL-transaction": this node takes no writes now. */
+	public static final String SQL_STATE = "25006";
+
+	private volatile State state = State.OPEN;
+
+	/**
+	 * Allow writes until {@code deadlineNanos} on the {@link System#nanoTime()} clock, and refuse
+	 * them after it with {@code expiredReason}, until the deadline is moved again.
+	 */
+	public void allowUntil(long deadlineNanos, String expiredReason) {
+		State current = this.state;
+		if (current.deposedReason == null) {
+			this.state = new State(true, deadlineNanos, expiredReason, null);
+		}
+	}
+
+	/** Refuse every write from now on, for good: another node writes the history now. */
+	public void depose(String reason) {
+		this.state = new State(false, 0, null, reason);
+	}
+
+	/**
+	 * Why writes are refused now, or {@code null} when they are allowed.
+	 */
+	public String refusal() {
+		State current = this.state;
+		if (current.deposedReason != null) {
+			return current.deposedReason;
+		}
+		if (current.bounded && current.deadlineNanos - System.nanoTime() < 0) {
+			return current.expiredReason;
+		}
+		return null;
+	}
+
+	/** Whether writes are refused for good. */
+	public boolean deposed() {
+		return this.state.deposedReason != null;
+	}
+
+	/** How long writes are still allowed, or {@code null} when there is no deadline. */
+	public Duration remaining() {
+		State current = this.state;
+		return current.bounded ? Duration.ofNanos(Math.max(0, current.deadlineNanos - System.nanoTime())) : null;
+	}
+
+	void check() throws SQLException {
+		String refusal = refusal();
+		if (refusal != null) {
+			throw new SQLException(refusal, SQL_STATE);
+		}
+	}
+
+	/** After a commit ran: it must not be acknowledged once the fence rose while it ran. */
+	void checkCommitted() throws SQLException {
+		String refusal = refusal();
+		if (refusal != null) {
+			throw new SQLException("The transaction was committed to the local file but is not acknowledged, because "
+					+ "the write fence rose while it committed: " + refusal, SQL_STATE);
+		}
+	}
+
+	private record State(boolean bounded, long deadlineNanos, String expiredReason, String deposedReason) {
+
+		static final State OPEN = new State(false, 0, null, null);
+
+	}
+
+}

@@ -26,12 +26,15 @@ final class ConnectionOpener {
 
 	private final boolean processExclusive;
 
+	private final KiwiDbSettings settings;
+
 	ConnectionOpener(KiwiDbSettings settings, String url, boolean processExclusive) {
 		this.url = url;
 		this.processExclusive = processExclusive;
 		this.busyTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, settings.busyTimeout().toMillis());
 		this.pragmas = pragmasFor(settings);
 		this.statementCacheSize = settings.statementCacheSize();
+		this.settings = settings;
 	}
 
 	PhysicalConnection openWriter() throws SQLException {
@@ -68,6 +71,11 @@ final class ConnectionOpener {
 		// From the first lock on, not only once the pragmas are set: opening waits this long for a
 		// file another process holds.
 		config.setBusyTimeout(this.busyTimeoutMillis);
+		// The driver's date options are per connection, not pragmas: writer and readers alike, or a
+		// date the writer stored as text would not read back on a reader.
+		config.setDateClass(this.settings.dateClass().name());
+		config.setDatePrecision(this.settings.datePrecision().name());
+		config.setDateStringFormat(this.settings.dateStringFormat());
 		SQLiteConnection connection = (SQLiteConnection) config.createConnection(this.url);
 		try {
 			for (PragmaSetting pragma : pragmas) {

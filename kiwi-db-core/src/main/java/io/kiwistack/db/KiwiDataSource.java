@@ -134,6 +134,17 @@ public final class KiwiDataSource extends EmbeddedDataSourceSupport implements A
 	}
 
 	/**
+	 * Tell kiwi-db how to name the unit of work that borrows the writer (Spring's current transaction
+	 * name, say), for the message when a thread asks for the writer again while a transaction it
+	 * opened is still open. Called once per borrow: it must be cheap.
+	 */
+	public void describeBorrowersWith(java.util.function.Supplier<String> context) {
+		if (this.writer != null) {
+			this.writer.describeBorrowersWith(context);
+		}
+	}
+
+	/**
 	 * The fence that stops this database's writer from acknowledging commits, raised by replication
 	 * when this node may no longer be the primary.
 	 * @throws IllegalStateException on a read replica, which has no writer

@@ -9,6 +9,9 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import org.sqlite.SQLiteConfig;
+import org.sqlite.date.FastDateFormat;
+
 /**
  * Everything {@link KiwiDataSource} needs to open a database: where it is, the pragmas every
  * connection gets, and how long a thread waits for the writer. Immutable; built with
@@ -54,6 +57,12 @@ public final class KiwiDbSettings {
 
 	private final boolean processExclusive;
 
+	private final DateClass dateClass;
+
+	private final DatePrecision datePrecision;
+
+	private final String dateStringFormat;
+
 	private KiwiDbSettings(Builder builder) {
 		this.path = builder.path;
 		this.journalMode = builder.journalMode;
@@ -68,6 +77,9 @@ public final class KiwiDbSettings {
 		this.journalSizeLimit = builder.journalSizeLimit;
 		this.replicaOf = builder.replicaOf;
 		this.processExclusive = builder.processExclusive;
+		this.dateClass = builder.dateClass;
+		this.datePrecision = builder.datePrecision;
+		this.dateStringFormat = builder.dateStringFormat;
 		if (this.replicaOf != null && this.readers == 0) {
 			throw new IllegalArgumentException("A read replica needs at least one reader connection");
 		}
@@ -171,6 +183,27 @@ public final class KiwiDbSettings {
 		return this.processExclusive;
 	}
 
+	/** How the driver stores dates a statement binds; {@link DateClass#INTEGER} by default. */
+	public DateClass dateClass() {
+		return this.dateClass;
+	}
+
+	/**
+	 * The unit of dates stored and read as integers; {@link DatePrecision#MILLISECONDS} by default.
+	 */
+	public DatePrecision datePrecision() {
+		return this.datePrecision;
+	}
+
+	/**
+	 * The pattern ({@link java.text.SimpleDateFormat}'s letters) dates are written in with
+	 * {@link DateClass#TEXT} and text values are parsed with when read as dates; the driver's
+	 * {@code yyyy-MM-dd HH:mm:ss.SSS} by default.
+	 */
+	public String dateStringFormat() {
+		return this.dateStringFormat;
+	}
+
 	/** Builds {@link KiwiDbSettings}; each setter checks its value at once. */
 	public static final class Builder {
 
@@ -199,6 +232,12 @@ public final class KiwiDbSettings {
 		private String replicaOf;
 
 		private boolean processExclusive = true;
+
+		private DateClass dateClass = DateClass.INTEGER;
+
+		private DatePrecision datePrecision = DatePrecision.MILLISECONDS;
+
+		private String dateStringFormat = SQLiteConfig.DEFAULT_DATE_STRING_FORMAT;
 
 		private Builder(String path) {
 			if (path == null || path.isBlank()) {
@@ -302,6 +341,41 @@ public final class KiwiDbSettings {
 		/** Whether this process takes the file for itself while open; see {@link KiwiDbSettings#processExclusive()}. */
 		public Builder processExclusive(boolean processExclusive) {
 			this.processExclusive = processExclusive;
+			return this;
+		}
+
+		public Builder dateClass(DateClass dateClass) {
+			this.dateClass = Objects.requireNonNull(dateClass, "dateClass");
+			return this;
+		}
+
+		public Builder datePrecision(DatePrecision datePrecision) {
+			this.datePrecision = Objects.requireNonNull(datePrecision, "datePrecision");
+			return this;
+		}
+
+		/**
+		 * Set the pattern dates are written in as text and text values are read with.
+		 * @param pattern {@link java.text.SimpleDateFormat}'s letters, for example
+		 * {@code yyyy-MM-dd'T'HH:mm:ss.SSSXXX} ({@code XXX} writes {@code Z} in UTC and {@code +05:45}
+		 * elsewhere; a single {@code X} drops the minutes of an offset)
+		 * @return this builder
+		 * @throws IllegalArgumentException when the driver can't use the pattern
+		 */
+		public Builder dateStringFormat(String pattern) {
+			if (pattern == null || pattern.isBlank()) {
+				throw new IllegalArgumentException("The date string format must not be empty");
+			}
+			try {
+				// The driver builds this format when it opens a connection and fails there; checked here
+				// instead, before any file is touched.
+				FastDateFormat.getInstance(pattern);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalArgumentException("'" + pattern + "' is not a date format the driver can use ("
+						+ ex.getMessage() + "); use java.text.SimpleDateFormat's pattern letters", ex);
+			}
+			this.dateStringFormat = pattern;
 			return this;
 		}
 

@@ -68,16 +68,16 @@ class KiwiStatement implements Statement {
 		this.reusable = false;
 		this.connection.statementFailed(ex);
 		if (ex.getErrorCode() != SQLiteErrorCode.SQLITE_READONLY.code || !this.connection.servesReadOnly()) {
-			return ex;
+			return SqlStateMapping.standardized(ex);
 		}
 		if (this.connection.replicaOf() != null) {
-			return new SQLException("This node is a read replica following " + this.connection.replicaOf()
+			return SqlStateMapping.readOnly("This node is a read replica following " + this.connection.replicaOf()
 					+ ": it applies the primary's transactions and takes no writes of its own. Send writes to the primary. ("
-					+ ex.getMessage() + ")", ex.getSQLState(), ex.getErrorCode(), ex);
+					+ ex.getMessage() + ")", ex);
 		}
-		return new SQLException("A read-only transaction tried to write: " + ex.getMessage()
+		return SqlStateMapping.readOnly("A read-only transaction tried to write: " + ex.getMessage()
 				+ ". Reads in @Transactional(readOnly = true) run on kiwi-db's read-only connections; "
-				+ "run writes in a read-write transaction.", ex.getSQLState(), ex.getErrorCode(), ex);
+				+ "run writes in a read-write transaction.", ex);
 	}
 
 	/** Give the underlying statement up: a plain statement is closed. */

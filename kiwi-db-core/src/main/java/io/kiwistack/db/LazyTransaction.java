@@ -25,6 +25,12 @@ final class LazyTransaction {
 	/** Auto-commit is off for the borrower, but no transaction has begun in SQLite yet. */
 	private boolean beginPending;
 
+	/** This borrower's transaction has begun in SQLite and not ended yet. */
+	private boolean open;
+
+	/** SQLite's count of changed rows when this borrower's transaction began. */
+	private long changesAtBegin;
+
 	/**
 	 * The connection's total changes when the running transaction (or statement, in auto-commit
 	 * mode) began, counted only while writes fail for lack of space; -1 otherwise.
@@ -47,9 +53,11 @@ final class LazyTransaction {
 				// (another process holds the write lock), no transaction is open, and the next
 				// statement must try to begin again rather than run on its own.
 				this.connection.getConnectionConfig().setAutoCommit(true);
-				throw ex;
+				throw SqlStateMapping.standardized(ex);
 			}
 			this.beginPending = false;
+			this.open = true;
+			this.changesAtBegin = this.connection.getDatabase().total_changes();
 			this.changesAtStart = changesIfFailing();
 		}
 		else if (this.diskFull != null && this.diskFull.failing() && this.connection.getConnectionConfig().isAutoCommit()) {
@@ -84,6 +92,7 @@ final class LazyTransaction {
 			}
 			else {
 				commitAndEnd();
+				this.open = false;
 			}
 		}
 		else if (!this.beginPending && this.connection.getAutoCommit()) {
@@ -110,6 +119,30 @@ final class LazyTransaction {
 			throw ex;
 		}
 		this.beginPending = true;
+		this.open = false;
+	}
+
+	/**
+	 * End the open transaction if SQLite counts no row changed since it began, and leave the
+	 * borrower waiting to begin its next one at its next statement.
+	 * @return whether no transaction is open now
+	 */
+	boolean endIfUnchanged() throws SQLException {
+		if (!this.open) {
+			return true;
+		}
+		if (this.connection.getDatabase().total_changes() != this.changesAtBegin) {
+			return false;
+		}
+		commitAndEnd();
+		this.open = false;
+		this.beginPending = true;
+		return true;
+	}
+
+	/** Whether this borrower has a transaction open in SQLite. */
+	boolean open() {
+		return this.open;
 	}
 
 	private void commitAndEnd() throws SQLException {
@@ -120,7 +153,7 @@ final class LazyTransaction {
 			if (this.diskFull != null) {
 				this.diskFull.failed(ex, this.connection);
 			}
-			throw ex;
+			throw SqlStateMapping.standardized(ex);
 		}
 		if (this.diskFull != null && this.diskFull.failing()) {
 			this.diskFull.committed(this.connection, this.changesAtStart);
@@ -145,12 +178,13 @@ final class LazyTransaction {
 			// or memory); ROLLBACK then fails with SQLITE_ERROR, "no transaction is active", and
 			// the rollback the caller asked for is done.
 			if (ex.getErrorCode() != SQLiteErrorCode.SQLITE_ERROR.code) {
-				throw ex;
+				throw SqlStateMapping.standardized(ex);
 			}
 		}
 		this.connection.getConnectionConfig().setAutoCommit(true);
 		this.connection.setCurrentTransactionMode(null);
 		this.beginPending = true;
+		this.open = false;
 		this.changesAtStart = -1;
 	}
 

@@ -7,6 +7,13 @@ interface Lender {
 
 	void giveBack(LentConnection lent);
 
+	/**
+	 * Before {@code lent} runs a statement: refuse when it would run inside a transaction another
+	 * handle of the same connection has open.
+	 */
+	default void checkMayRun(LentConnection lent) throws java.sql.SQLException {
+	}
+
 	/** What watches this lender's writes for a full disk; {@code null} for readers, which don't write. */
 	default DiskFullWatch diskFullWatch() {
 		return null;

@@ -50,6 +50,9 @@ final class LentConnection implements Connection {
 
 	private boolean transactionBegunInSql;
 
+	/** Whether SQL other than queries was prepared or run on this handle: it may have written. */
+	private boolean preparedOtherThanQueries;
+
 	private final LazyTransaction transaction;
 
 	/** The writer's watch for a full disk; {@code null} on a reader. */
@@ -83,6 +86,7 @@ final class LentConnection implements Connection {
 		if (this.fence != null && !this.readOnly) {
 			this.fence.check();
 		}
+		this.owner.checkMayRun(this);
 		this.transaction.beginIfPending();
 	}
 
@@ -127,6 +131,9 @@ final class LentConnection implements Connection {
 	 */
 	void noteSql(String sql) throws SQLException {
 		int start = firstWord(sql);
+		if (!this.preparedOtherThanQueries && !isQuery(sql, start)) {
+			this.preparedOtherThanQueries = true;
+		}
 		if (sql.regionMatches(true, start, "BEGIN", 0, 5) || sql.regionMatches(true, start, "SAVEPOINT", 0, 9)) {
 			this.transactionBegunInSql = true;
 		}
@@ -139,6 +146,12 @@ final class LentConnection implements Connection {
 						+ "wal_checkpoint are not for them. Run writes in a read-write transaction.");
 			}
 		}
+	}
+
+	/** Whether {@code sql} reads only by its first word; a write in a WITH shows in SQLite's change count. */
+	private static boolean isQuery(String sql, int start) {
+		return sql.regionMatches(true, start, "SELECT", 0, 6) || sql.regionMatches(true, start, "WITH", 0, 4)
+				|| sql.regionMatches(true, start, "VALUES", 0, 6);
 	}
 
 	/** Where the first word of {@code sql} starts, past whitespace and comments. */
@@ -166,6 +179,30 @@ final class LentConnection implements Connection {
 
 	boolean transactionBegunInSql() {
 		return this.transactionBegunInSql;
+	}
+
+	/** Whether this handle's own transaction is open in SQLite (begun by JDBC or in SQL). */
+	boolean ownsOpenTransaction() {
+		return this.transaction.open() || this.transactionBegunInSql;
+	}
+
+	/**
+	 * End this handle's open transaction when it has changed nothing: no SQL but queries was
+	 * prepared or run on this handle, and SQLite counts no changed row since it began.
+	 * @return whether no transaction of this handle is open now
+	 */
+	boolean endTransactionIfItOnlyRead() throws SQLException {
+		if (this.transactionBegunInSql || this.preparedOtherThanQueries) {
+			return !ownsOpenTransaction();
+		}
+		return this.transaction.endIfUnchanged();
+	}
+
+	/** Roll back this handle's own transaction, leaving the connection to the handles still lent. */
+	void rollbackOwnTransaction() throws SQLException {
+		if (this.transaction.open()) {
+			this.transaction.rollback();
+		}
 	}
 
 	int openStatementCount() {
@@ -338,6 +375,7 @@ final class LentConnection implements Connection {
 	@Override
 	public void commit() throws SQLException {
 		physical();
+		this.owner.checkMayRun(this);
 		if (this.fence != null) {
 			this.fence.check();
 			this.transaction.commit();
@@ -350,6 +388,7 @@ final class LentConnection implements Connection {
 	@Override
 	public void rollback() throws SQLException {
 		physical();
+		this.owner.checkMayRun(this);
 		this.transaction.rollback();
 	}
 

@@ -5,8 +5,11 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import org.sqlite.SQLiteConfig;
 
@@ -14,6 +17,13 @@ import org.sqlite.SQLiteConfig;
  * The database's one writer connection, lent to one thread at a time. SQLite lets one connection
  * write at a time; several pooled writers only trade a queue in Java for {@code SQLITE_BUSY} errors
  * in SQLite, so kiwi-db keeps a single connection and queues threads fairly in arrival order.
+ * <p>
+ * The thread that holds it may borrow it again, as long as no transaction is open on it: a
+ * {@code REQUIRES_NEW} transaction in an after-commit listener, or a cursor reader's connection
+ * beside its chunk transactions. Each such handle shares the one connection; a handle may not run
+ * a statement inside a transaction another handle has open (both would need the one write lock),
+ * and the connection goes back to the queue when the last handle is closed. A second borrow while
+ * a transaction is open fails at once, naming both sides, instead of waiting for itself forever.
  */
 final class SingleWriter implements Lender, AutoCloseable {
 
@@ -41,6 +51,15 @@ final class SingleWriter implements Lender, AutoCloseable {
 
 	private final WriteFence fence = new WriteFence();
 
+	/** The handles lent to the holder thread now, in the order lent; only that thread uses it. */
+	private final List<LentConnection> lent = new ArrayList<>(2);
+
+	/** Says which unit of work borrows, for messages: Spring's transaction name, say. */
+	private volatile Supplier<String> borrowerContext = () -> null;
+
+	/** What {@link #borrowerContext} said when the holder took the connection. */
+	private String holderContext;
+
 	SingleWriter(ConnectionOpener opener, Duration acquireTimeout) throws SQLException {
 		this.opener = opener;
 		this.acquireTimeout = acquireTimeout;
@@ -50,7 +69,7 @@ final class SingleWriter implements Lender, AutoCloseable {
 	LentConnection borrow() throws SQLException {
 		Thread current = Thread.currentThread();
 		if (this.holder == current) {
-			throw new SQLNonTransientConnectionException(nestedBorrowMessage(current));
+			return borrowAgain(current);
 		}
 		acquire();
 		try {
@@ -60,12 +79,70 @@ final class SingleWriter implements Lender, AutoCloseable {
 			if (this.physical == null) {
 				this.physical = this.opener.openWriter();
 			}
-			return new LentConnection(this.physical, this, this.fence);
+			this.holderContext = this.borrowerContext.get();
+			return lend();
 		}
 		catch (SQLException | RuntimeException ex) {
 			release();
 			throw ex;
 		}
+	}
+
+	private LentConnection borrowAgain(Thread current) throws SQLException {
+		if (this.closed || this.physical == null) {
+			throw new SQLNonTransientConnectionException("The kiwi-db database is closed");
+		}
+		if (transactionOpen() && !endTransactionsThatOnlyRead()) {
+			throw new SQLNonTransientConnectionException(NestedBorrowMessage.whileTransactionOpen(current,
+					this.holderContext, this.borrowerContext.get(), Duration.ofNanos(System.nanoTime() - this.heldSinceNanos)));
+		}
+		return lend();
+	}
+
+	/**
+	 * A transaction of this thread that has only read so far (a cursor reader's, say) holds nothing
+	 * another transaction of the same thread could conflict with: end it, so that the second handle
+	 * can begin its own. The first handle's next statement begins a new transaction; nothing else
+	 * wrote in between, since this thread holds the only writer.
+	 */
+	private boolean endTransactionsThatOnlyRead() throws SQLException {
+		for (LentConnection handle : this.lent) {
+			if (handle.ownsOpenTransaction() && !handle.endTransactionIfItOnlyRead()) {
+				return false;
+			}
+		}
+		return !transactionOpen();
+	}
+
+	private LentConnection lend() {
+		LentConnection handle = new LentConnection(this.physical, this, this.fence);
+		this.lent.add(handle);
+		return handle;
+	}
+
+	private boolean transactionOpen() throws SQLException {
+		if (!this.physical.connection().getAutoCommit()) {
+			return true;
+		}
+		for (LentConnection handle : this.lent) {
+			if (handle.ownsOpenTransaction()) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	@Override
+	public void checkMayRun(LentConnection handle) throws SQLException {
+		if (this.lent.size() > 1 && !handle.ownsOpenTransaction() && transactionOpen()) {
+			throw new SQLNonTransientConnectionException(
+					NestedBorrowMessage.insideAnothersTransaction(Thread.currentThread(), this.holderContext));
+		}
+	}
+
+	/** Where to learn which unit of work borrows the writer, for the messages of a nested borrow. */
+	void describeBorrowersWith(Supplier<String> context) {
+		this.borrowerContext = context;
 	}
 
 	WriteFence fence() {
@@ -79,6 +156,11 @@ final class SingleWriter implements Lender, AutoCloseable {
 
 	@Override
 	public void giveBack(LentConnection lent) {
+		this.lent.remove(lent);
+		if (!this.lent.isEmpty()) {
+			giveBackShared(lent);
+			return;
+		}
 		if (this.closed) {
 			release();
 			return;
@@ -124,6 +206,25 @@ final class SingleWriter implements Lender, AutoCloseable {
 			if (acquired) {
 				release();
 			}
+		}
+	}
+
+	/**
+	 * A handle goes back while others of the same thread still hold the connection: undo only what
+	 * it did (its statements, its transaction, its read-only switch); the connection stays lent.
+	 */
+	private void giveBackShared(LentConnection handle) {
+		try {
+			handle.closeOpenStatements();
+			handle.rollbackOwnTransaction();
+			if (handle.isReadOnlyRequested()) {
+				handle.physicalConnection().execute("PRAGMA query_only = 0");
+				handle.physicalConnection().connection().getConnectionConfig()
+					.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+			}
+		}
+		catch (SQLException | RuntimeException ex) {
+			logger.log(Level.WARNING, "Could not undo what a second handle of the kiwi-db writer connection left", ex);
 		}
 	}
 
@@ -197,13 +298,6 @@ final class SingleWriter implements Lender, AutoCloseable {
 		}
 		Duration held = Duration.ofNanos(System.nanoTime() - this.heldSinceNanos);
 		return "thread '" + current.getName() + "' has held it for " + format(held);
-	}
-
-	private static String nestedBorrowMessage(Thread current) {
-		return "Thread '" + current.getName() + "' asked for a second connection while it already holds the kiwi-db "
-				+ "writer connection. kiwi-db has exactly one writer, so this would wait for itself forever. "
-				+ "This usually is a REQUIRES_NEW transaction (or a nested DataSource.getConnection()) inside an open "
-				+ "transaction: join the outer transaction (REQUIRED), or run the inner work after the outer one commits.";
 	}
 
 	private static String format(Duration duration) {

@@ -66,7 +66,7 @@ public final class WriteFence {
 	void check() throws SQLException {
 		String refusal = refusal();
 		if (refusal != null) {
-			throw new SQLException(refusal, SQL_STATE);
+			throw SqlStateMapping.writesRefused(refusal, deposed());
 		}
 	}
 
@@ -74,8 +74,8 @@ public final class WriteFence {
 	void checkCommitted() throws SQLException {
 		String refusal = refusal();
 		if (refusal != null) {
-			throw new SQLException("The transaction was committed to the local file but is not acknowledged, because "
-					+ "the write fence rose while it committed: " + refusal, SQL_STATE);
+			throw SqlStateMapping.commitNotAcknowledged("The transaction was committed to the local file but is not "
+					+ "acknowledged, because the write fence rose while it committed: " + refusal);
 		}
 	}
 

@@ -282,6 +282,133 @@ class KiwiDataSourceTests {
 	}
 
 	@Nested
+	class SameThreadBorrows {
+
+		@Test
+		void aSecondBorrowWithoutAnOpenTransactionSharesTheWriterAndItsTransactionCommits() throws Exception {
+			KiwiDataSource dataSource = open();
+			try (Connection outer = dataSource.getConnection()) {
+				execute(outer, "CREATE TABLE t (v TEXT)");
+				// As after an outer transaction committed, or before its first statement.
+				outer.setAutoCommit(false);
+				try (Connection inner = dataSource.getConnection()) {
+					inner.setAutoCommit(false);
+					execute(inner, "INSERT INTO t VALUES ('inner')");
+					inner.commit();
+					inner.setAutoCommit(true);
+				}
+				execute(outer, "INSERT INTO t VALUES ('outer')");
+				outer.rollback();
+				assertThat(count(outer, "t")).as("the inner commit stands; the outer rollback undid only its own")
+					.isEqualTo(1);
+			}
+			assertThat(dataSource.writerWaitStatistics().acquisitions()).as("the writer was taken once").isEqualTo(1);
+			try (Connection next = dataSource.getConnection()) {
+				assertThat(next.getAutoCommit()).isTrue();
+				assertThat(count(next, "t")).isEqualTo(1);
+			}
+		}
+
+		@Test
+		void aCursorReadOnTheFirstHandleGoesOnWhileTheSecondCommitsWrites() throws Exception {
+			KiwiDataSource dataSource = open();
+			try (Connection setup = dataSource.getConnection()) {
+				execute(setup, "CREATE TABLE source (id INTEGER PRIMARY KEY)");
+				execute(setup, "CREATE TABLE target (id INTEGER PRIMARY KEY)");
+				execute(setup, "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 100) "
+						+ "INSERT INTO source SELECT x FROM n");
+			}
+			try (Connection reader = dataSource.getConnection();
+					Statement cursor = reader.createStatement();
+					ResultSet rows = cursor.executeQuery("SELECT id FROM source ORDER BY id")) {
+				int copied = 0;
+				while (rows.next()) {
+					try (Connection chunk = dataSource.getConnection()) {
+						chunk.setAutoCommit(false);
+						execute(chunk, "INSERT INTO target VALUES (" + rows.getLong(1) + ")");
+						chunk.commit();
+						chunk.setAutoCommit(true);
+					}
+					copied++;
+				}
+				assertThat(copied).isEqualTo(100);
+			}
+			try (Connection next = dataSource.getConnection()) {
+				assertThat(count(next, "target")).isEqualTo(100);
+			}
+		}
+
+		@Test
+		void aTransactionThatOnlyReadIsEndedSoThatASecondHandleCanWrite() throws Exception {
+			KiwiDataSource dataSource = open();
+			try (Connection setup = dataSource.getConnection()) {
+				execute(setup, "CREATE TABLE t (v TEXT)");
+			}
+			try (Connection reader = dataSource.getConnection()) {
+				reader.setAutoCommit(false);
+				assertThat(count(reader, "t")).isZero();
+				try (Connection writer = dataSource.getConnection()) {
+					execute(writer, "INSERT INTO t VALUES ('second')");
+				}
+				assertThat(count(reader, "t")).as("the reader's next statement sees the second handle's commit")
+					.isEqualTo(1);
+				execute(reader, "INSERT INTO t VALUES ('first')");
+				reader.rollback();
+				assertThat(count(reader, "t")).as("the first handle's rollback undoes only its own write").isEqualTo(1);
+			}
+		}
+
+		@Test
+		void aTransactionThatChangedTheSchemaIsNotEndedForASecondHandle() throws Exception {
+			KiwiDataSource dataSource = open();
+			try (Connection first = dataSource.getConnection()) {
+				first.setAutoCommit(false);
+				execute(first, "CREATE TABLE t (v TEXT)");
+				assertThatThrownBy(dataSource::getConnection).isInstanceOf(SQLNonTransientConnectionException.class)
+					.hasMessageContaining("while a transaction it opened on the first is still open");
+				first.rollback();
+				assertThat(first.getMetaData().getTables(null, null, "t", null).next()).isFalse();
+			}
+		}
+
+		@Test
+		void aStatementOfOneHandleInsideTheOtherHandlesTransactionFailsAtOnce() throws Exception {
+			KiwiDataSource dataSource = open();
+			try (Connection first = dataSource.getConnection()) {
+				execute(first, "CREATE TABLE t (v TEXT)");
+				try (Connection second = dataSource.getConnection()) {
+					first.setAutoCommit(false);
+					execute(first, "INSERT INTO t VALUES ('first')");
+					assertThatThrownBy(() -> execute(second, "INSERT INTO t VALUES ('second')"))
+						.isInstanceOf(SQLNonTransientConnectionException.class)
+						.hasMessageContaining("would silently become part of that transaction");
+					assertThatThrownBy(second::commit).isInstanceOf(SQLNonTransientConnectionException.class);
+					first.commit();
+					execute(second, "INSERT INTO t VALUES ('second, after')");
+				}
+				assertThat(count(first, "t")).isEqualTo(2);
+			}
+		}
+
+		@Test
+		void aSecondHandleGivenBackWithItsTransactionOpenRollsBackOnlyItsOwn() throws Exception {
+			KiwiDataSource dataSource = open();
+			try (Connection first = dataSource.getConnection()) {
+				execute(first, "CREATE TABLE t (v TEXT)");
+				try (Connection second = dataSource.getConnection()) {
+					second.setAutoCommit(false);
+					execute(second, "INSERT INTO t VALUES ('never committed')");
+				}
+				assertThat(first.getAutoCommit()).isTrue();
+				assertThat(count(first, "t")).isZero();
+				execute(first, "INSERT INTO t VALUES ('first')");
+				assertThat(count(first, "t")).isEqualTo(1);
+			}
+		}
+
+	}
+
+	@Nested
 	class ResetOnReturn {
 
 		@Test

@@ -18,25 +18,32 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.core.env.Environment;
 import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import io.kiwistack.db.autoconfigure.flyway.FlywayConnectionCheck;
 
 /**
  * Auto-configuration for the embedded kiwi-db database: one {@link DataSource}, a
  * {@link KiwiDbDataSource}, so that Boot's JdbcTemplate, JdbcClient, transaction manager and Flyway
- * all use it unchanged. Backs off when the application defines its own {@link DataSource}.
+ * all use it unchanged. Backs off when the application defines its own {@link DataSource} or
+ * {@code JdbcConnectionDetails}, names another database in {@code spring.datasource.url} or
+ * {@code spring.datasource.jndi-name}, or excludes Boot's {@code DataSourceAutoConfiguration}.
  */
 @AutoConfiguration(beforeName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
 @ConditionalOnClass({ KiwiDataSource.class, org.sqlite.JDBC.class, LazyConnectionDataSourceProxy.class })
 @ConditionalOnBooleanProperty(name = "kiwi.db.enabled", matchIfMissing = true)
+@Conditional({ DataSourceAutoConfigurationNotExcludedCondition.class, NoOtherDatabaseCondition.class })
 @EnableConfigurationProperties(KiwiDbProperties.class)
 public final class KiwiDbAutoConfiguration {
 
 	@Bean
-	@ConditionalOnMissingBean(DataSource.class)
+	@ConditionalOnMissingBean(value = DataSource.class,
+			type = "org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails")
 	KiwiDbDataSource dataSource(KiwiDbProperties properties, Environment environment) throws SQLException {
+		DataSourceUrlCheck.verify(environment);
 		FlywayConnectionCheck.verify(environment);
 		KiwiDbSettings settings = KiwiDbSettingsMapper.map(properties, environment);
 		if (!settings.inMemory()) {
@@ -45,7 +52,10 @@ public final class KiwiDbAutoConfiguration {
 		if (properties.getReplication().isEnabled()) {
 			StartupRestore.restoreIfConfigured(properties.getReplication(), settings);
 		}
-		return new KiwiDbDataSource(KiwiDataSource.open(settings));
+		KiwiDataSource kiwiDataSource = KiwiDataSource.open(settings);
+		// Names both sides when a thread asks for the writer again inside an open transaction.
+		kiwiDataSource.describeBorrowersWith(TransactionSynchronizationManager::getCurrentTransactionName);
+		return new KiwiDbDataSource(kiwiDataSource);
 	}
 
 	/** Temporary files kiwi-db left beside the database when it was killed: ours, recognised by name. */

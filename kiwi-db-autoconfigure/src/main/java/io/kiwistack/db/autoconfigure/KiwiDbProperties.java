@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.kiwistack.db.DateClass;
+import io.kiwistack.db.DatePrecision;
 import io.kiwistack.db.JournalMode;
 import io.kiwistack.db.SynchronousMode;
 
@@ -68,6 +70,8 @@ public class KiwiDbProperties {
 	private final Pool pool = new Pool();
 
 	private final Replication replication = new Replication();
+
+	private final Driver driver = new Driver();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -135,6 +139,61 @@ public class KiwiDbProperties {
 
 	public Replication getReplication() {
 		return this.replication;
+	}
+
+	public Driver getDriver() {
+		return this.driver;
+	}
+
+	/**
+	 * The SQLite driver's date options, for every connection kiwi-db opens.
+	 */
+	public static class Driver {
+
+		/**
+		 * How dates a statement binds (setTimestamp, Hibernate's timestamps) are stored: INTEGER
+		 * (seconds or milliseconds since 1970, see date-precision), TEXT (in date-string-format) or
+		 * REAL (a Julian day number). Values are read back by their storage class, whatever this says.
+		 */
+		private DateClass dateClass = DateClass.INTEGER;
+
+		/**
+		 * The unit of dates stored and read as integers: SECONDS or MILLISECONDS since 1970.
+		 */
+		private DatePrecision datePrecision = DatePrecision.MILLISECONDS;
+
+		/**
+		 * The pattern, in java.text.SimpleDateFormat's letters, that dates are written in with
+		 * date-class TEXT and that text values are parsed with when read as dates, for example
+		 * 'yyyy-MM-dd'T'HH:mm:ss.SSSXXX' (XXX writes 'Z' in UTC and '+05:45' elsewhere; a single X
+		 * drops the minutes of an offset).
+		 */
+		private String dateStringFormat = "yyyy-MM-dd HH:mm:ss.SSS";
+
+		public DateClass getDateClass() {
+			return this.dateClass;
+		}
+
+		public void setDateClass(DateClass dateClass) {
+			this.dateClass = dateClass;
+		}
+
+		public DatePrecision getDatePrecision() {
+			return this.datePrecision;
+		}
+
+		public void setDatePrecision(DatePrecision datePrecision) {
+			this.datePrecision = datePrecision;
+		}
+
+		public String getDateStringFormat() {
+			return this.dateStringFormat;
+		}
+
+		public void setDateStringFormat(String dateStringFormat) {
+			this.dateStringFormat = dateStringFormat;
+		}
+
 	}
 
 	/**

@@ -48,6 +48,7 @@ final class KiwiDbSettingsMapper {
 				builder.journalSizeLimit(ReplicationSettings.DEFAULT_CHECKPOINT_THRESHOLD);
 			}
 		}
+		mapDriver(properties.getDriver(), builder);
 		for (Map.Entry<String, String> pragma : properties.getPragmas().entrySet()) {
 			String name = pragma.getKey().replace('-', '_');
 			try {
@@ -59,6 +60,25 @@ final class KiwiDbSettingsMapper {
 			}
 		}
 		return builder.build();
+	}
+
+	private static void mapDriver(KiwiDbProperties.Driver driver, KiwiDbSettings.Builder builder) {
+		builder.dateClass(required("kiwi.db.driver.date-class", driver.getDateClass()))
+			.datePrecision(required("kiwi.db.driver.date-precision", driver.getDatePrecision()));
+		try {
+			builder.dateStringFormat(driver.getDateStringFormat());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidConfigurationPropertyValueException("kiwi.db.driver.date-string-format",
+					driver.getDateStringFormat(), ex.getMessage());
+		}
+	}
+
+	private static <T> T required(String property, T value) {
+		if (value == null) {
+			throw new InvalidConfigurationPropertyValueException(property, null, "It must be set.");
+		}
+		return value;
 	}
 
 	static String resolvePath(KiwiDbProperties properties, Environment environment) {

@@ -1,0 +1,38 @@
+package io.kiwistack.db.autoconfigure.batch;
+
+import javax.sql.DataSource;
+
+import io.kiwistack.db.autoconfigure.init.EmbeddedModeScripts;
+
+import org.springframework.boot.batch.jdbc.autoconfigure.BatchDataSourceScriptDatabaseInitializer;
+import org.springframework.boot.batch.jdbc.autoconfigure.BatchJdbcProperties;
+import org.springframework.boot.sql.init.DatabaseInitializationMode;
+
+/**
+ * Boot's initializer of Spring Batch's job repository tables, creating them on kiwi-db as on an
+ * embedded database: once, by {@link EmbeddedModeScripts}.
+ */
+class KiwiDbBatchDataSourceScriptDatabaseInitializer extends BatchDataSourceScriptDatabaseInitializer {
+
+	private final boolean embeddedMode;
+
+	private final EmbeddedModeScripts embeddedModeScripts;
+
+	KiwiDbBatchDataSourceScriptDatabaseInitializer(DataSource dataSource, BatchJdbcProperties properties) {
+		super(dataSource, properties);
+		this.embeddedMode = properties.getInitializeSchema() == DatabaseInitializationMode.EMBEDDED;
+		this.embeddedModeScripts = new EmbeddedModeScripts(dataSource, "spring.batch.jdbc.initialize-schema");
+	}
+
+	@Override
+	protected boolean isEmbeddedDatabase() {
+		return this.embeddedModeScripts.appliesToDataSource() || super.isEmbeddedDatabase();
+	}
+
+	@Override
+	protected void runScripts(Scripts scripts) {
+		super.runScripts((this.embeddedMode && this.embeddedModeScripts.appliesToDataSource())
+				? this.embeddedModeScripts.select(scripts) : scripts);
+	}
+
+}

@@ -2,6 +2,7 @@ package io.kiwistack.db.benchmarks;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -18,6 +19,12 @@ public class BenchApplication {
 	@Bean
 	ItemStore itemStore(JdbcClient jdbcClient, JdbcTemplate jdbcTemplate) {
 		return new ItemStore(jdbcClient, jdbcTemplate);
+	}
+
+	@Bean
+	@ConditionalOnBooleanProperty("bench.jpa")
+	JpaItemReader jpaItemReader() {
+		return new JpaItemReader();
 	}
 
 }

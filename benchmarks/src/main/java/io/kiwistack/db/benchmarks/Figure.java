@@ -38,7 +38,11 @@ record Figure(String key, String benchmark, String label) {
 			new Figure("batch.kiwi", "BatchInsertBenchmarks.kiwiBatchUpdate",
 					"1000-row batch insert in one tx: kiwi-db JdbcTemplate.batchUpdate"),
 			new Figure("batch.raw", "BatchInsertBenchmarks.rawExecuteBatch",
-					"1000-row batch insert in one tx: raw sqlite-jdbc executeBatch"));
+					"1000-row batch insert in one tx: raw sqlite-jdbc executeBatch"),
+			new Figure("jpa.kiwi", "JpaReadOnlyTxBenchmarks.kiwiHandling",
+					"JPA read-only tx (4 finds): kiwi-db, a connection per transaction"),
+			new Figure("jpa.held", "JpaReadOnlyTxBenchmarks.springHandling",
+					"JPA read-only tx (4 finds): kiwi-db, Spring's held connection"));
 
 	String qualifiedBenchmark() {
 		return Figure.class.getPackageName() + "." + this.benchmark;

@@ -22,7 +22,9 @@ record Ratio(String label, String shortLabel, String numerator, String denominat
 			new Ratio("1000-row batch: kiwi-db / raw executeBatch", "batch vs raw", "batch.kiwi", "batch.raw", 0.95),
 			new Ratio("durable writes: kiwi-db / H2 WRITE_DELAY=0", "writes vs H2", "writes.kiwi", "writes.h2", 3.0),
 			new Ratio("writes: kiwi-db replication on / off", "writes repl on/off", "writes.repl", "writes.kiwi",
-					0.95));
+					0.95),
+			new Ratio("JPA read-only tx: a connection per transaction / Spring's held connection", "JPA reads vs held",
+					"jpa.kiwi", "jpa.held", 0.95));
 
 	/**
 	 * Not targets: kiwi-db against baselines given its file locking ({@code unix-excl}), which shows

@@ -1,7 +1,6 @@
 package io.kiwistack.db;
 
 import java.sql.SQLException;
-import java.time.Duration;
 
 /**
  * Whether this node may still acknowledge writes. Replication raises it: a primary whose claim on
@@ -55,12 +54,6 @@ public final class WriteFence {
 	/** Whether writes are refused for good. */
 	public boolean deposed() {
 		return this.state.deposedReason != null;
-	}
-
-	/** How long writes are still allowed, or {@code null} when there is no deadline. */
-	public Duration remaining() {
-		State current = this.state;
-		return current.bounded ? Duration.ofNanos(Math.max(0, current.deadlineNanos - System.nanoTime())) : null;
 	}
 
 	void check() throws SQLException {

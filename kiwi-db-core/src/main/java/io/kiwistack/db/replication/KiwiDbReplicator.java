@@ -114,7 +114,7 @@ public final class KiwiDbReplicator implements AutoCloseable {
 	 */
 	public boolean isHealthy() {
 		if (this.replicator != null) {
-			if (this.replicator.status().writesRefused() != null) {
+			if (this.replicator.writesRefused() != null) {
 				return false;
 			}
 			Instant failingSince = this.replicator.counters().failingSince();

@@ -29,6 +29,9 @@ final class PrimaryClaim {
 
 	private final Consumer<String> onDeposed;
 
+	/** Whether the writes an earlier primary's crash left were cleared away, once, at the first claim. */
+	private boolean abandonedWritesRemoved;
+
 	/**
 	 * @param node this node's id, which survives its restarts
 	 * @param onDeposed told why, once, when another node took the claim
@@ -132,13 +135,13 @@ final class PrimaryClaim {
 	 * written in the replica.
 	 */
 	private void held() {
-		boolean first = this.fence.remaining() == null;
 		Duration valid = this.timeout.minus(PrimaryLease.safetyMargin(this.timeout));
 		this.fence.allowUntil(this.lease.validUntilNanos(), "This node could not renew its primary claim on "
 				+ this.client.describe() + " within " + valid.toMillis() + " ms (kiwi.db.replication.lease-timeout "
 				+ this.timeout.toMillis() + " ms, less a safety margin): another node may take over once the claim "
 				+ "expires, so this node acknowledges no writes until the replica answers and the claim is renewed");
-		if (first) {
+		if (!this.abandonedWritesRemoved) {
+			this.abandonedWritesRemoved = true;
 			removeAbandonedWrites();
 		}
 	}

@@ -287,6 +287,11 @@ public final class Replicator implements AutoCloseable {
 				this.transactionsShipped, this.lastSuccessfulSync, this.failingSince);
 	}
 
+	/** Why this node acknowledges no commits now, {@code null} while it does; cheap, unlike {@link #status()}. */
+	String writesRefused() {
+		return this.claim.refusal();
+	}
+
 	/** Where replication stands now. */
 	public ReplicationStatus status() {
 		Pending pending = pending();

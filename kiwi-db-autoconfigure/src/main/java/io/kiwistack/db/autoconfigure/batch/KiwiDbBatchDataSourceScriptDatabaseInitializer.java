@@ -6,7 +6,6 @@ import io.kiwistack.db.autoconfigure.init.EmbeddedModeScripts;
 
 import org.springframework.boot.batch.jdbc.autoconfigure.BatchDataSourceScriptDatabaseInitializer;
 import org.springframework.boot.batch.jdbc.autoconfigure.BatchJdbcProperties;
-import org.springframework.boot.sql.init.DatabaseInitializationMode;
 
 /**
  * Boot's initializer of Spring Batch's job repository tables, creating them on kiwi-db as on an
@@ -14,14 +13,12 @@ import org.springframework.boot.sql.init.DatabaseInitializationMode;
  */
 class KiwiDbBatchDataSourceScriptDatabaseInitializer extends BatchDataSourceScriptDatabaseInitializer {
 
-	private final boolean embeddedMode;
-
 	private final EmbeddedModeScripts embeddedModeScripts;
 
 	KiwiDbBatchDataSourceScriptDatabaseInitializer(DataSource dataSource, BatchJdbcProperties properties) {
 		super(dataSource, properties);
-		this.embeddedMode = properties.getInitializeSchema() == DatabaseInitializationMode.EMBEDDED;
-		this.embeddedModeScripts = new EmbeddedModeScripts(dataSource, "spring.batch.jdbc.initialize-schema");
+		this.embeddedModeScripts = new EmbeddedModeScripts(dataSource, "spring.batch.jdbc.initialize-schema",
+				properties.getInitializeSchema());
 	}
 
 	@Override
@@ -31,8 +28,7 @@ class KiwiDbBatchDataSourceScriptDatabaseInitializer extends BatchDataSourceScri
 
 	@Override
 	protected void runScripts(Scripts scripts) {
-		super.runScripts((this.embeddedMode && this.embeddedModeScripts.appliesToDataSource())
-				? this.embeddedModeScripts.select(scripts) : scripts);
+		super.runScripts(this.embeddedModeScripts.scriptsToRun(scripts));
 	}
 
 }

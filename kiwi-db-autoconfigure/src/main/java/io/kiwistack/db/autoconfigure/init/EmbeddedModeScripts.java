@@ -13,6 +13,7 @@ import javax.sql.DataSource;
 import io.kiwistack.db.autoconfigure.KiwiDbDataSource;
 
 import org.springframework.boot.sql.init.AbstractScriptDatabaseInitializer.Scripts;
+import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.EncodedResource;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -43,16 +44,28 @@ public final class EmbeddedModeScripts {
 
 	private final String modeProperty;
 
+	private final boolean embeddedMode;
+
 	private boolean createdSchema;
 
 	/**
 	 * Create the scripts policy of one initializer.
 	 * @param dataSource the initializer's data source
 	 * @param modeProperty the property that sets the initializer's mode, for error messages
+	 * @param mode the initializer's mode: only {@code embedded} selects scripts
 	 */
-	public EmbeddedModeScripts(DataSource dataSource, String modeProperty) {
+	public EmbeddedModeScripts(DataSource dataSource, String modeProperty, DatabaseInitializationMode mode) {
 		this.dataSource = dataSource;
 		this.modeProperty = modeProperty;
+		this.embeddedMode = mode == DatabaseInitializationMode.EMBEDDED;
+	}
+
+	/**
+	 * The scripts an initializer runs: in {@code embedded} mode on kiwi-db those {@link #select}
+	 * picks, otherwise all of them, as Boot runs them.
+	 */
+	public Scripts scriptsToRun(Scripts scripts) {
+		return (this.embeddedMode && appliesToDataSource()) ? select(scripts) : scripts;
 	}
 
 	/** Whether the data source is a kiwi-db database that takes writes, which this policy is for. */

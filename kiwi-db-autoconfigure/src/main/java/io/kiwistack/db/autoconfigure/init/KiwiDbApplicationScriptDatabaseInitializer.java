@@ -4,7 +4,6 @@ import javax.sql.DataSource;
 
 import org.springframework.boot.jdbc.autoconfigure.ApplicationDataSourceScriptDatabaseInitializer;
 import org.springframework.boot.sql.autoconfigure.init.SqlInitializationProperties;
-import org.springframework.boot.sql.init.DatabaseInitializationMode;
 
 /**
  * Boot's initializer of the application's {@code schema.sql} and {@code data.sql}, running them on
@@ -12,14 +11,12 @@ import org.springframework.boot.sql.init.DatabaseInitializationMode;
  */
 class KiwiDbApplicationScriptDatabaseInitializer extends ApplicationDataSourceScriptDatabaseInitializer {
 
-	private final boolean embeddedMode;
-
 	private final EmbeddedModeScripts embeddedModeScripts;
 
 	KiwiDbApplicationScriptDatabaseInitializer(DataSource dataSource, SqlInitializationProperties properties) {
 		super(dataSource, properties);
-		this.embeddedMode = properties.getMode() == DatabaseInitializationMode.EMBEDDED;
-		this.embeddedModeScripts = new EmbeddedModeScripts(dataSource, "spring.sql.init.mode");
+		this.embeddedModeScripts = new EmbeddedModeScripts(dataSource, "spring.sql.init.mode",
+				properties.getMode());
 	}
 
 	@Override
@@ -29,8 +26,7 @@ class KiwiDbApplicationScriptDatabaseInitializer extends ApplicationDataSourceSc
 
 	@Override
 	protected void runScripts(Scripts scripts) {
-		super.runScripts((this.embeddedMode && this.embeddedModeScripts.appliesToDataSource())
-				? this.embeddedModeScripts.select(scripts) : scripts);
+		super.runScripts(this.embeddedModeScripts.scriptsToRun(scripts));
 	}
 
 }

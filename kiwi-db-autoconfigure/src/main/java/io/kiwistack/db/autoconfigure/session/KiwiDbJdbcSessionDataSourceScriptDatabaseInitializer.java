@@ -6,7 +6,6 @@ import io.kiwistack.db.autoconfigure.init.EmbeddedModeScripts;
 
 import org.springframework.boot.session.jdbc.autoconfigure.JdbcSessionDataSourceScriptDatabaseInitializer;
 import org.springframework.boot.session.jdbc.autoconfigure.JdbcSessionProperties;
-import org.springframework.boot.sql.init.DatabaseInitializationMode;
 
 /**
  * Boot's initializer of Spring Session's tables, creating them on kiwi-db as on an embedded
@@ -14,14 +13,12 @@ import org.springframework.boot.sql.init.DatabaseInitializationMode;
  */
 class KiwiDbJdbcSessionDataSourceScriptDatabaseInitializer extends JdbcSessionDataSourceScriptDatabaseInitializer {
 
-	private final boolean embeddedMode;
-
 	private final EmbeddedModeScripts embeddedModeScripts;
 
 	KiwiDbJdbcSessionDataSourceScriptDatabaseInitializer(DataSource dataSource, JdbcSessionProperties properties) {
 		super(dataSource, properties);
-		this.embeddedMode = properties.getInitializeSchema() == DatabaseInitializationMode.EMBEDDED;
-		this.embeddedModeScripts = new EmbeddedModeScripts(dataSource, "spring.session.jdbc.initialize-schema");
+		this.embeddedModeScripts = new EmbeddedModeScripts(dataSource, "spring.session.jdbc.initialize-schema",
+				properties.getInitializeSchema());
 	}
 
 	@Override
@@ -31,8 +28,7 @@ class KiwiDbJdbcSessionDataSourceScriptDatabaseInitializer extends JdbcSessionDa
 
 	@Override
 	protected void runScripts(Scripts scripts) {
-		super.runScripts((this.embeddedMode && this.embeddedModeScripts.appliesToDataSource())
-				? this.embeddedModeScripts.select(scripts) : scripts);
+		super.runScripts(this.embeddedModeScripts.scriptsToRun(scripts));
 	}
 
 }

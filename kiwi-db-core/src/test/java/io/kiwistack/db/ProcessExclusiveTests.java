@@ -13,14 +13,15 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 
-import io.kiwistack.db.replication.FileReplicaClient;
 import io.kiwistack.db.replication.ReplicationSettings;
-import io.kiwistack.db.replication.Replicator;
+import io.kiwistack.db.replication.KiwiDbReplicator;
+import io.kiwistack.db.replication.PrimaryReplication;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import io.kiwistack.db.replication.file.FileReplicaClient;
 
 /**
  * {@code kiwi.db.process-exclusive}: while a kiwi-db database is open, another process (here the
@@ -102,8 +103,8 @@ class ProcessExclusiveTests {
 			.autoCheckpoint(false)
 			.busyTimeout(Duration.ofMillis(200))
 			.build());
-				Replicator replicator = new Replicator(dataSource,
-						new FileReplicaClient(this.dir.resolve("replica")), onlyWhenAsked)) {
+				PrimaryReplication replicator = KiwiDbReplicator.primary(dataSource,
+						new FileReplicaClient(this.dir.resolve("replica")), onlyWhenAsked, Duration.ofMinutes(1))) {
 			createTableWithOneRow(dataSource);
 			// Starting ships the log and then a snapshot read from the live database file.
 			replicator.start();

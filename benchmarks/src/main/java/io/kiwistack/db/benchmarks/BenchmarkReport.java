@@ -310,7 +310,7 @@ public final class BenchmarkReport {
 					+ "directory at the default sync interval. Latency: one writer commits a single-row transaction "
 					+ "every ")
 				.append(ReplicationRuns.COMMIT_EVERY_MILLIS)
-				.append(" ms; a monitor polls `KiwiDbReplicator.status().transactionsShipped()` about every "
+				.append(" ms; a monitor polls `PrimaryReplication.status().transactionsShipped()` about every "
 						+ "millisecond. Heavy load: transactions of ")
 				.append(ReplicationRuns.ROWS_PER_TX)
 				.append(" incompressible ")
@@ -318,8 +318,8 @@ public final class BenchmarkReport {
 				.append("-byte rows, so the log crosses the checkpoint threshold at every sync: paced at ")
 				.append(ReplicationRuns.PACED_TX_PER_SECOND)
 				.append(" a second with replication on, then back to back with it on and off. Read replica lag: a "
-						+ "read replica of the directory (`Follower.prepare`, a `KiwiDataSource` opened as a replica, "
-						+ "a `Follower` at the default poll interval) follows a primary committing a single-row "
+						+ "read replica of the directory (`ReadReplication.prepare`, a `KiwiDataSource` opened as a replica, "
+						+ "a `ReadReplication` at the default poll interval) follows a primary committing a single-row "
 						+ "transaction every ")
 				.append(FollowerLag.COMMIT_EVERY_MILLIS)
 				.append(" ms; a reader on the replica reads the newest sequence number about every ")

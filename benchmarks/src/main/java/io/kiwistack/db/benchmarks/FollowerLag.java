@@ -16,18 +16,19 @@ import java.util.concurrent.locks.LockSupport;
 import io.kiwistack.db.KiwiDataSource;
 import io.kiwistack.db.KiwiDbSettings;
 import io.kiwistack.db.autoconfigure.KiwiDbProperties;
-import io.kiwistack.db.replication.FileReplicaClient;
-import io.kiwistack.db.replication.Follower;
+import io.kiwistack.db.replication.ReadReplication;
+import io.kiwistack.db.replication.PrimaryReplication;
 import io.kiwistack.db.replication.FollowerStatus;
 import io.kiwistack.db.replication.KiwiDbReplicator;
 import io.kiwistack.db.replication.Position;
 import io.kiwistack.db.replication.ReplicationStatus;
+import io.kiwistack.db.replication.file.FileReplicaClient;
 
 /**
  * Read replica lag under steady writes (issue 7), a timed run in the report's JVM: a primary
  * context replicating to a directory at the default sync interval, and a read replica of that
- * directory in the same temporary directory ({@link Follower#prepare}, a {@link KiwiDataSource}
- * opened as a replica, a {@link Follower} at the default poll interval). One writer commits a
+ * directory in the same temporary directory ({@link ReadReplication#prepare}, a {@link KiwiDataSource}
+ * opened as a replica, a {@link ReadReplication} at the default poll interval). One writer commits a
  * single-row transaction every {@value #COMMIT_EVERY_MILLIS} ms on the primary, its sequence
  * number in the row, and records when each commit returned; a reader thread on the replica reads
  * the newest sequence number about every {@value #READ_EVERY_MILLIS} ms and records when each
@@ -61,7 +62,7 @@ final class FollowerLag {
 	static Result run(Duration duration, Duration every) throws SQLException, IOException, InterruptedException {
 		try (SpringDatabase database = SpringDatabase.start(SpringDatabase.Kind.KIWI_REPLICATED, 0)) {
 			ItemStore store = database.store();
-			KiwiDbReplicator replicator = database.replicator();
+			PrimaryReplication replicator = database.replicator();
 			Duration syncInterval = database.syncInterval();
 			Duration pollInterval = new KiwiDbProperties().getReplication().getPollInterval();
 			Path replica = database.directory().resolve("replica");
@@ -77,7 +78,7 @@ final class FollowerLag {
 
 			try (FileReplicaClient client = new FileReplicaClient(replica);
 					KiwiDataSource followerDb = prepareAndOpen(followerFile, client, replica);
-					Follower follower = new Follower(followerDb, client, pollInterval)) {
+					ReadReplication follower = KiwiDbReplicator.readReplica(followerDb, client, pollInterval, Duration.ofDays(1))) {
 				// The phase: start polling FOLLOWER_PHASE_MILLIS after one of the primary's scheduled syncs.
 				long wait = TimeUnit.MILLISECONDS.toNanos(FOLLOWER_PHASE_MILLIS)
 						- Duration.between(scheduledSync, Instant.now()).toNanos();
@@ -109,7 +110,7 @@ final class FollowerLag {
 				long writeNanos = written.writeNanos();
 				readerThread.join();
 				// Let the follower finish its apply in flight (close interrupts it), and surface any error.
-				follower.pollNow();
+				follower.syncNow();
 				if (reader.failure.get() != null) {
 					throw new IllegalStateException("The follower lag reader failed", reader.failure.get());
 				}
@@ -140,7 +141,7 @@ final class FollowerLag {
 	}
 
 	/** When the primary's first scheduled sync ended: it runs as the replicator starts. */
-	private static Instant firstScheduledSync(KiwiDbReplicator replicator, Duration syncInterval)
+	private static Instant firstScheduledSync(PrimaryReplication replicator, Duration syncInterval)
 			throws InterruptedException {
 		long deadline = System.nanoTime() + syncInterval.plusSeconds(10).toNanos();
 		Instant synced;
@@ -156,7 +157,7 @@ final class FollowerLag {
 	/** A read replica of {@code replica}, restored into {@code file} and opened as a replica. */
 	private static KiwiDataSource prepareAndOpen(Path file, FileReplicaClient client, Path replica)
 			throws IOException, SQLException {
-		Follower.prepare(file, client);
+		ReadReplication.prepare(file, client, false);
 		return KiwiDataSource
 			.open(KiwiDbSettings.builder(file.toString()).replicaOf("file:" + replica).readers(2).build());
 	}
@@ -170,9 +171,9 @@ final class FollowerLag {
 
 		private final KiwiDataSource replica;
 
-		private final KiwiDbReplicator primary;
+		private final PrimaryReplication primary;
 
-		private final Follower follower;
+		private final ReadReplication follower;
 
 		private final Duration drain;
 
@@ -198,7 +199,7 @@ final class FollowerLag {
 
 		final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-		Reader(KiwiDataSource replica, KiwiDbReplicator primary, Follower follower, int capacity, Duration drain) {
+		Reader(KiwiDataSource replica, PrimaryReplication primary, ReadReplication follower, int capacity, Duration drain) {
 			this.replica = replica;
 			this.primary = primary;
 			this.follower = follower;

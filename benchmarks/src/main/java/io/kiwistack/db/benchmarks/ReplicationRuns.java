@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 import io.kiwistack.db.replication.KiwiDbReplicator;
+import io.kiwistack.db.replication.PrimaryReplication;
 import io.kiwistack.db.replication.Position;
 import io.kiwistack.db.replication.ReplicationStatus;
 
@@ -23,7 +24,7 @@ import io.kiwistack.db.replication.ReplicationStatus;
  * <ul>
  * <li><b>commit-to-replicated latency</b>: one writer commits a single-row transaction every
  * {@value #COMMIT_EVERY_MILLIS} ms and records when each commit returned; a monitor thread polls
- * {@link KiwiDbReplicator#status()} about every millisecond and records when
+ * {@link PrimaryReplication#status()} about every millisecond and records when
  * {@code transactionsShipped()} (counted from a baseline taken after an initial
  * {@code syncNow()}) first covers each commit. The latency of commit k is the difference;</li>
  * <li><b>the longest checkpoint barrier under heavy load</b>: one writer commits transactions of
@@ -105,7 +106,7 @@ final class ReplicationRuns {
 	static Latency latency(Duration duration, Duration every) throws SQLException, InterruptedException {
 		try (SpringDatabase database = SpringDatabase.start(SpringDatabase.Kind.KIWI_REPLICATED, 0)) {
 			ItemStore store = database.store();
-			KiwiDbReplicator replicator = database.replicator();
+			PrimaryReplication replicator = database.replicator();
 			Duration syncInterval = database.syncInterval();
 			// Warm the write path up, then ship it all: transactions are counted from here.
 			for (int i = 0; i < 2000; i++) {
@@ -166,7 +167,7 @@ final class ReplicationRuns {
 			for (int i = 0; i < 20; i++) {
 				store.insertPayloads(payloads[i % DISTINCT_PAYLOADS]);
 			}
-			KiwiDbReplicator replicator = replicated ? database.replicator() : null;
+			PrimaryReplication replicator = replicated ? database.replicator() : null;
 			if (replicator != null) {
 				replicator.syncNow();
 			}
@@ -249,7 +250,7 @@ final class ReplicationRuns {
 	/** Polls the replicator's shipped count about every millisecond; notes when each commit is covered. */
 	private static final class Monitor implements Runnable {
 
-		private final KiwiDbReplicator replicator;
+		private final PrimaryReplication replicator;
 
 		private final long baseline;
 
@@ -273,7 +274,7 @@ final class ReplicationRuns {
 
 		final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-		Monitor(KiwiDbReplicator replicator, long baseline, int capacity, Duration syncInterval) {
+		Monitor(PrimaryReplication replicator, long baseline, int capacity, Duration syncInterval) {
 			this.replicator = replicator;
 			this.baseline = baseline;
 			this.seenAt = new long[capacity];

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import io.kiwistack.db.autoconfigure.KiwiDbProperties;
 import io.kiwistack.db.replication.KiwiDbReplicator;
+import io.kiwistack.db.replication.PrimaryReplication;
 
 import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
@@ -199,8 +200,8 @@ final class SpringDatabase implements AutoCloseable {
 	}
 
 	/** The replicator of a {@link Kind#KIWI_REPLICATED} database. */
-	KiwiDbReplicator replicator() {
-		return this.context.getBean(KiwiDbReplicator.class);
+	PrimaryReplication replicator() {
+		return this.context.getBean(PrimaryReplication.class);
 	}
 
 	/** The configured sync interval of a {@link Kind#KIWI_REPLICATED} database. */

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 import io.kiwistack.db.replication.KiwiDbReplicator;
+import io.kiwistack.db.replication.PrimaryReplication;
 import io.kiwistack.db.replication.ReplicationStatus;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -110,7 +111,7 @@ public class WriteBenchmarks {
 		/** Fails the trial unless the replicator really shipped what was written, without an error. */
 		@Override
 		void checkAfterTrial() {
-			KiwiDbReplicator replicator = this.database.replicator();
+			PrimaryReplication replicator = this.database.replicator();
 			replicator.syncNow();
 			ReplicationStatus status = replicator.status();
 			if (status.lastError() != null || status.transactionsShipped() < this.next

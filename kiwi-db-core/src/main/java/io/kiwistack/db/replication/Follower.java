@@ -29,7 +29,7 @@ import io.kiwistack.db.TemporaryFiles;
  * in the same way. The position applied is kept in a small state file beside the database, written
  * after the pages are durable, so a restart resumes where it left off; re-applying is harmless.
  */
-public final class Follower implements AutoCloseable {
+final class Follower implements AutoCloseable {
 
 	private static final System.Logger logger = System.getLogger(Follower.class.getName());
 
@@ -41,7 +41,7 @@ public final class Follower implements AutoCloseable {
 
 	private final Duration pollInterval;
 
-	private final Clock clock = Clock.systemUTC();
+	private final Clock clock;
 
 	private final ScheduledExecutorService executor;
 
@@ -69,7 +69,13 @@ public final class Follower implements AutoCloseable {
 
 	private long polls;
 
-	public Follower(KiwiDataSource dataSource, ReplicaClient client, Duration pollInterval) {
+	Follower(KiwiDataSource dataSource, ReplicaClient client, Duration pollInterval) {
+		this(dataSource, client, pollInterval, Clock.systemUTC());
+	}
+
+	/** @param clock what lag and failures are timed by */
+	Follower(KiwiDataSource dataSource, ReplicaClient client, Duration pollInterval, Clock clock) {
+		this.clock = clock;
 		this.dataSource = dataSource;
 		this.database = dataSource.file()
 			.orElseThrow(() -> new IllegalArgumentException("A read replica needs a database file"))
@@ -89,7 +95,7 @@ public final class Follower implements AutoCloseable {
 	 * follower wrote; any other file is left alone and refused.
 	 * @throws ReplicaException when an existing file is not a replica copy, or the replica is damaged
 	 */
-	public static void prepare(Path database, ReplicaClient client) throws IOException {
+	static void prepare(Path database, ReplicaClient client) throws IOException {
 		prepare(database, client, false);
 	}
 
@@ -99,7 +105,7 @@ public final class Follower implements AutoCloseable {
 	 * @param allowOlderGeneration whether restoring the missing file may fall back to an older
 	 * generation when the newest can't be restored (see {@link Restorer#Restorer(ReplicaClient, boolean)})
 	 */
-	public static void prepare(Path database, ReplicaClient client, boolean allowOlderGeneration) throws IOException {
+	static void prepare(Path database, ReplicaClient client, boolean allowOlderGeneration) throws IOException {
 		Path file = database.toAbsolutePath().normalize();
 		Path state = stateFile(file);
 		if (Files.exists(file)) {
@@ -124,7 +130,7 @@ public final class Follower implements AutoCloseable {
 	}
 
 	/** Resume from the state file, then poll every poll interval. */
-	public void start() {
+	void start() {
 		this.executor.scheduleWithFixedDelay(this::pollQuietly, 0, this.pollInterval.toNanos(), TimeUnit.NANOSECONDS);
 	}
 
@@ -132,7 +138,7 @@ public final class Follower implements AutoCloseable {
 	 * Apply everything the replica holds now, and wait for it.
 	 * @throws ReplicaException when polling or applying fails
 	 */
-	public void pollNow() {
+	void pollNow() {
 		try {
 			this.executor.submit(() -> {
 				poll(true);
@@ -151,7 +157,7 @@ public final class Follower implements AutoCloseable {
 	}
 
 	/** Where this replica stands now. */
-	public FollowerStatus status() {
+	FollowerStatus status() {
 		Instant caughtUp = this.caughtUpAt;
 		Duration lag = (caughtUp != null) ? Duration.between(caughtUp, this.clock.instant()) : null;
 		return new FollowerStatus(this.client.describe(), this.position, this.newestTransactionAt, lag, this.lastError,
@@ -361,7 +367,7 @@ public final class Follower implements AutoCloseable {
 	 * Forget that {@code database} was a read replica's copy, when it is opened as a primary
 	 * (promoted): from then on it is the primary's own data, which following must never replace.
 	 */
-	public static void forgetFollowing(Path database) throws IOException {
+	static void forgetFollowing(Path database) throws IOException {
 		Path state = stateFile(database.toAbsolutePath().normalize());
 		if (Files.deleteIfExists(state)) {
 			logger.log(Level.INFO, "{0} was a read replica''s copy and is now a primary''s database", database);

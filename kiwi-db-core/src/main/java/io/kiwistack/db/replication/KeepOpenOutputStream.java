@@ -7,11 +7,12 @@ import java.io.OutputStream;
 /**
  * Hands a stream to content that closes what it writes to (an LZ4 frame closes its sink): closing
  * this only flushes, so the replica client still decides whether the object is published or
- * dropped.
+ * dropped. For {@link ReplicaClient} implementations.
  */
-final class KeepOpenOutputStream extends FilterOutputStream {
+public final class KeepOpenOutputStream extends FilterOutputStream {
 
-	KeepOpenOutputStream(OutputStream out) {
+	/** @param out the stream written to, left open by {@link #close()} */
+	public KeepOpenOutputStream(OutputStream out) {
 		super(out);
 	}
 

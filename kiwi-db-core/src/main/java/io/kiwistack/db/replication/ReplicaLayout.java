@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  */
 public final class ReplicaLayout {
 
-	static final String GENERATIONS = "generations";
+	/** The top folder of a replica's generations. */
+	public static final String GENERATIONS = "generations";
 
 	private static final Pattern GENERATION = Pattern.compile("[0-9a-f]{16}");
 
@@ -37,11 +38,11 @@ public final class ReplicaLayout {
 		return String.format("%016x", name);
 	}
 
-	static boolean isGeneration(String name) {
+	public static boolean isGeneration(String name) {
 		return GENERATION.matcher(name).matches();
 	}
 
-	static String hex8(long value) {
+	public static String hex8(long value) {
 		return String.format("%08x", value);
 	}
 
@@ -54,13 +55,13 @@ public final class ReplicaLayout {
 	}
 
 	/** The snapshot's index, or -1 when {@code name} is not a snapshot. */
-	static long parseSnapshot(String name) {
+	public static long parseSnapshot(String name) {
 		Matcher matcher = SNAPSHOT.matcher(name);
 		return matcher.matches() ? Long.parseLong(matcher.group(1), 16) : -1;
 	}
 
 	/** The segment's index and offset, or {@code null} when {@code name} is not a segment. */
-	static long[] parseWalSegment(String name) {
+	public static long[] parseWalSegment(String name) {
 		Matcher matcher = WAL_SEGMENT.matcher(name);
 		return matcher.matches()
 				? new long[] { Long.parseLong(matcher.group(1), 16), Long.parseLong(matcher.group(2), 16) } : null;

@@ -4,6 +4,10 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 
+import io.kiwistack.db.replication.file.FileReplicaClient;
+import io.kiwistack.db.replication.s3.S3ReplicaClient;
+import io.kiwistack.db.replication.s3.S3Settings;
+
 /**
  * Turns a replica URL into the {@link ReplicaClient} for it: {@code file:/dir},
  * {@code file:///dir} or {@code file:relative/dir} for a directory; {@code s3://bucket/path} for

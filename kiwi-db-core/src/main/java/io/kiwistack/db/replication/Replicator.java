@@ -43,7 +43,7 @@ import io.kiwistack.db.KiwiDataSource;
  * data source's {@link io.kiwistack.db.WriteFence} in step with it: commits are acknowledged only while the claim
  * is known to be valid, and never again once another node took it.
  */
-public final class Replicator implements AutoCloseable {
+final class Replicator implements AutoCloseable {
 
 	private static final System.Logger logger = System.getLogger(Replicator.class.getName());
 
@@ -134,7 +134,7 @@ public final class Replicator implements AutoCloseable {
 
 	private final java.util.concurrent.atomic.LongAdder failedSyncs = new java.util.concurrent.atomic.LongAdder();
 
-	public Replicator(KiwiDataSource dataSource, ReplicaClient client, ReplicationSettings settings) {
+	Replicator(KiwiDataSource dataSource, ReplicaClient client, ReplicationSettings settings) {
 		this(dataSource, client, settings, Clock.systemUTC());
 	}
 
@@ -166,7 +166,7 @@ public final class Replicator implements AutoCloseable {
 	 * accepting writes, and the claim is made once the replica answers.
 	 * @throws ReplicaLeaseHeldException when another primary holds the replica
 	 */
-	public void start() {
+	void start() {
 		try {
 			this.claim.take();
 		}
@@ -253,7 +253,7 @@ public final class Replicator implements AutoCloseable {
 	 * Ship everything committed so far, and wait for it.
 	 * @throws ReplicaException when the sync fails
 	 */
-	public void syncNow() {
+	void syncNow() {
 		await(this.executor.submit(() -> {
 			sync();
 			return null;
@@ -265,7 +265,7 @@ public final class Replicator implements AutoCloseable {
 	 * @param timeout how long to wait
 	 * @return whether it got there in time
 	 */
-	public boolean awaitReplicated(Duration timeout) {
+	boolean awaitReplicated(Duration timeout) {
 		if (deposed()) {
 			return false;
 		}
@@ -282,7 +282,7 @@ public final class Replicator implements AutoCloseable {
 	}
 
 	/** Running totals, cheap to read: for metrics. */
-	public ReplicationCounters counters() {
+	ReplicationCounters counters() {
 		return new ReplicationCounters(this.bytesShipped.sum(), this.segmentsShipped.sum(), this.failedSyncs.sum(),
 				this.transactionsShipped, this.lastSuccessfulSync, this.failingSince);
 	}
@@ -293,7 +293,7 @@ public final class Replicator implements AutoCloseable {
 	}
 
 	/** Where replication stands now. */
-	public ReplicationStatus status() {
+	ReplicationStatus status() {
 		Pending pending = pending();
 		return new ReplicationStatus(this.client.describe(), this.position, this.lastSuccessfulSync, pending.bytes(),
 				pending.transactions(), this.transactionsShipped, this.lastError, this.failingSince,

@@ -30,14 +30,14 @@ import io.kiwistack.db.TemporaryFiles;
  * target, checked with {@code PRAGMA integrity_check}, synced, and only then linked into place;
  * an existing file is never replaced, and a failed restore leaves nothing behind.
  */
-public final class Restorer {
+final class Restorer {
 
 	private final ReplicaClient client;
 
 	private final GenerationChooser chooser;
 
 	/** A restorer that fails when the newest generation can't be restored. */
-	public Restorer(ReplicaClient client) {
+	Restorer(ReplicaClient client) {
 		this(client, false);
 	}
 
@@ -46,7 +46,7 @@ public final class Restorer {
 	 * newest can't be restored (its snapshot is missing), losing the newest one's transactions; what
 	 * it skips is logged
 	 */
-	public Restorer(ReplicaClient client, boolean allowOlderGeneration) {
+	Restorer(ReplicaClient client, boolean allowOlderGeneration) {
 		this.client = client;
 		this.chooser = new GenerationChooser(client, allowOlderGeneration);
 	}
@@ -58,7 +58,7 @@ public final class Restorer {
 	 * @throws ReplicaException when the replica is damaged, its newest generation can't be restored
 	 * (and falling back is not allowed), or the target exists
 	 */
-	public Optional<RestoreResult> restoreLatest(Path target) throws IOException {
+	Optional<RestoreResult> restoreLatest(Path target) throws IOException {
 		return restore(target, null);
 	}
 
@@ -67,7 +67,7 @@ public final class Restorer {
 	 * @throws ReplicaException when no snapshot is that old, the replica is damaged, or the target
 	 * exists
 	 */
-	public RestoreResult restoreTo(Path target, Instant time) throws IOException {
+	RestoreResult restoreTo(Path target, Instant time) throws IOException {
 		return restore(target, time).orElseThrow(() -> new ReplicaException(
 				"Replica " + this.client.describe() + " has no snapshot taken at or before " + time));
 	}

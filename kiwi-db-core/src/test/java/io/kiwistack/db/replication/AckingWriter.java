@@ -14,6 +14,7 @@ import java.util.concurrent.locks.LockSupport;
 
 import io.kiwistack.db.KiwiDataSource;
 import io.kiwistack.db.KiwiDbSettings;
+import io.kiwistack.db.replication.file.FileReplicaClient;
 
 /**
  * A primary run in a JVM of its own by {@link ReplicationCrashTests}, to be killed with SIGKILL:

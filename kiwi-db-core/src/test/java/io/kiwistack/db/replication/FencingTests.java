@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import io.kiwistack.db.replication.file.FileReplicaClient;
 
 /**
  * A primary acknowledges commits only while its claim on the replica is known to be valid: once

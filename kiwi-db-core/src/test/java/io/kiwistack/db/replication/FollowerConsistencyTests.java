@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.kiwistack.db.replication.file.FileReplicaClient;
 
 /**
  * A read replica's readers run read-only transactions without pause while the follower applies a

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import io.kiwistack.db.replication.file.FileReplicaClient;
 
 /**
  * The rules every restore relies on: a generation's segments never reach the replica before its

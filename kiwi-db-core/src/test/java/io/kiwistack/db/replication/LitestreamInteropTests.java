@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.kiwistack.db.replication.file.FileReplicaClient;
 
 /**
  * kiwi-db and the real Litestream 0.3.13 read each other's replicas: kiwi-db restores what

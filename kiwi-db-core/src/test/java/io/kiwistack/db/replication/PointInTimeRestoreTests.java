@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import io.kiwistack.db.replication.file.FileReplicaClient;
 
 /**
  * Restoring to a point in time T gives exactly the transactions of the last sync at or before T.

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import io.kiwistack.db.replication.file.FileReplicaClient;
 
 /**
  * A damaged replica is never restored: a flipped byte, a truncated or missing segment, or a

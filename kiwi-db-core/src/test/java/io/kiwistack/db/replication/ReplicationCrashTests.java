@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.kiwistack.db.replication.file.FileReplicaClient;
 
 /**
  * A primary in a forked JVM commits single-row transactions under load with replication to a

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.kiwistack.db.replication.file.FileReplicaClient;
 
 /**
  * How the replicator behaves: what it reports, when a commit is in the replica, what closing

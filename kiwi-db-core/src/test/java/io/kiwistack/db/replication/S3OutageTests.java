@@ -46,6 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.fail;
+import io.kiwistack.db.replication.s3.S3ReplicaClient;
+import io.kiwistack.db.replication.s3.S3Settings;
 
 /**
  * The S3 target goes away and comes back, and a primary dies holding its claim: a primary keeps

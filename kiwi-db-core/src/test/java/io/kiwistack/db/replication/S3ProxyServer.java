@@ -33,6 +33,8 @@ import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Error;
+import io.kiwistack.db.replication.s3.S3ReplicaClient;
+import io.kiwistack.db.replication.s3.S3Settings;
 
 /**
  * A real S3 API server in this JVM, for tests: S3Proxy 4.x over its in-memory blob store,

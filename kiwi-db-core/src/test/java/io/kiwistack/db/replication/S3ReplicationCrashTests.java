@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.kiwistack.db.replication.s3.S3ReplicaClient;
+import io.kiwistack.db.replication.s3.S3Settings;
 
 /**
  * A primary that replicates to S3 is killed (SIGKILL) under write load: what a restore from S3

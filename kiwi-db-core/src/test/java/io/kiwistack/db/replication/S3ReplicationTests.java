@@ -28,6 +28,7 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import io.kiwistack.db.replication.s3.S3ReplicaClient;
 
 /**
  * The replication tests of the file replica, against a real S3 API server in this JVM (S3Proxy,

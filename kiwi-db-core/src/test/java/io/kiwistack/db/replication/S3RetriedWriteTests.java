@@ -23,6 +23,7 @@ import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatNoException;
+import io.kiwistack.db.replication.s3.S3ReplicaClient;
 
 /**
  * S3 requests that fail after the server applied them, or that the server refuses in part: a

@@ -27,6 +27,8 @@ import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.kiwistack.db.replication.s3.S3ReplicaClient;
+import io.kiwistack.db.replication.s3.S3Settings;
 
 /**
  * The S3 secret key never shows: not in anything logged at any level (kiwi-db's System.Logger, the
@@ -70,7 +72,7 @@ class S3SecretsTests {
 
 			// A primary that works, then a second one that is refused.
 			KiwiDataSource dataSource = openKiwi(this.dir.resolve("app.db"));
-			KiwiDbReplicator replicator = new KiwiDbReplicator(dataSource, s3.client(bucket, PREFIX),
+			PrimaryReplication replicator = KiwiDbReplicator.primary(dataSource, s3.client(bucket, PREFIX),
 					ReplicationSettings.defaults().withSyncInterval(Duration.ofMillis(100)), Duration.ofMillis(200));
 			replicator.start();
 			insert(dataSource);

@@ -17,6 +17,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.kiwistack.db.replication.s3.S3ReplicaClient;
 
 /**
  * A snapshot larger than one part streams into S3 as a multipart upload, with no copy beside the
@@ -74,7 +75,7 @@ class S3SnapshotStreamingTests {
 				replicator.syncNow();
 				String generation = replicator.status().position().generation();
 				SnapshotInfo snapshot = client.snapshots(generation).get(0);
-				assertThat(snapshot.size()).as("compressed snapshot size").isGreaterThan(2L * S3MultipartOutput.PART_SIZE);
+				assertThat(snapshot.size()).as("compressed snapshot size").isGreaterThan(2L * S3ReplicaClient.PART_SIZE);
 				try (S3Client sdk = S3ProxyServer.sdkClient(s3.settings())) {
 					assertThat(sdk.listMultipartUploads((list) -> list.bucket(bucket)).uploads())
 						.as("unfinished uploads")
@@ -99,7 +100,7 @@ class S3SnapshotStreamingTests {
 		try (S3Client sdk = S3ProxyServer.sdkClient(s3.settings())) {
 			String uploadId = sdk.createMultipartUpload((create) -> create.bucket(bucket).key(key)).uploadId();
 			sdk.uploadPart((part) -> part.bucket(bucket).key(key).uploadId(uploadId).partNumber(1),
-					RequestBody.fromBytes(new byte[S3MultipartOutput.PART_SIZE]));
+					RequestBody.fromBytes(new byte[S3ReplicaClient.PART_SIZE]));
 			assertThat(sdk.listMultipartUploads((list) -> list.bucket(bucket)).uploads()).hasSize(1);
 
 			Path database = this.dir.resolve("next.db");

@@ -18,9 +18,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import io.kiwistack.db.replication.FileReplicaClient;
 import io.kiwistack.db.replication.RestoreResult;
-import io.kiwistack.db.replication.Restorer;
+import io.kiwistack.db.replication.ReplicaRestore;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,6 +28,7 @@ import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import io.kiwistack.db.replication.file.FileReplicaClient;
 
 /**
  * Drills of issue 11, defect 5 ("a SIGKILL during the startup snapshot or a startup restore leaves a
@@ -275,7 +275,7 @@ class KiwiWorkTemporaryFilesTests {
 
 		Path restored = Files.createDirectories(this.tempDir.resolve("check")).resolve("work.db");
 		try (FileReplicaClient client = new FileReplicaClient(replica)) {
-			RestoreResult result = new Restorer(client).restoreLatest(restored).orElseThrow();
+			RestoreResult result = ReplicaRestore.latest(client, restored, false).orElseThrow();
 			System.out.printf("restored %s at %s%n", restored, result.position());
 		}
 		assertThat(Sqlite3Cli.run(restored, "PRAGMA integrity_check;")).as("integrity of the restored file").isEqualTo("ok");

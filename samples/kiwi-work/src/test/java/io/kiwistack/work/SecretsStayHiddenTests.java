@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import io.kiwistack.db.replication.KiwiDbReplicator;
+import io.kiwistack.db.replication.PrimaryReplication;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,7 +60,7 @@ class SecretsStayHiddenTests {
 						.build(),
 					HttpResponse.BodyHandlers.ofString());
 			assertThat(created.statusCode()).as("writes go on while the replica is unreachable").isEqualTo(201);
-			KiwiDbReplicator replicator = app.getBean(KiwiDbReplicator.class);
+			PrimaryReplication replicator = app.getBean(PrimaryReplication.class);
 			assertThat(replicator.awaitReplicated(Duration.ofSeconds(2))).isFalse();
 			Thread.sleep(300);
 

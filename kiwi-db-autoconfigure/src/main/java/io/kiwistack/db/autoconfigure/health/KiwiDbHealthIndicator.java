@@ -10,9 +10,8 @@ import java.util.Optional;
 import io.kiwistack.db.DatabaseStatus;
 import io.kiwistack.db.DiskFull;
 import io.kiwistack.db.KiwiDataSource;
-import io.kiwistack.db.replication.FollowerStatus;
 import io.kiwistack.db.replication.KiwiDbReplicator;
-import io.kiwistack.db.replication.ReplicationStatus;
+import io.kiwistack.db.replication.ReplicationHealth;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
@@ -90,61 +89,14 @@ public class KiwiDbHealthIndicator extends AbstractHealthIndicator {
 		if (this.replicator == null) {
 			return;
 		}
-		if (this.replicator.role() == KiwiDbReplicator.Role.PRIMARY) {
-			ReplicationStatus replication = this.replicator.status();
-			builder.withDetail("replication", replicationDetails(replication));
-			if (replication.writesRefused() != null) {
-				builder.down();
-			}
-			else if (replication.failingSince() != null) {
-				builder.status(this.replicator.isHealthy() ? DEGRADED : Status.DOWN);
+		ReplicationHealth health = this.replicator.health();
+		builder.withDetail("replication", health.details());
+		switch (health.state()) {
+			case DOWN -> builder.down();
+			case DEGRADED -> builder.status(DEGRADED);
+			case UP -> {
 			}
 		}
-		else {
-			builder.withDetail("replication", followerDetails(this.replicator.followerStatus()));
-			if (!this.replicator.isHealthy()) {
-				builder.down();
-			}
-		}
-	}
-
-	private static Map<String, Object> followerDetails(FollowerStatus status) {
-		Map<String, Object> details = new LinkedHashMap<>();
-		details.put("role", "replica");
-		details.put("replica", status.replica());
-		if (status.position() != null) {
-			details.put("generation", status.position().generation());
-			details.put("position", status.position().toString());
-		}
-		details.put("newestTransactionAt", String.valueOf(status.newestTransactionAt()));
-		details.put("lag", String.valueOf(status.lag()));
-		if (status.lastError() != null) {
-			details.put("lastError", status.lastError());
-			details.put("failingSince", String.valueOf(status.failingSince()));
-		}
-		return details;
-	}
-
-	private static Map<String, Object> replicationDetails(ReplicationStatus status) {
-		Map<String, Object> details = new LinkedHashMap<>();
-		details.put("role", "primary");
-		details.put("replica", status.replica());
-		if (status.position() != null) {
-			details.put("generation", status.position().generation());
-			details.put("position", status.position().toString());
-		}
-		details.put("lastSuccessfulSync", String.valueOf(status.lastSuccessfulSync()));
-		details.put("pendingBytes", status.pendingBytes());
-		details.put("pendingTransactions", status.pendingTransactions());
-		details.put("transactionsShipped", status.transactionsShipped());
-		if (status.writesRefused() != null) {
-			details.put("writesRefused", status.writesRefused());
-		}
-		if (status.lastError() != null) {
-			details.put("lastError", status.lastError());
-			details.put("failingSince", String.valueOf(status.failingSince()));
-		}
-		return details;
 	}
 
 }

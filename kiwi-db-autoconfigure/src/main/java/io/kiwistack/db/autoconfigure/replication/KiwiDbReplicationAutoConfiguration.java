@@ -34,9 +34,9 @@ public final class KiwiDbReplicationAutoConfiguration {
 	KiwiDbReplicator kiwiDbReplicator(KiwiDbDataSource dataSource, KiwiDbProperties properties) {
 		KiwiDbProperties.Replication replication = properties.getReplication();
 		KiwiDbReplicator replicator = (replication.getMode() == KiwiDbProperties.Mode.REPLICA)
-				? KiwiDbReplicator.follower(dataSource.getKiwiDataSource(), ReplicationPropertiesMapper.client(replication),
+				? KiwiDbReplicator.readReplica(dataSource.getKiwiDataSource(), ReplicationPropertiesMapper.client(replication),
 						ReplicationPropertiesMapper.pollInterval(replication), ReplicationPropertiesMapper.maxLag(replication))
-				: new KiwiDbReplicator(dataSource.getKiwiDataSource(), ReplicationPropertiesMapper.client(replication),
+				: KiwiDbReplicator.primary(dataSource.getKiwiDataSource(), ReplicationPropertiesMapper.client(replication),
 						ReplicationPropertiesMapper.settings(replication),
 						ReplicationPropertiesMapper.unhealthyAfter(replication));
 		replicator.start();

@@ -6,9 +6,9 @@ import io.kiwistack.db.autoconfigure.KiwiDbProperties;
 import io.kiwistack.db.replication.ReplicaClient;
 import io.kiwistack.db.replication.ReplicaUrl;
 import io.kiwistack.db.replication.ReplicationSettings;
-import io.kiwistack.db.replication.S3Settings;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import io.kiwistack.db.replication.s3.S3Settings;
 
 /**
  * Turns {@code kiwi.db.replication.*} into the engine's settings and replica client, naming the

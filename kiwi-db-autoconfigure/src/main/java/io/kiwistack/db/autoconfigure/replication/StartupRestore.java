@@ -8,12 +8,12 @@ import java.util.Optional;
 
 import io.kiwistack.db.KiwiDbSettings;
 import io.kiwistack.db.autoconfigure.KiwiDbProperties;
-import io.kiwistack.db.replication.Follower;
 import io.kiwistack.db.replication.KiwiDbReplicator;
+import io.kiwistack.db.replication.ReadReplication;
 import io.kiwistack.db.replication.ReplicaClient;
 import io.kiwistack.db.replication.ReplicaException;
+import io.kiwistack.db.replication.ReplicaRestore;
 import io.kiwistack.db.replication.RestoreResult;
-import io.kiwistack.db.replication.Restorer;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -48,7 +48,7 @@ public final class StartupRestore {
 			Path database = Path.of(settings.path()).toAbsolutePath().normalize();
 			if (replication.getMode() == KiwiDbProperties.Mode.REPLICA) {
 				try {
-					Follower.prepare(database, client, replication.isAllowOlderGeneration());
+					ReadReplication.prepare(database, client, replication.isAllowOlderGeneration());
 				}
 				catch (ReplicaException ex) {
 					if (Files.exists(database)) {
@@ -58,7 +58,7 @@ public final class StartupRestore {
 				}
 				return;
 			}
-			Follower.forgetFollowing(database);
+			ReadReplication.forgetFollowing(database);
 			if (replication.getRestore() != KiwiDbProperties.Restore.IF_MISSING || Files.exists(database)) {
 				return;
 			}
@@ -79,7 +79,7 @@ public final class StartupRestore {
 	private static Optional<RestoreResult> restore(ReplicaClient client, Path database, boolean allowOlderGeneration)
 			throws IOException {
 		try {
-			return new Restorer(client, allowOlderGeneration).restoreLatest(database);
+			return ReplicaRestore.latest(client, database, allowOlderGeneration);
 		}
 		catch (ReplicaException ex) {
 			throw new StartupRestoreException(database, client.describe(), ex);

@@ -6,6 +6,7 @@ import java.time.Duration;
 import io.kiwistack.db.autoconfigure.KiwiDbAutoConfiguration;
 import io.kiwistack.db.autoconfigure.replication.KiwiDbReplicationAutoConfiguration;
 import io.kiwistack.db.replication.KiwiDbReplicator;
+import io.kiwistack.db.replication.PrimaryReplication;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -42,7 +43,7 @@ class KiwiDbMetricsAutoConfigurationTests {
 				for (int i = 0; i < 20; i++) {
 					jdbc.sql("INSERT INTO notes VALUES ('note')").update();
 				}
-				assertThat(context.getBean(KiwiDbReplicator.class).awaitReplicated(Duration.ofSeconds(10))).isTrue();
+				assertThat(context.getBean(PrimaryReplication.class).awaitReplicated(Duration.ofSeconds(10))).isTrue();
 				assertThat(registry.get("kiwi.db.size").gauge().value()).isPositive();
 				assertThat(registry.get("kiwi.db.wal.size").gauge().value()).isPositive();
 				assertThat(registry.get("kiwi.db.writer.acquire").functionTimer().count()).isGreaterThanOrEqualTo(21);

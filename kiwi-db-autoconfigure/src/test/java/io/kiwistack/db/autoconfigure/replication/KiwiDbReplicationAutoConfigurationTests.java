@@ -12,8 +12,9 @@ import io.kiwistack.db.autoconfigure.KiwiDbAutoConfiguration;
 import io.kiwistack.db.autoconfigure.UnwritableDirectory;
 import io.kiwistack.db.autoconfigure.health.KiwiDbHealthContributorAutoConfiguration;
 import io.kiwistack.db.autoconfigure.health.KiwiDbHealthIndicator;
-import io.kiwistack.db.replication.FileReplicaClient;
 import io.kiwistack.db.replication.KiwiDbReplicator;
+import io.kiwistack.db.replication.ReadReplication;
+import io.kiwistack.db.replication.PrimaryReplication;
 import io.kiwistack.db.replication.ReplicaException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +33,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import io.kiwistack.db.replication.file.FileReplicaClient;
 
 class KiwiDbReplicationAutoConfigurationTests {
 
@@ -66,7 +68,7 @@ class KiwiDbReplicationAutoConfigurationTests {
 			for (int i = 0; i < 50; i++) {
 				jdbc.sql("INSERT INTO notes (body) VALUES (?)").param("note " + i).update();
 			}
-			assertThat(context.getBean(KiwiDbReplicator.class).awaitReplicated(Duration.ofSeconds(10))).isTrue();
+			assertThat(context.getBean(PrimaryReplication.class).awaitReplicated(Duration.ofSeconds(10))).isTrue();
 			jdbc.sql("INSERT INTO notes (body) VALUES ('shipped by the clean stop')").update();
 		});
 		assertThat(new FileReplicaClient(replica).generations()).isNotEmpty();
@@ -117,7 +119,7 @@ class KiwiDbReplicationAutoConfigurationTests {
 		Path replica = this.dir.resolve("replica");
 		replicated(database, replica, "kiwi.db.replication.unhealthy-after=1s").run((context) -> {
 			KiwiDbHealthIndicator health = context.getBean(KiwiDbHealthIndicator.class);
-			KiwiDbReplicator replicator = context.getBean(KiwiDbReplicator.class);
+			PrimaryReplication replicator = context.getBean(PrimaryReplication.class);
 			replicator.syncNow();
 			Health up = health.health();
 			assertThat(up.getStatus()).isEqualTo(Status.UP);
@@ -213,14 +215,14 @@ class KiwiDbReplicationAutoConfigurationTests {
 		replicated(this.dir.resolve("primary.db"), replica).run((primary) -> {
 			JdbcClient primaryJdbc = primary.getBean(JdbcClient.class);
 			primaryJdbc.sql("INSERT INTO notes (body) VALUES ('first')").update();
-			assertThat(primary.getBean(KiwiDbReplicator.class).awaitReplicated(Duration.ofSeconds(10))).isTrue();
+			assertThat(primary.getBean(PrimaryReplication.class).awaitReplicated(Duration.ofSeconds(10))).isTrue();
 			replicated(this.dir.resolve("follower.db"), replica, "kiwi.db.replication.mode=replica",
 					"kiwi.db.replication.poll-interval=100ms")
 				.run((follower) -> {
 					assertThat(follower).hasNotFailed();
 					JdbcClient followerJdbc = follower.getBean(JdbcClient.class);
 					KiwiDbReplicator following = follower.getBean(KiwiDbReplicator.class);
-					assertThat(following.role()).isEqualTo(KiwiDbReplicator.Role.REPLICA);
+					assertThat(following).isInstanceOf(ReadReplication.class);
 					assertThat(followerJdbc.sql("SELECT body FROM notes").query(String.class).list()).containsExactly("first");
 					primaryJdbc.sql("INSERT INTO notes (body) VALUES ('second')").update();
 					primary.getBean(KiwiDbReplicator.class).syncNow();

@@ -1,4 +1,4 @@
-package io.kiwistack.db.replication;
+package io.kiwistack.db.replication.s3;
 
 /**
  * How to reach S3-compatible storage, with Litestream's names. Every field may be {@code null}:

@@ -1,4 +1,4 @@
-package io.kiwistack.db.replication;
+package io.kiwistack.db.replication.file;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -21,6 +21,13 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
+
+import io.kiwistack.db.replication.ReplicaClient;
+import io.kiwistack.db.replication.ReplicaLayout;
+import io.kiwistack.db.replication.SnapshotInfo;
+import io.kiwistack.db.replication.WalSegmentInfo;
+import io.kiwistack.db.replication.VersionedObject;
+import io.kiwistack.db.replication.KeepOpenOutputStream;
 
 /**
  * A replica in a local directory, for example a mounted volume. Every object is written to a
@@ -207,8 +214,17 @@ public final class FileReplicaClient implements ReplicaClient {
 		}
 	}
 
+	private static java.security.MessageDigest sha256() {
+		try {
+			return java.security.MessageDigest.getInstance("SHA-256");
+		}
+		catch (java.security.NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("Every Java platform has SHA-256", ex);
+		}
+	}
+
 	private static String versionOf(byte[] content) {
-		return java.util.HexFormat.of().formatHex(SnapshotDigest.newDigest().digest(content));
+		return java.util.HexFormat.of().formatHex(sha256().digest(content));
 	}
 
 	@Override

@@ -1,4 +1,4 @@
-package io.kiwistack.db.replication;
+package io.kiwistack.db.replication.s3;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,12 +27,22 @@ import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
+import io.kiwistack.db.replication.ReplicaClient;
+import io.kiwistack.db.replication.ReplicaLayout;
+import io.kiwistack.db.replication.SnapshotInfo;
+import io.kiwistack.db.replication.WalSegmentInfo;
+import io.kiwistack.db.replication.VersionedObject;
+import io.kiwistack.db.replication.KeepOpenOutputStream;
+
 /**
  * A replica in an S3-compatible bucket, through the AWS SDK for Java v2 with its URL-connection
  * HTTP client (no Netty). Each object is written with one PUT, which S3 makes visible whole or not
  * at all; a snapshot larger than a part streams as a multipart upload, visible once completed. Listings page through the bucket one generation folder at a time.
  */
 public final class S3ReplicaClient implements ReplicaClient {
+
+	/** The size of each part of a streamed write's multipart upload: a snapshot larger than this uploads in parts. */
+	public static final int PART_SIZE = S3MultipartOutput.PART_SIZE;
 
 	private static final int DELETE_BATCH = 1000;
 

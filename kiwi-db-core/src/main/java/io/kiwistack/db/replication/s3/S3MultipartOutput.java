@@ -1,4 +1,4 @@
-package io.kiwistack.db.replication;
+package io.kiwistack.db.replication.s3;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -9,6 +9,8 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+
+
 
 /**
  * A stream into one S3 object that holds at most one part in memory: content up to a part's size

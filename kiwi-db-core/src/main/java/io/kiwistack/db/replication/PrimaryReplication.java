@@ -1,0 +1,176 @@
+package io.kiwistack.db.replication;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A primary's replication: every commit shipped to the replica, a way to ship now or to wait until
+ * a commit is off the machine, and where shipping stands. Created by
+ * {@link KiwiDbReplicator#primary}.
+ */
+public final class PrimaryReplication implements KiwiDbReplicator {
+
+	private final Replicator replicator;
+
+	private final ReplicaClient client;
+
+	private final Duration unhealthyAfter;
+
+	private final Clock clock = Clock.systemUTC();
+
+	private volatile boolean running;
+
+	PrimaryReplication(Replicator replicator, ReplicaClient client, Duration unhealthyAfter) {
+		this.replicator = replicator;
+		this.client = client;
+		this.unhealthyAfter = unhealthyAfter;
+	}
+
+	@Override
+	public String replica() {
+		return this.client.describe();
+	}
+
+	/**
+	 * Claim the replica, then ship: a replica that can't be reached does not stop the start.
+	 * @throws ReplicaLeaseHeldException when another primary holds the replica
+	 */
+	@Override
+	public void start() {
+		this.replicator.start();
+		this.running = true;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	/** Ship every committed transaction now, and wait for it. */
+	@Override
+	public void syncNow() {
+		this.replicator.syncNow();
+	}
+
+	/** Where shipping stands now. */
+	public ReplicationStatus status() {
+		return this.replicator.status();
+	}
+
+	/** Running totals, cheap to read: for metrics. */
+	public ReplicationCounters counters() {
+		return this.replicator.counters();
+	}
+
+	/**
+	 * Wait until every transaction committed before this call is in the replica: for a caller
+	 * that must not acknowledge a write before it is off the machine.
+	 * @return whether it got there within {@code timeout}
+	 */
+	public boolean awaitReplicated(Duration timeout) {
+		return this.replicator.awaitReplicated(timeout);
+	}
+
+	@Override
+	public boolean isHealthy() {
+		if (this.replicator.writesRefused() != null) {
+			return false;
+		}
+		Instant failingSince = this.replicator.counters().failingSince();
+		return failingSince == null
+				|| Duration.between(failingSince, this.clock.instant()).compareTo(this.unhealthyAfter) < 0;
+	}
+
+	@Override
+	public ReplicationHealth health() {
+		ReplicationStatus status = status();
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("role", "primary");
+		details.put("replica", status.replica());
+		if (status.position() != null) {
+			details.put("generation", status.position().generation());
+			details.put("position", status.position().toString());
+		}
+		details.put("lastSuccessfulSync", String.valueOf(status.lastSuccessfulSync()));
+		details.put("pendingBytes", status.pendingBytes());
+		details.put("pendingTransactions", status.pendingTransactions());
+		details.put("transactionsShipped", status.transactionsShipped());
+		if (status.writesRefused() != null) {
+			details.put("writesRefused", status.writesRefused());
+		}
+		if (status.lastError() != null) {
+			details.put("lastError", status.lastError());
+			details.put("failingSince", String.valueOf(status.failingSince()));
+		}
+		ReplicationHealth.State state;
+		if (status.writesRefused() != null) {
+			state = ReplicationHealth.State.DOWN;
+		}
+		else if (status.failingSince() != null) {
+			state = isHealthy() ? ReplicationHealth.State.DEGRADED : ReplicationHealth.State.DOWN;
+		}
+		else {
+			state = ReplicationHealth.State.UP;
+		}
+		return new ReplicationHealth(state, details);
+	}
+
+	@Override
+	public List<ReplicationMeter> meters() {
+		return List.of(
+				counter("kiwi.db.replication.shipped.bytes", "Compressed log bytes shipped to the replica", "bytes",
+						() -> counters().bytesShipped()),
+				counter("kiwi.db.replication.shipped.segments", "Log segments shipped to the replica", null,
+						() -> counters().segmentsShipped()),
+				counter("kiwi.db.replication.shipped.transactions", "Transactions shipped to the replica", null,
+						() -> counters().transactionsShipped()),
+				counter("kiwi.db.replication.errors", "Syncs to the replica that failed", null,
+						() -> counters().failedSyncs()),
+				new ReplicationMeter("kiwi.db.replication.last.sync.age",
+						"Time since the last successful sync to the replica", "seconds", ReplicationMeter.Kind.GAUGE,
+						this::lastSyncAgeSeconds),
+				new ReplicationMeter("kiwi.db.replication.lag",
+						"How much of the latest commits may be missing from the replica", "seconds",
+						ReplicationMeter.Kind.GAUGE, this::lastSyncAgeSeconds));
+	}
+
+	private static ReplicationMeter counter(String name, String description, String unit,
+			java.util.function.LongSupplier value) {
+		return new ReplicationMeter(name, description, unit, ReplicationMeter.Kind.COUNTER, value::getAsLong);
+	}
+
+	private double lastSyncAgeSeconds() {
+		Instant last = counters().lastSuccessfulSync();
+		return (last != null) ? Duration.between(last, this.clock.instant()).toMillis() / 1000.0 : Double.NaN;
+	}
+
+	@Override
+	public Optional<RestoreResult> restoreLatest(Path target, boolean allowOlderGeneration) throws IOException {
+		return ReplicaRestore.latest(this.client, target, allowOlderGeneration);
+	}
+
+	@Override
+	public RestoreResult restoreTo(Path target, Instant time, boolean allowOlderGeneration) throws IOException {
+		return ReplicaRestore.pointInTime(this.client, target, time, allowOlderGeneration);
+	}
+
+	/** Ship everything committed, release the claim, and stop. */
+	@Override
+	public void close() throws IOException {
+		this.running = false;
+		try {
+			this.replicator.close();
+		}
+		finally {
+			this.client.close();
+		}
+	}
+
+}

@@ -1,0 +1,140 @@
+package io.kiwistack.db.replication;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A read replica: it follows a primary's replica, applying whole transactions to its own file,
+ * and tells the position applied and how far behind it is. Created by
+ * {@link KiwiDbReplicator#readReplica}, over a database file made ready by {@link #prepare}.
+ */
+public final class ReadReplication implements KiwiDbReplicator {
+
+	private final Follower follower;
+
+	private final ReplicaClient client;
+
+	private final Duration maxLag;
+
+	private volatile boolean running;
+
+	ReadReplication(Follower follower, ReplicaClient client, Duration maxLag) {
+		this.follower = follower;
+		this.client = client;
+		this.maxLag = maxLag;
+	}
+
+	/**
+	 * Make {@code database} ready to be opened as a read replica, before its data source opens:
+	 * restore it from the replica when it is missing. An existing file must be a replica copy a
+	 * read replica wrote; any other file is left alone and refused.
+	 * @param allowOlderGeneration whether restoring the missing file may fall back to an older
+	 * generation when the newest can't be restored
+	 * @throws ReplicaException when an existing file is not a replica copy, or the replica is damaged
+	 */
+	public static void prepare(Path database, ReplicaClient client, boolean allowOlderGeneration) throws IOException {
+		Follower.prepare(database, client, allowOlderGeneration);
+	}
+
+	/**
+	 * Forget that {@code database} was a read replica's copy, when it is opened as a primary
+	 * (promoted): from then on it is the primary's own data, which following must never replace.
+	 */
+	public static void forgetFollowing(Path database) throws IOException {
+		Follower.forgetFollowing(database);
+	}
+
+	@Override
+	public String replica() {
+		return this.client.describe();
+	}
+
+	/** Resume from where this replica's file stands, then poll the replica. */
+	@Override
+	public void start() {
+		this.follower.start();
+		this.running = true;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	/** Apply everything the replica holds now, and wait for it. */
+	@Override
+	public void syncNow() {
+		this.follower.pollNow();
+	}
+
+	/** Where this replica stands: the position applied, the newest transaction and the lag. */
+	public FollowerStatus status() {
+		return this.follower.status();
+	}
+
+	@Override
+	public boolean isHealthy() {
+		Duration lag = status().lag();
+		return lag == null || lag.compareTo(this.maxLag) < 0;
+	}
+
+	@Override
+	public ReplicationHealth health() {
+		FollowerStatus status = status();
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("role", "replica");
+		details.put("replica", status.replica());
+		if (status.position() != null) {
+			details.put("generation", status.position().generation());
+			details.put("position", status.position().toString());
+		}
+		details.put("newestTransactionAt", String.valueOf(status.newestTransactionAt()));
+		details.put("lag", String.valueOf(status.lag()));
+		if (status.lastError() != null) {
+			details.put("lastError", status.lastError());
+			details.put("failingSince", String.valueOf(status.failingSince()));
+		}
+		ReplicationHealth.State state = isHealthy() ? ReplicationHealth.State.UP : ReplicationHealth.State.DOWN;
+		return new ReplicationHealth(state, details);
+	}
+
+	@Override
+	public List<ReplicationMeter> meters() {
+		return List.of(new ReplicationMeter("kiwi.db.replication.lag", "How far this read replica may be behind the primary",
+				"seconds", ReplicationMeter.Kind.GAUGE, this::lagSeconds));
+	}
+
+	private double lagSeconds() {
+		Duration lag = status().lag();
+		return (lag != null) ? lag.toMillis() / 1000.0 : Double.NaN;
+	}
+
+	@Override
+	public Optional<RestoreResult> restoreLatest(Path target, boolean allowOlderGeneration) throws IOException {
+		return ReplicaRestore.latest(this.client, target, allowOlderGeneration);
+	}
+
+	@Override
+	public RestoreResult restoreTo(Path target, Instant time, boolean allowOlderGeneration) throws IOException {
+		return ReplicaRestore.pointInTime(this.client, target, time, allowOlderGeneration);
+	}
+
+	/** Stop following. The file stays as it is: a consistent state the primary committed. */
+	@Override
+	public void close() throws IOException {
+		this.running = false;
+		try {
+			this.follower.close();
+		}
+		finally {
+			this.client.close();
+		}
+	}
+
+}

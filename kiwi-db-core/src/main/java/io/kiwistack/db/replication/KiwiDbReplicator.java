@@ -108,7 +108,7 @@ public sealed interface KiwiDbReplicator extends AutoCloseable permits PrimaryRe
 		return restoreTo(target, time, false);
 	}
 
-	/** Ship everything committed and stop (a primary), or stop following (a replica). */
+	/** Ship everything committed and stop (a primary), or stop following (a replica); a second call does nothing. */
 	@Override
 	void close() throws IOException;
 

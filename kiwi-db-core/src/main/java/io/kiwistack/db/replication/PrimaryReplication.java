@@ -27,6 +27,8 @@ public final class PrimaryReplication implements KiwiDbReplicator {
 
 	private volatile boolean running;
 
+	private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
 	PrimaryReplication(Replicator replicator, ReplicaClient client, Duration unhealthyAfter) {
 		this.replicator = replicator;
 		this.client = client;
@@ -165,6 +167,9 @@ public final class PrimaryReplication implements KiwiDbReplicator {
 	@Override
 	public void close() throws IOException {
 		this.running = false;
+		if (!this.closed.compareAndSet(false, true)) {
+			return;
+		}
 		try {
 			this.replicator.close();
 		}

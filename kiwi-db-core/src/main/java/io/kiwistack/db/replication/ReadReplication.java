@@ -24,6 +24,8 @@ public final class ReadReplication implements KiwiDbReplicator {
 
 	private volatile boolean running;
 
+	private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
 	ReadReplication(Follower follower, ReplicaClient client, Duration maxLag) {
 		this.follower = follower;
 		this.client = client;
@@ -129,6 +131,9 @@ public final class ReadReplication implements KiwiDbReplicator {
 	@Override
 	public void close() throws IOException {
 		this.running = false;
+		if (!this.closed.compareAndSet(false, true)) {
+			return;
+		}
 		try {
 			this.follower.close();
 		}

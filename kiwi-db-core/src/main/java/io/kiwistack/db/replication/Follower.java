@@ -14,9 +14,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import io.kiwistack.db.KiwiDataSource;
 import io.kiwistack.db.TemporaryFiles;
@@ -43,19 +40,10 @@ final class Follower implements AutoCloseable {
 
 	private final Clock clock;
 
-	private final ScheduledExecutorService executor;
+	private final EngineThread thread = new EngineThread("kiwi-db-follower");
 
-	private String generation;
-
-	private long index;
-
-	private long offset;
-
-	private WalHeader header;
-
-	private WalChecksum checksum;
-
-	private volatile Position position;
+	/** How far this replica has applied its generation's log; {@code null} before it follows one. */
+	private volatile LogProgress applied;
 
 	private volatile Instant newestTransactionAt;
 
@@ -82,11 +70,6 @@ final class Follower implements AutoCloseable {
 			.path();
 		this.client = client;
 		this.pollInterval = pollInterval;
-		this.executor = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "kiwi-db-follower");
-			thread.setDaemon(true);
-			return thread;
-		});
 	}
 
 	/**
@@ -131,7 +114,7 @@ final class Follower implements AutoCloseable {
 
 	/** Resume from the state file, then poll every poll interval. */
 	void start() {
-		this.executor.scheduleWithFixedDelay(this::pollQuietly, 0, this.pollInterval.toNanos(), TimeUnit.NANOSECONDS);
+		this.thread.every(this.pollInterval, Duration.ZERO, this::pollQuietly);
 	}
 
 	/**
@@ -139,28 +122,19 @@ final class Follower implements AutoCloseable {
 	 * @throws ReplicaException when polling or applying fails
 	 */
 	void pollNow() {
-		try {
-			this.executor.submit(() -> {
-				poll(true);
-				return null;
-			}).get();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new ReplicaException("Interrupted while following " + this.client.describe(), ex);
-		}
-		catch (java.util.concurrent.ExecutionException ex) {
-			Throwable cause = ex.getCause();
-			throw (cause instanceof ReplicaException replicaException) ? replicaException
-					: new ReplicaException("Following " + this.client.describe() + " failed: " + cause.getMessage(), cause);
-		}
+		this.thread.runAndWait(() -> {
+			poll(true);
+			return null;
+		}, null, "following " + this.client.describe());
 	}
 
 	/** Where this replica stands now. */
 	FollowerStatus status() {
 		Instant caughtUp = this.caughtUpAt;
 		Duration lag = (caughtUp != null) ? Duration.between(caughtUp, this.clock.instant()) : null;
-		return new FollowerStatus(this.client.describe(), this.position, this.newestTransactionAt, lag, this.lastError,
+		LogProgress progress = this.applied;
+		return new FollowerStatus(this.client.describe(), (progress != null) ? progress.position() : null,
+				this.newestTransactionAt, lag, this.lastError,
 				this.failingSince);
 	}
 
@@ -168,16 +142,7 @@ final class Follower implements AutoCloseable {
 	@Override
 	public void close() {
 		// An apply under way finishes: stopping it half way would leave the state file behind the file.
-		this.executor.shutdown();
-		try {
-			if (!this.executor.awaitTermination(30, TimeUnit.SECONDS)) {
-				this.executor.shutdownNow();
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			this.executor.shutdownNow();
-		}
+		this.thread.stop();
 	}
 
 	private void pollQuietly() {
@@ -192,19 +157,21 @@ final class Follower implements AutoCloseable {
 	private void poll(boolean listGenerations) throws Exception {
 		Instant started = this.clock.instant();
 		try {
-			if (this.position == null && this.generation == null) {
+			if (this.applied == null) {
 				resume();
 			}
 			// Listing generations is the expensive part of a poll on object storage: do it at the
 			// start and every few polls, and list only the current generation's new segments between.
-			boolean checkGenerations = this.generation == null || listGenerations;
+			LogProgress current = this.applied;
+			String generation = (current != null) ? current.generation() : null;
+			boolean checkGenerations = generation == null || listGenerations;
 			Optional<Restorer.LatestGeneration> latest = checkGenerations ? new Restorer(this.client).latestGeneration()
-					: Optional.of(new Restorer.LatestGeneration(this.generation, true));
-			boolean newer = latest.isPresent() && !latest.get().generation().equals(this.generation);
-			if (newer && (latest.get().ready() || this.generation == null)) {
+					: Optional.of(new Restorer.LatestGeneration(generation, true));
+			boolean newer = latest.isPresent() && !latest.get().generation().equals(generation);
+			if (newer && (latest.get().ready() || generation == null)) {
 				switchTo(latest.get().generation());
 			}
-			else if (latest.isPresent() && this.generation != null) {
+			else if (latest.isPresent() && generation != null) {
 				// The current generation, or the last transactions of one a newer generation is
 				// taking over from while its first segments are still on their way.
 				applyNewSegments();
@@ -222,38 +189,35 @@ final class Follower implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Continue from the state file: the log applied so far is read back from the replica, verified,
+	 * to get the header and checksum the next segments continue. When it can't be (the generation's
+	 * segments are gone, or end elsewhere), the replica switches to the newest generation.
+	 */
 	private void resume() throws IOException {
 		Position saved = readState(stateFile(this.database));
 		if (saved == null) {
 			return;
 		}
-		this.generation = saved.generation();
-		this.index = saved.index();
-		this.offset = saved.offset();
-		this.header = null;
-		this.checksum = null;
-		this.position = saved;
-		if (this.offset > 0) {
-			List<WalSegmentInfo> applied = new ArrayList<>();
-			for (WalSegmentInfo segment : this.client.walSegments(this.generation)) {
-				if (segment.index() == this.index && segment.offset() < this.offset) {
-					applied.add(segment);
-				}
+		LogProgress start = LogProgress.start(saved.generation(), saved.index());
+		if (saved.offset() == 0) {
+			this.applied = start;
+			return;
+		}
+		List<WalSegmentInfo> applied = new ArrayList<>();
+		for (WalSegmentInfo segment : this.client.walSegments(saved.generation())) {
+			if (segment.index() == saved.index() && segment.offset() < saved.offset()) {
+				applied.add(segment);
 			}
-			byte[] log = SegmentLog.download(this.client, applied, 0).bytes();
-			WalHeader resumed = WalHeader.parse(log, 0, log.length);
-			if (resumed == null || log.length != this.offset) {
-				this.generation = null;
-				return;
-			}
-			WalFrames.Scan scan = WalFrames.scan(resumed, resumed.checksum(), log, WalHeader.SIZE,
-					log.length - WalHeader.SIZE);
-			if (scan.trailingBytes()) {
-				this.generation = null;
-				return;
-			}
-			this.header = resumed;
-			this.checksum = scan.checksumAtCommit();
+		}
+		try {
+			LogProgress resumed = new LogReader(this.client).readToEnd(applied, start);
+			this.applied = (resumed.offset() == saved.offset()) ? resumed : null;
+		}
+		catch (ReplicaException ex) {
+			logger.log(Level.INFO, "Can''t continue {0} where it stood ({1}); switching to the newest generation",
+					this.database, ex.getMessage());
+			this.applied = null;
 		}
 	}
 
@@ -273,8 +237,7 @@ final class Follower implements AutoCloseable {
 			logger.log(Level.INFO, "Following generation {0} of {1} from {2}", result.position().generation(),
 					this.client.describe(), result.position());
 			writeState(stateFile(this.database), result.position());
-			this.position = null;
-			this.generation = null;
+			this.applied = null;
 			resume();
 			this.newestTransactionAt = result.snapshot().createdAt();
 		}
@@ -284,63 +247,21 @@ final class Follower implements AutoCloseable {
 	}
 
 	private void applyNewSegments() throws Exception {
+		LogProgress from = this.applied;
 		List<WalSegmentInfo> fresh = new ArrayList<>();
-		for (WalSegmentInfo segment : this.client.walSegments(this.generation, this.index)) {
-			if (segment.index() > this.index || (segment.index() == this.index && segment.offset() >= this.offset)) {
+		for (WalSegmentInfo segment : this.client.walSegments(from.generation(), from.index())) {
+			if (segment.index() > from.index() || (segment.index() == from.index() && segment.offset() >= from.offset())) {
 				fresh.add(segment);
 			}
 		}
 		if (fresh.isEmpty()) {
 			return;
 		}
-		List<Batch> batches = new ArrayList<>();
-		long nextIndex = this.index;
-		long nextOffset = this.offset;
-		WalHeader nextHeader = this.header;
-		WalChecksum nextChecksum = this.checksum;
-		int from = 0;
-		while (from < fresh.size()) {
-			long batchIndex = fresh.get(from).index();
-			int to = from;
-			while (to < fresh.size() && fresh.get(to).index() == batchIndex) {
-				to++;
-			}
-			List<WalSegmentInfo> segments = fresh.subList(from, to);
-			if (batchIndex != nextIndex) {
-				if (batchIndex != nextIndex + 1 || segments.get(0).offset() != 0) {
-					throw gap(segments.get(0));
-				}
-				nextOffset = 0;
-				nextHeader = null;
-			}
-			else if (segments.get(0).offset() != nextOffset) {
-				throw gap(segments.get(0));
-			}
-			SegmentLog downloaded = SegmentLog.download(this.client, segments, nextOffset);
-			byte[] log = downloaded.bytes();
-			int framesFrom = 0;
-			if (nextOffset == 0) {
-				nextHeader = WalHeader.parse(log, 0, log.length);
-				if (nextHeader == null) {
-					throw downloaded.damagedAt(0, "it does not start with a valid SQLite WAL header");
-				}
-				nextChecksum = nextHeader.checksum();
-				framesFrom = WalHeader.SIZE;
-			}
-			WalFrames.Scan scan = WalFrames.scan(nextHeader, nextChecksum, log, framesFrom, log.length - framesFrom);
-			if (scan.trailingBytes()) {
-				throw downloaded.damagedAt(framesFrom + scan.committedLength(),
-						"its frames fail the checksum chain or do not end at a commit");
-			}
-			batches.add(new Batch(nextHeader, log, framesFrom));
-			nextIndex = batchIndex;
-			nextOffset += log.length;
-			nextChecksum = scan.checksumAtCommit();
-			from = to;
-		}
+		List<LogReader.Batch> batches = new ArrayList<>();
+		LogProgress reached = new LogReader(this.client).read(fresh, from, 0, batches::add);
 		this.dataSource.whileReadersPaused(() -> {
 			try (FileChannel channel = FileChannel.open(this.database, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
-				for (Batch batch : batches) {
+				for (LogReader.Batch batch : batches) {
 					PageWriter.applyFrames(batch.header(), batch.log(), batch.framesFrom(), channel);
 				}
 				PageWriter.markRollbackJournal(channel);
@@ -348,19 +269,9 @@ final class Follower implements AutoCloseable {
 			}
 			return null;
 		});
-		this.index = nextIndex;
-		this.offset = nextOffset;
-		this.header = nextHeader;
-		this.checksum = nextChecksum;
-		this.position = new Position(this.generation, this.index, this.offset);
+		this.applied = reached;
 		this.newestTransactionAt = fresh.get(fresh.size() - 1).createdAt();
-		writeState(stateFile(this.database), this.position);
-	}
-
-	private ReplicaException gap(WalSegmentInfo found) {
-		return new ReplicaException("The replica " + this.client.describe() + " has a gap before " + found.path()
-				+ " (expected log index " + ReplicaLayout.hex8(this.index) + " at offset " + ReplicaLayout.hex8(this.offset)
-				+ "); the replica waits for a new generation");
+		writeState(stateFile(this.database), reached.position());
 	}
 
 	/**
@@ -398,9 +309,6 @@ final class Follower implements AutoCloseable {
 			return null;
 		}
 		return new Position(parts[0], Long.parseLong(parts[1]), Long.parseLong(parts[2]));
-	}
-
-	private record Batch(WalHeader header, byte[] log, int framesFrom) {
 	}
 
 }

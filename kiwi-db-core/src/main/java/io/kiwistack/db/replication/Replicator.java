@@ -2,61 +2,41 @@ package io.kiwistack.db.replication;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.StandardOpenOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
+import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import io.kiwistack.db.DatabaseFile;
-import io.kiwistack.db.HeldOpenFile;
 import io.kiwistack.db.KiwiDataSource;
 
 /**
- * Ships every committed transaction of a primary database to a replica. Each sync reads the
- * write-ahead log past the shipped position, checks salts and checksums, and writes the frames up
- * to the last commit as one immutable segment; the position moves only once the segment is
- * durable. The replicator is the only one that checkpoints (connections run with
- * {@code wal_autocheckpoint=0}): it takes the writer connection as a brief barrier, ships the
- * tail, then runs a PASSIVE checkpoint, so SQLite never restarts the log over frames not shipped.
- * Whenever it can't prove continuity with what it shipped, it starts a new generation with a
- * snapshot, streamed to the replica before any of the generation's segments. All work runs on one
- * thread.
+ * Ships every committed transaction of a primary database to a replica. Each sync ships the log
+ * past the shipped position ({@link LogShipper}); the position moves only once a segment is
+ * durable, and is one immutable {@link ShippingState} published whole. The replicator is the only
+ * one that checkpoints ({@link Checkpoints}). Whenever it can't prove continuity with what it
+ * shipped, it starts a new generation with a snapshot ({@link Snapshots}), streamed to the replica
+ * before any of the generation's segments; at start it resumes the generation it shipped before
+ * where it can ({@link GenerationResume}). All work runs on one thread.
  * <p>
- * The replicator holds the {@linkplain PrimaryLease primary's claim} on the replica and keeps the
- * data source's {@link io.kiwistack.db.WriteFence} in step with it: commits are acknowledged only while the claim
- * is known to be valid, and never again once another node took it.
+ * The replicator holds the {@linkplain PrimaryClaim primary's claim} on the replica: commits are
+ * acknowledged only while the claim is known to be valid, and never again once another node took
+ * it.
  */
 final class Replicator implements AutoCloseable {
 
 	private static final System.Logger logger = System.getLogger(Replicator.class.getName());
 
-	/** Why the first generation of a run begins: a primary that starts ships from a new snapshot. */
-	private static final String STARTED = "this primary started, and a start begins a new generation with a snapshot";
+	/** Why the first generation of a run begins when the last one can't be resumed. */
+	private static final String STARTED = "this primary started";
 
-	private static final int PENDING_SCAN_LIMIT = 4 * 1024 * 1024;
-
-	private static final int SEGMENT_READ_LIMIT = 16 * 1024 * 1024;
+	/** How often {@link #syncIfLogGrew()} looks at the log between syncs: one small read each time. */
+	private static final Duration GROWTH_CHECK_INTERVAL = Duration.ofMillis(20);
 
 	private final KiwiDataSource dataSource;
 
-	private final DatabaseFile file;
+	private final Path database;
 
 	private final ReplicaClient client;
 
@@ -64,106 +44,62 @@ final class Replicator implements AutoCloseable {
 
 	private final Clock clock;
 
-	private final ScheduledExecutorService executor;
+	private final EngineThread thread = new EngineThread("kiwi-db-replicator");
 
 	private final PrimaryClaim claim;
 
-	private final Checkpointer checkpointer;
+	private final WalFile wal;
 
-	/** The digest of the generation's first snapshot, written once its first segments are: then read replicas switch to it. */
-	private PendingDigest unpublishedDigest;
+	private final SyncHistory history;
 
-	/** The last checkpoint failure logged, so that one failing at every sync is logged once. */
-	private String lastCheckpointFailure;
+	private final LogShipper shipper;
 
-	private int consecutiveFailures;
+	private final Snapshots snapshots;
 
-	private Instant nextAttempt = Instant.EPOCH;
+	private final Retention retention;
 
-	private String generation;
+	private final Checkpoints checkpoints;
 
-	private long index;
+	private final SyncSchedule schedule;
 
-	private long offset;
-
-	private WalHeader header;
-
-	private WalChecksum checksum;
-
-	private boolean checkpointedEverythingShipped;
-
-	private Instant lastSnapshot;
-
-	private long snapshotIndex = -1;
-
-	private volatile Position position;
-
-	private volatile Instant lastSuccessfulSync;
-
-	private volatile String lastError;
-
-	private volatile Instant failingSince;
-
-	private volatile long transactionsShipped;
+	/** What is shipped: written by the replicator's thread only, read from any. */
+	private volatile ShippingState state = new ShippingState.NoGeneration(STARTED, null);
 
 	private volatile boolean closed;
-
-	/** How often {@link #syncIfLogGrew()} looks at the log between syncs: one small read each time. */
-	private static final Duration GROWTH_CHECK_INTERVAL = Duration.ofMillis(20);
-
-	/**
-	 * How many checkpoint thresholds (4 MB at the default) of unshipped log start a sync before the
-	 * interval is up: the log is then shipped and checkpointed in steps of about that size, as
-	 * SQLite's own auto-checkpoint would, instead of once per interval.
-	 */
-	private static final int EARLY_SYNC_THRESHOLDS = 1;
-
-	/** Where an early sync last shipped nothing, so that the next one waits for progress. */
-	private long fruitlessEarlySyncOffset = -1;
-
-	private WalHeader fruitlessEarlySyncHeader;
-
-	/** The most log a checkpoint barrier may have to ship while the writer waits: tens of milliseconds of work. */
-	private static final long BARRIER_MAX_BYTES = 8L * 1024 * 1024;
-
-	private volatile long longestBarrierNanos;
-
-	private final java.util.concurrent.atomic.LongAdder bytesShipped = new java.util.concurrent.atomic.LongAdder();
-
-	private final java.util.concurrent.atomic.LongAdder segmentsShipped = new java.util.concurrent.atomic.LongAdder();
-
-	private final java.util.concurrent.atomic.LongAdder failedSyncs = new java.util.concurrent.atomic.LongAdder();
 
 	Replicator(KiwiDataSource dataSource, ReplicaClient client, ReplicationSettings settings) {
 		this(dataSource, client, settings, Clock.systemUTC());
 	}
 
 	Replicator(KiwiDataSource dataSource, ReplicaClient client, ReplicationSettings settings, Clock clock) {
-		this.dataSource = dataSource;
-		this.file = dataSource.file()
+		DatabaseFile file = dataSource.file()
 			.orElseThrow(() -> new IllegalArgumentException("An in-memory database has no log to replicate"));
+		this.dataSource = dataSource;
+		this.database = file.path();
 		this.client = client;
 		this.settings = settings;
 		this.clock = clock;
+		this.history = new SyncHistory(clock);
 		try {
-			this.claim = new PrimaryClaim(client, settings.leaseTimeout(), clock, NodeIdentity.of(this.file.path()),
-					dataSource.writeFence(), this::deposed);
+			this.claim = new PrimaryClaim(client, settings.leaseTimeout(), clock, NodeIdentity.of(file.path()),
+					dataSource.writeFence(), this.history::failing);
 		}
 		catch (IOException ex) {
-			throw new ReplicaException("Could not read or write this node's id beside " + this.file + ": " + ex.getMessage(), ex);
+			throw new ReplicaException("Could not read or write this node's id beside " + file + ": " + ex.getMessage(), ex);
 		}
-		this.checkpointer = new Checkpointer(dataSource.jdbcUrl());
-		this.executor = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "kiwi-db-replicator");
-			thread.setDaemon(true);
-			return thread;
-		});
+		this.wal = new WalFile(file);
+		this.shipper = new LogShipper(this.wal, client, this.claim, this.history);
+		this.snapshots = new Snapshots(dataSource, client, this.claim, settings.snapshotInterval(), clock);
+		this.retention = new Retention(client, this.claim, settings.retention(), clock);
+		this.checkpoints = new Checkpoints(dataSource, this.wal, settings.checkpointThresholdBytes(), this.history);
+		this.schedule = new SyncSchedule(settings.syncInterval(), clock);
 	}
 
 	/**
-	 * Claim the replica, then start shipping: a new generation now, then a sync every sync
-	 * interval. A replica that can't be reached does not stop the start: the service keeps
-	 * accepting writes, and the claim is made once the replica answers.
+	 * Claim the replica, then start shipping: the generation shipped before where it can be
+	 * resumed, a new one otherwise, then a sync every sync interval. A replica that can't be
+	 * reached does not stop the start: the service keeps accepting writes, and the claim is made
+	 * once the replica answers.
 	 * @throws ReplicaLeaseHeldException when another primary holds the replica
 	 */
 	void start() {
@@ -177,53 +113,36 @@ final class Replicator implements AutoCloseable {
 			logger.log(Level.WARNING, "Could not claim " + this.client.describe() + " yet (" + ex.getMessage()
 					+ "); writes go on, and replication starts once it answers");
 		}
-		long interval = this.settings.syncInterval().toNanos();
-		this.executor.scheduleWithFixedDelay(this::syncQuietly, 0, interval, TimeUnit.NANOSECONDS);
-		long growthCheck = Math.min(interval, GROWTH_CHECK_INTERVAL.toNanos());
-		this.executor.scheduleWithFixedDelay(this::syncIfLogGrew, growthCheck, growthCheck, TimeUnit.NANOSECONDS);
-	}
-
-	private void deposed(String reason) {
-		this.lastError = reason;
-		if (this.failingSince == null) {
-			this.failingSince = this.clock.instant();
-		}
-	}
-
-	private boolean deposed() {
-		return this.claim.deposed();
+		Duration interval = this.settings.syncInterval();
+		this.thread.every(interval, Duration.ZERO, this::syncQuietly);
+		Duration growthCheck = (interval.compareTo(GROWTH_CHECK_INTERVAL) < 0) ? interval : GROWTH_CHECK_INTERVAL;
+		this.thread.every(growthCheck, growthCheck, this::syncIfLogGrew);
 	}
 
 	/**
-	 * Between syncs, sync at once when the log has grown by {@link #EARLY_SYNC_THRESHOLDS}
-	 * checkpoint thresholds since the last ship. Under the unthrottled single-row benchmark (about
-	 * 500 MB/s of log) the log otherwise grew by 900 MB per sync interval: that much committed data
-	 * was not yet in the replica, every checkpoint first had to flush all of it, and the writer ran
-	 * at three quarters of its rate without replication. Synced in checkpoint-sized steps it ran at
-	 * 0.97x. A burst of writes is also in the replica long before the interval is up.
+	 * Between syncs, sync at once when the log has grown by a checkpoint threshold since the last
+	 * ship. Under the unthrottled single-row benchmark (about 500 MB/s of log) the log otherwise
+	 * grew by 900 MB per sync interval: that much committed data was not yet in the replica, every
+	 * checkpoint first had to flush all of it, and the writer ran at three quarters of its rate
+	 * without replication. Synced in checkpoint-sized steps it ran at 0.97x. A burst of writes is
+	 * also in the replica long before the interval is up.
 	 */
 	private void syncIfLogGrew() {
-		if (this.closed || deposed() || this.header == null || this.clock.instant().isBefore(this.nextAttempt)) {
+		if (this.closed || this.claim.deposed() || !this.schedule.attemptDue()
+				|| !(this.state instanceof ShippingState.Shipping shipping) || shipping.log().header() == null) {
 			return;
 		}
 		try {
-			WalHeader current = readHeader();
-			if (current == null) {
-				return;
-			}
-			if (this.offset == this.fruitlessEarlySyncOffset && this.header == this.fruitlessEarlySyncHeader) {
+			WalHeader current = this.wal.header();
+			if (current == null || this.schedule.fruitlessEarlySyncAt(shipping.log())) {
 				// The last early sync found nothing committed past here (a large transaction still
 				// open, or frames left by a rollback): leave it to the timed syncs until more ships.
 				return;
 			}
-			if (this.generation != null
-					&& grewPast(current, EARLY_SYNC_THRESHOLDS * this.settings.checkpointThresholdBytes())) {
-				long offsetBefore = this.offset;
-				WalHeader headerBefore = this.header;
+			if (this.wal.grewPast(shipping.log(), current, this.settings.checkpointThresholdBytes())) {
 				syncQuietly();
-				if (this.offset == offsetBefore && this.header == headerBefore) {
-					this.fruitlessEarlySyncOffset = offsetBefore;
-					this.fruitlessEarlySyncHeader = headerBefore;
+				if (this.state.position() != null && this.state.position().equals(shipping.position())) {
+					this.schedule.earlySyncWasFruitless(shipping.log());
 				}
 			}
 		}
@@ -233,47 +152,29 @@ final class Replicator implements AutoCloseable {
 	}
 
 	/**
-	 * Whether the log has grown by {@code bytes} past what was shipped of it: the frame that far on
-	 * carries the current log's salts. One small read. A log that restarted after a checkpoint is
-	 * measured from its start.
-	 */
-	private boolean grewPast(WalHeader current, long bytes) throws IOException {
-		long frameSize = current.frameSize();
-		long frames = Math.max(1, bytes / frameSize);
-		long shipped = this.header.sameLogAs(current) ? Math.max(this.offset, WalHeader.SIZE) : WalHeader.SIZE;
-		byte[] frameHeader = readWal(shipped + (frames - 1) * frameSize, WalFrames.FRAME_HEADER_SIZE);
-		if (frameHeader.length < WalFrames.FRAME_HEADER_SIZE) {
-			return false;
-		}
-		ByteBuffer salts = ByteBuffer.wrap(frameHeader, 8, 8);
-		return salts.getInt() == current.salt1() && salts.getInt() == current.salt2();
-	}
-
-	/**
 	 * Ship everything committed so far, and wait for it.
 	 * @throws ReplicaException when the sync fails
 	 */
 	void syncNow() {
-		await(this.executor.submit(() -> {
+		this.thread.runAndWait(() -> {
 			sync();
 			return null;
-		}), null);
+		}, null, "replication");
 	}
 
 	/**
 	 * Wait until every transaction committed before this call is in the replica.
-	 * @param timeout how long to wait
-	 * @return whether it got there in time
+	 * @return whether it got there within {@code timeout}
 	 */
 	boolean awaitReplicated(Duration timeout) {
-		if (deposed()) {
+		if (this.claim.deposed()) {
 			return false;
 		}
 		try {
-			await(this.executor.submit(() -> {
+			this.thread.runAndWait(() -> {
 				sync();
 				return null;
-			}), timeout);
+			}, timeout, "replication");
 			return true;
 		}
 		catch (ReplicaException ex) {
@@ -283,8 +184,7 @@ final class Replicator implements AutoCloseable {
 
 	/** Running totals, cheap to read: for metrics. */
 	ReplicationCounters counters() {
-		return new ReplicationCounters(this.bytesShipped.sum(), this.segmentsShipped.sum(), this.failedSyncs.sum(),
-				this.transactionsShipped, this.lastSuccessfulSync, this.failingSince);
+		return this.history.counters();
 	}
 
 	/** Why this node acknowledges no commits now, {@code null} while it does; cheap, unlike {@link #status()}. */
@@ -292,172 +192,151 @@ final class Replicator implements AutoCloseable {
 		return this.claim.refusal();
 	}
 
-	/** Where replication stands now. */
+	/** Where replication stands now: one shipping state, read once. */
 	ReplicationStatus status() {
-		Pending pending = pending();
-		return new ReplicationStatus(this.client.describe(), this.position, this.lastSuccessfulSync, pending.bytes(),
-				pending.transactions(), this.transactionsShipped, this.lastError, this.failingSince,
-				Duration.ofNanos(this.longestBarrierNanos), this.claim.refusal());
+		ShippingState shipped = this.state;
+		PendingScan.Pending pending = PendingScan.of(this.wal, shipped);
+		return new ReplicationStatus(this.client.describe(), shipped.position(), this.history.lastSuccessfulSync(),
+				pending.bytes(), pending.transactions(), this.history.transactionsShipped(), this.history.lastError(),
+				this.history.failingSince(), this.history.longestBarrier(), this.claim.refusal());
 	}
 
-	/** Ship everything, behind the write barrier, then stop. */
+	/**
+	 * Ship everything behind the write barrier, checkpoint it into the file and record where it
+	 * stopped, so the next start resumes this generation; then release the claim and stop.
+	 */
 	@Override
 	public void close() {
 		if (this.closed) {
 			return;
 		}
 		this.closed = true;
-		if (deposed()) {
+		if (this.claim.deposed()) {
 			// Another node writes this replica now: nothing of ours goes there, and the claim is not ours to release.
-			this.executor.shutdown();
-			closeCheckpointer();
+			this.thread.stopNow();
+			this.checkpoints.close();
 			return;
 		}
 		try {
-			await(this.executor.submit(() -> {
+			this.thread.runAndWait(() -> {
 				try (Connection barrier = this.dataSource.getConnection()) {
 					this.claim.renewIfDue();
-					if (this.generation == null) {
-						startGeneration(STARTED);
-					}
-					else {
-						shipTail();
-					}
+					shipEverything();
+					this.snapshots.publishFirstDigest();
+					recordCleanStop();
 				}
 				return null;
-			}), null);
+			}, null, "replication");
 		}
 		catch (ReplicaException ex) {
 			logger.log(Level.WARNING, "The final sync to " + this.client.describe() + " failed: " + ex.getMessage(), ex);
 		}
 		finally {
 			// Periodic syncs are cancelled; one still running finishes before the claim is released.
-			this.executor.shutdown();
-			try {
-				if (!this.executor.awaitTermination(30, TimeUnit.SECONDS)) {
-					this.executor.shutdownNow();
-				}
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				this.executor.shutdownNow();
-			}
+			this.thread.stop();
 			this.claim.release();
-			closeCheckpointer();
+			this.checkpoints.close();
 		}
 	}
 
-	private void closeCheckpointer() {
-		try {
-			this.checkpointer.close();
-		}
-		catch (SQLException ex) {
-			logger.log(Level.DEBUG, "Closing the replicator's connections failed", ex);
-		}
-	}
-
-	/**
-	 * One scheduled round. After a failure, attempts back off (doubling up to 32 sync intervals),
-	 * but the log is kept within its bound between attempts.
-	 */
+	/** One scheduled round; after a failure, attempts back off, but the log is kept within its bound. */
 	private void syncQuietly() {
-		if (this.closed || deposed()) {
+		if (this.closed || this.claim.deposed()) {
 			return;
 		}
-		Instant now = this.clock.instant();
-		if (now.isBefore(this.nextAttempt)) {
+		if (!this.schedule.attemptDue()) {
 			this.claim.renewQuietlyIfDue();
 			keepLogWithinBound();
 			return;
 		}
 		try {
 			sync();
-			this.consecutiveFailures = 0;
+			this.schedule.succeeded();
 		}
 		catch (Exception ex) {
-			if (deposed()) {
+			if (this.claim.deposed()) {
 				// Logged once, when it happened; there is no next attempt.
 				return;
 			}
-			this.consecutiveFailures++;
-			Duration backoff = this.settings.syncInterval().multipliedBy(1L << Math.min(5, this.consecutiveFailures));
-			this.nextAttempt = this.clock.instant().plus(backoff);
+			Duration backoff = this.schedule.failed();
 			logger.log(Level.WARNING, "Replication to " + this.client.describe() + " failed (attempt "
-					+ this.consecutiveFailures + ", next in " + backoff.toMillis() + " ms): " + ex.getMessage());
+					+ this.schedule.consecutiveFailures() + ", next in " + backoff.toMillis() + " ms): " + ex.getMessage());
 			keepLogWithinBound();
 		}
 	}
 
 	/**
 	 * With the replica unreachable the log can't be shipped, and without checkpoints it would grow
-	 * without end. Past its bound, checkpoint anyway: the frames not shipped are then gone from the
-	 * log, so the next successful sync starts a new generation with a snapshot.
+	 * without end. Past its bound it is checkpointed anyway, and the next successful sync starts a
+	 * new generation with a snapshot.
 	 */
 	private void keepLogWithinBound() {
-		if (walSize() < this.settings.maxWalBytes()) {
-			return;
-		}
-		// The writer is held as a barrier, and the checkpoint runs on the replicator's own
-		// connection: the writer's statements stop while commits are fenced.
-		try (Connection barrier = this.dataSource.getConnection()) {
-			this.checkpointer.passive();
-			if (this.generation != null) {
-				logger.log(Level.WARNING, "The log of " + this.file + " reached " + walSize()
-						+ " bytes while " + this.client.describe() + " was unreachable; it was checkpointed without "
-						+ "being shipped, and a new generation with a snapshot starts once the replica is back");
-				this.generation = null;
-			}
-		}
-		catch (SQLException ex) {
-			logger.log(Level.WARNING, "Could not checkpoint " + this.file + ": " + ex.getMessage(), ex);
+		if (this.checkpoints.checkpointUnshippedPast(this.settings.maxWalBytes())
+				&& this.state instanceof ShippingState.Shipping shipping) {
+			logger.log(Level.WARNING, "The log of " + this.database + " reached its bound of " + this.settings.maxWalBytes()
+					+ " bytes while " + this.client.describe() + " was unreachable; it was checkpointed without being "
+					+ "shipped, and a new generation with a snapshot starts once the replica is back");
+			this.state = new ShippingState.NoGeneration("continuity with the replica was lost: the log was "
+					+ "checkpointed without being shipped while the replica was unreachable", shipping.position());
 		}
 	}
 
 	private void sync() throws IOException {
-		if (deposed()) {
+		if (this.claim.deposed()) {
 			throw new PrimaryClaimLostException(this.claim.refusal());
 		}
 		try {
 			this.claim.renewIfDue();
-			if (this.generation == null) {
-				startGeneration((this.position == null) ? STARTED : "continuity with the replica was lost");
+			shipEverything();
+			this.snapshots.publishFirstDigest();
+			LogProgress shipped = shipping().log();
+			if (this.snapshots.writeIfDue(shipped.generation(), shipped.index())) {
+				this.retention.enforce(shipped.generation());
 			}
-			else {
-				shipTail();
+			if (shipped.offset() >= this.settings.checkpointThresholdBytes()) {
+				boolean complete = this.checkpoints.checkpointQuietly(this::shipTail);
+				if (this.state instanceof ShippingState.Shipping after) {
+					this.state = after.checkpointed(complete);
+				}
 			}
-			publishDigest();
-			if (this.snapshotIndex != this.index && snapshotDue()) {
-				byte[] sha256 = snapshot(this.generation, this.index);
-				this.claim.checkStillPrimary();
-				this.client.write(ReplicaLayout.snapshotDigestPath(this.generation, this.index),
-						SnapshotDigest.record(this.generation, this.index, sha256));
-				enforceRetention();
-			}
-			else if (snapshotDue()) {
-				// The current log index has its snapshot already: replaying it from there is short,
-				// and a snapshot rewritten in place would lose its date for restores to a point in time.
-				this.lastSnapshot = this.clock.instant();
-			}
-			if (this.offset >= this.settings.checkpointThresholdBytes()) {
-				checkpointQuietly();
-			}
-			this.lastSuccessfulSync = this.clock.instant();
-			this.lastError = null;
-			this.failingSince = null;
+			this.history.succeeded();
 		}
 		catch (IOException | RuntimeException ex) {
-			this.failedSyncs.increment();
-			this.lastError = ex.getMessage();
-			if (this.failingSince == null) {
-				this.failingSince = this.clock.instant();
-			}
+			this.history.failed(ex.getMessage());
 			throw ex;
 		}
 	}
 
-	private boolean snapshotDue() {
-		return this.lastSnapshot == null
-				|| Duration.between(this.lastSnapshot, this.clock.instant()).compareTo(this.settings.snapshotInterval()) >= 0;
+	/** Ship the tail; without a generation, resume the last one where continuity is proven, or start one. */
+	private void shipEverything() throws IOException {
+		if (this.state instanceof ShippingState.NoGeneration none) {
+			if (none.position() == null && resume()) {
+				shipTail();
+			}
+			else {
+				startGeneration(((ShippingState.NoGeneration) this.state).reason());
+			}
+		}
+		else {
+			shipTail();
+		}
+	}
+
+	private boolean resume() throws IOException {
+		GenerationResume.Outcome outcome = new GenerationResume(this.client, this.wal, this.database).decide();
+		if (outcome instanceof GenerationResume.NewGeneration fresh) {
+			this.state = new ShippingState.NoGeneration(STARTED + ", and " + fresh.reason(), null);
+			return false;
+		}
+		GenerationResume.Resumed resumed = (GenerationResume.Resumed) outcome;
+		// From here the file changes again: a crash must not find the clean stop's record.
+		new ShippedRecord(resumed.shipped().generation(), null).keep(this.database);
+		this.snapshots.resumed(resumed.snapshot());
+		this.state = new ShippingState.Shipping(resumed.shipped(), resumed.checkpointedEverythingShipped());
+		logger.log(Level.INFO, "Resuming replication generation {0} in {1} at {2}: continuity with what was shipped "
+				+ "is proven, so no new snapshot is needed", resumed.shipped().generation(), this.client.describe(),
+				resumed.shipped().position());
+		return true;
 	}
 
 	/**
@@ -465,336 +344,53 @@ final class Replicator implements AutoCloseable {
 	 * the log as it stands as its index 0. No segment of a generation is written before its
 	 * snapshot is durable, and nothing counts as shipped before then: a snapshot that can't be
 	 * written leaves the generation unused and everything pending. No checkpoint runs in between,
-	 * so the database file copied is the base those segments need. The snapshot's digest follows
-	 * the first segments: read replicas switch to a generation only once it is there, so that
-	 * they never serve its snapshot alone when it is older than what they served before.
+	 * so the database file copied is the base those segments need.
 	 */
 	private void startGeneration(String reason) throws IOException {
 		String next = ReplicaLayout.newGeneration();
-		logger.log(Level.INFO, "Starting replication generation {0} in {1}: {2}", next, this.client.describe(), reason);
-		byte[] sha256 = snapshot(next, 0);
-		this.generation = next;
-		this.index = 0;
-		this.offset = 0;
-		this.header = null;
-		this.checksum = null;
-		this.checkpointedEverythingShipped = false;
-		this.position = new Position(next, 0, 0);
-		this.unpublishedDigest = new PendingDigest(next, 0, sha256);
+		logger.log(Level.INFO, "Starting replication generation {0} in {1}, with a snapshot: {2}", next,
+				this.client.describe(), reason);
+		this.snapshots.writeFirst(next);
+		new ShippedRecord(next, null).keep(this.database);
+		this.state = new ShippingState.Shipping(LogProgress.start(next, 0), false);
 		shipTail();
-		publishDigest();
-		enforceRetention();
+		this.snapshots.publishFirstDigest();
+		this.retention.enforce(next);
 	}
 
-	private void publishDigest() throws IOException {
-		PendingDigest digest = this.unpublishedDigest;
-		if (digest != null) {
-			this.claim.checkStillPrimary();
-			this.client.write(ReplicaLayout.snapshotDigestPath(digest.generation(), digest.index()),
-					SnapshotDigest.record(digest.generation(), digest.index(), digest.sha256()));
-			this.unpublishedDigest = null;
-		}
-	}
-
-	/**
-	 * Ship what was committed up to now, in segments of at most {@link #SEGMENT_READ_LIMIT} bytes
-	 * (more only for a single larger transaction), so that a large backlog never has to sit in
-	 * memory whole. Stops at the log's end as it was when called: a writer faster than shipping
-	 * can't keep one sync going forever.
-	 */
-	private void shipTail() throws IOException {
-		long end = walSize();
-		int limit = SEGMENT_READ_LIMIT;
-		do {
-			byte[] tail = readWal(this.offset, limit);
-			int shipped;
-			if (this.offset == 0) {
-				WalHeader current = WalHeader.parse(tail, 0, tail.length);
-				if (current == null) {
-					return;
-				}
-				this.header = current;
-				this.checksum = current.checksum();
-				shipped = ship(tail, WalHeader.SIZE, true);
+	/** Ship the tail of the current log, following SQLite into its next log where continuity allows. */
+	private LogProgress shipTail() throws IOException {
+		ShippingState.Shipping from = shipping();
+		LogShipper.Tail tail = this.shipper.shipTail(from.log(),
+				(shipped) -> this.state = ((ShippingState.Shipping) this.state).moved(shipped));
+		if (tail.logRestarted()) {
+			ShippingState.Shipping restarted = shipping();
+			if (restarted.checkpointedEverythingShipped()) {
+				this.shipper.recordEnd(restarted.log());
+				this.state = new ShippingState.Shipping(restarted.log().nextIndex(), false);
+				return shipTail();
 			}
-			else {
-				WalHeader current = readHeader();
-				if (!this.header.sameLogAs(current)) {
-					followRestartedLog();
-					return;
-				}
-				shipped = ship(tail, 0, false);
-			}
-			if (tail.length < limit) {
-				return;
-			}
-			// A full window with no commit in it holds part of one large transaction: widen it.
-			limit = (shipped > 0) ? SEGMENT_READ_LIMIT : (int) Math.min(Integer.MAX_VALUE - 16L, 2L * limit);
-		}
-		while (this.offset < end);
-	}
-
-	private void followRestartedLog() throws IOException {
-		if (this.checkpointedEverythingShipped) {
-			// Record where the finished index ends, so a restore can tell its last segment is there.
-			this.claim.checkStillPrimary();
-			this.client.write(ReplicaLayout.walEndPath(this.generation, this.index),
-					Long.toString(this.offset).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-			this.index++;
-			this.offset = 0;
-			this.header = null;
-			this.checkpointedEverythingShipped = false;
-			this.position = new Position(this.generation, this.index, 0);
-			shipTail();
-		}
-		else {
 			startGeneration("the write-ahead log was restarted over frames that were not shipped");
 		}
-	}
-
-	/** Ship the committed frames of {@code tail} as one segment; returns the bytes shipped. */
-	private int ship(byte[] tail, int framesStart, boolean withHeader) throws IOException {
-		WalFrames.Scan scan = WalFrames.scan(this.header, this.checksum, tail, framesStart, tail.length - framesStart);
-		if (scan.committedLength() == 0) {
-			return 0;
-		}
-		int length = framesStart + scan.committedLength();
-		if (!withHeader && !this.header.sameLogAs(readHeader())) {
-			// The log restarted while it was being read; the next sync sees the new header.
-			return 0;
-		}
-		String path = ReplicaLayout.walSegmentPath(this.generation, this.index, this.offset);
-		byte[] compressed = Lz4.compress(tail, 0, length);
-		this.claim.checkStillPrimary();
-		this.client.write(path, compressed);
-		this.bytesShipped.add(compressed.length);
-		this.segmentsShipped.increment();
-		this.offset += length;
-		this.checksum = scan.checksumAtCommit();
-		this.checkpointedEverythingShipped = false;
-		this.transactionsShipped += scan.commits();
-		this.position = new Position(this.generation, this.index, this.offset);
-		return length;
+		return shipping().log();
 	}
 
 	/**
-	 * Checkpoint without stopping the writer: pin the log, ship, run a PASSIVE checkpoint, unpin.
-	 * A checkpoint that completes then copied only shipped frames, and the log restarts at the
-	 * next write as a new index. Under a steady stream of writes it never completes (each write
-	 * lands past the pin); once the log has grown to twice the threshold that way, the writer is
-	 * held back just long enough to ship and copy the few frames written since, unless those are
-	 * more than a barrier should ship (see {@link #writerOutpacesShipping()}).
+	 * At a clean stop, with everything shipped and the writer held: checkpoint the whole log into
+	 * the file and record where shipping ended with the file's fingerprint, for the next start.
 	 */
-	private void checkpoint() throws IOException, SQLException {
-		Checkpointer.Result result;
-		this.checkpointer.pin();
-		try {
-			shipTail();
-			result = this.checkpointer.passive();
-		}
-		finally {
-			this.checkpointer.unpin();
-		}
-		boolean complete = completeAndShipped(result);
-		if (!complete && this.offset >= 2 * this.settings.checkpointThresholdBytes() && !writerOutpacesShipping()) {
-			try (Connection barrier = this.dataSource.getConnection()) {
-				long started = System.nanoTime();
-				try {
-					shipTail();
-					complete = completeAndShipped(this.checkpointer.passive());
-				}
-				finally {
-					this.longestBarrierNanos = Math.max(this.longestBarrierNanos, System.nanoTime() - started);
-				}
-			}
-		}
-		this.checkpointedEverythingShipped = complete;
-	}
-
-	/**
-	 * Whether more than {@link #BARRIER_MAX_BYTES} were written while the last ship and checkpoint
-	 * ran. The writer is then faster than shipping, and a barrier would hold it for as long as
-	 * shipping all that takes: 3.3 s and once 14.7 s were measured under an unthrottled writer of
-	 * incompressible rows. Without the barrier the log grows until the writer slows down, and the
-	 * checkpoint completes at a later sync.
-	 */
-	private boolean writerOutpacesShipping() throws IOException {
-		WalHeader current = readHeader();
-		return current != null && this.header != null && grewPast(current, BARRIER_MAX_BYTES);
-	}
-
-	private boolean completeAndShipped(Checkpointer.Result result) {
-		long shippedFrames = (this.header != null) ? (this.offset - WalHeader.SIZE) / this.header.frameSize() : 0;
-		return result.complete() && result.logFrames() == shippedFrames;
-	}
-
-	/**
-	 * Stream the database file, compressed, straight into the replica: no copy on the local disk,
-	 * which may be the one short of space.
-	 * @return the SHA-256 of the uncompressed file, for its digest
-	 */
-	private byte[] snapshot(String generation, long index) throws IOException {
-		MessageDigest sha256 = SnapshotDigest.newDigest();
-		this.claim.checkStillPrimary();
-		this.client.write(ReplicaLayout.snapshotPath(generation, index), (out) -> {
-			// Through the data source's held descriptor: closing a descriptor of our own here would
-			// drop the locks SQLite holds on the file.
-			try (HeldOpenFile held = this.dataSource.holdFile();
-					var in = new DigestInputStream(held.inputStream(), sha256)) {
-				Lz4.copyCompressed(in, out);
-			}
-		});
-		this.lastSnapshot = this.clock.instant();
-		this.snapshotIndex = index;
-		return sha256.digest();
-	}
-
-	/**
-	 * A checkpoint that fails (the database's disk is full, say) does not fail the sync: what was
-	 * shipped stays shipped, syncs go on at their interval, and the next one tries again, so the
-	 * log shrinks as soon as there is room.
-	 */
-	private void checkpointQuietly() throws IOException {
-		try {
-			checkpoint();
-			this.lastCheckpointFailure = null;
-		}
-		catch (SQLException ex) {
-			if (!java.util.Objects.equals(ex.getMessage(), this.lastCheckpointFailure)) {
-				logger.log(Level.WARNING, "Could not checkpoint " + this.file + " (" + ex.getMessage() + "); shipping "
-						+ "goes on, and the checkpoint is tried again at the next sync");
-			}
-			this.lastCheckpointFailure = ex.getMessage();
+	private void recordCleanStop() throws IOException {
+		ShippingState.Shipping shipped = shipping();
+		if (this.checkpoints.checkpointAllShipped(shipped.log())) {
+			LogProgress end = shipped.log();
+			new ShippedRecord(end.generation(),
+					new ShippedRecord.CleanStop(end.index(), end.offset(), DatabaseFingerprint.of(this.database)))
+				.keep(this.database);
 		}
 	}
 
-	private void enforceRetention() throws IOException {
-		this.claim.checkStillPrimary();
-		Instant horizon = this.clock.instant().minus(this.settings.retention());
-		for (String other : this.client.generations()) {
-			if (!other.equals(this.generation) && latestUpdate(other).isBefore(horizon)) {
-				this.client.deleteGeneration(other);
-			}
-		}
-		List<SnapshotInfo> snapshots = this.client.snapshots(this.generation);
-		List<String> obsolete = new ArrayList<>();
-		long oldestKeptIndex = Long.MAX_VALUE;
-		for (int i = 0; i < snapshots.size(); i++) {
-			SnapshotInfo snapshot = snapshots.get(i);
-			boolean newest = i == snapshots.size() - 1;
-			if (!newest && snapshot.createdAt().isBefore(horizon)) {
-				obsolete.add(ReplicaLayout.snapshotPath(this.generation, snapshot.index()));
-				obsolete.add(ReplicaLayout.snapshotDigestPath(this.generation, snapshot.index()));
-			}
-			else {
-				oldestKeptIndex = Math.min(oldestKeptIndex, snapshot.index());
-			}
-		}
-		for (WalSegmentInfo segment : this.client.walSegments(this.generation)) {
-			if (segment.index() < oldestKeptIndex) {
-				obsolete.add(segment.path());
-			}
-		}
-		if (!obsolete.isEmpty()) {
-			this.client.delete(obsolete);
-		}
-	}
-
-	private Instant latestUpdate(String generation) throws IOException {
-		Instant latest = Instant.EPOCH;
-		for (SnapshotInfo snapshot : this.client.snapshots(generation)) {
-			latest = snapshot.createdAt().isAfter(latest) ? snapshot.createdAt() : latest;
-		}
-		for (WalSegmentInfo segment : this.client.walSegments(generation)) {
-			latest = segment.createdAt().isAfter(latest) ? segment.createdAt() : latest;
-		}
-		return latest;
-	}
-
-	/**
-	 * Count what is committed but not shipped. Reads at most {@link #PENDING_SCAN_LIMIT} bytes of
-	 * the log, so that asking stays cheap when a large backlog builds up: the figures are then a
-	 * lower bound.
-	 */
-	private Pending pending() {
-		WalHeader shippedHeader = this.header;
-		WalChecksum shippedChecksum = this.checksum;
-		long shippedOffset = this.offset;
-		try {
-			if (shippedHeader == null || shippedOffset == 0) {
-				byte[] whole = readWal(0, PENDING_SCAN_LIMIT);
-				WalHeader current = WalHeader.parse(whole, 0, whole.length);
-				if (current == null) {
-					return new Pending(0, 0);
-				}
-				WalFrames.Scan scan = WalFrames.scan(current, current.checksum(), whole, WalHeader.SIZE,
-						whole.length - WalHeader.SIZE);
-				return new Pending(scan.committedLength(), scan.commits());
-			}
-			byte[] tail = readWal(shippedOffset, PENDING_SCAN_LIMIT);
-			WalFrames.Scan scan = WalFrames.scan(shippedHeader, shippedChecksum, tail, 0, tail.length);
-			return new Pending(scan.committedLength(), scan.commits());
-		}
-		catch (IOException ex) {
-			return new Pending(0, 0);
-		}
-	}
-
-	private long walSize() {
-		return this.file.walSize();
-	}
-
-	private WalHeader readHeader() throws IOException {
-		byte[] bytes = readWal(0, WalHeader.SIZE);
-		return WalHeader.parse(bytes, 0, bytes.length);
-	}
-
-	private byte[] readWal(long from, int maxLength) throws IOException {
-		try (FileChannel channel = FileChannel.open(this.file.walFile(), StandardOpenOption.READ)) {
-			long available = Math.max(0, channel.size() - from);
-			ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(available, maxLength));
-			while (buffer.hasRemaining()) {
-				if (channel.read(buffer, from + buffer.position()) < 0) {
-					break;
-				}
-			}
-			byte[] bytes = buffer.array();
-			return (buffer.position() == bytes.length) ? bytes : java.util.Arrays.copyOf(bytes, buffer.position());
-		}
-		catch (NoSuchFileException ex) {
-			return new byte[0];
-		}
-	}
-
-	private static void await(Future<?> future, Duration timeout) {
-		try {
-			if (timeout == null) {
-				future.get();
-			}
-			else {
-				future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new ReplicaException("Interrupted while waiting for replication", ex);
-		}
-		catch (TimeoutException ex) {
-			throw new ReplicaException("Replication did not finish within " + timeout, ex);
-		}
-		catch (ExecutionException ex) {
-			Throwable cause = ex.getCause();
-			if (cause instanceof ReplicaException replicaException) {
-				throw replicaException;
-			}
-			throw new ReplicaException("Replication failed: " + cause.getMessage(), cause);
-		}
-	}
-
-	private record Pending(long bytes, int transactions) {
-	}
-
-	private record PendingDigest(String generation, long index, byte[] sha256) {
+	private ShippingState.Shipping shipping() {
+		return (ShippingState.Shipping) this.state;
 	}
 
 }

@@ -127,33 +127,13 @@ final class Restorer {
 		SnapshotInfo snapshot = plan.snapshot();
 		String snapshotPath = ReplicaLayout.snapshotPath(plan.generation(), snapshot.index());
 		writeSnapshot(plan.generation(), snapshot, snapshotPath, temporary);
-		Position reached = new Position(plan.generation(), snapshot.index(), 0);
 		try (FileChannel database = FileChannel.open(temporary, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
-			int pageSize = pageSizeOf(database);
-			long expectedIndex = snapshot.index();
-			List<WalSegmentInfo> log = new ArrayList<>();
-			for (WalSegmentInfo segment : plan.segments()) {
-				if (segment.index() != expectedIndex) {
-					if (!log.isEmpty()) {
-						AppliedLog applied = applyLog(log, database, pageSize);
-						checkComplete(plan.generation(), expectedIndex, applied.length(), log.get(log.size() - 1));
-						pageSize = applied.pageSize();
-					}
-					if (segment.index() != expectedIndex + 1 || segment.offset() != 0) {
-						throw SegmentLog.missing(this.client, plan.generation(), expectedIndex + 1, 0, segment);
-					}
-					log.clear();
-					expectedIndex = segment.index();
-				}
-				log.add(segment);
-			}
-			if (!log.isEmpty()) {
-				AppliedLog applied = applyLog(log, database, pageSize);
-				reached = new Position(plan.generation(), expectedIndex, applied.length());
-			}
+			LogProgress reached = new LogReader(this.client).read(plan.segments(),
+					LogProgress.start(plan.generation(), snapshot.index()), pageSizeOf(database),
+					(batch) -> PageWriter.applyFrames(batch.header(), batch.log(), batch.framesFrom(), database));
 			database.force(true);
+			return reached.position();
 		}
-		return reached;
 	}
 
 	private void writeSnapshot(String generation, SnapshotInfo snapshot, String path, Path temporary)
@@ -179,27 +159,6 @@ final class Restorer {
 		}
 	}
 
-	/**
-	 * A finished log index's recorded end must be where its segments end: otherwise its last
-	 * segment is missing, and applying the next index on top would skip its transactions.
-	 */
-	private void checkComplete(String generation, long index, long length, WalSegmentInfo last) throws IOException {
-		String endPath = ReplicaLayout.walEndPath(generation, index);
-		if (!this.client.exists(endPath)) {
-			return;
-		}
-		long end;
-		try (InputStream in = this.client.open(endPath)) {
-			end = Long.parseLong(new String(in.readNBytes(32), java.nio.charset.StandardCharsets.US_ASCII).trim());
-		}
-		if (end != length) {
-			throw new ReplicaException("Log segment " + ReplicaLayout.walSegmentPath(generation, index, length)
-					+ " is missing from " + this.client.describe() + ", or " + last.path()
-					+ " is shorter than it was written: log index " + ReplicaLayout.hex8(index) + " ended at offset "
-					+ ReplicaLayout.hex8(end) + " but its segments end at " + ReplicaLayout.hex8(length));
-		}
-	}
-
 	private static int pageSizeOf(FileChannel database) throws IOException {
 		if (database.size() < 100) {
 			return 0;
@@ -208,28 +167,6 @@ final class Restorer {
 		database.read(header, 16);
 		int pageSize = ((header.get(0) & 0xff) << 8) | (header.get(1) & 0xff);
 		return (pageSize == 1) ? 65536 : pageSize;
-	}
-
-	/** Apply one log index, all of whose segments are given in offset order. */
-	private AppliedLog applyLog(List<WalSegmentInfo> segments, FileChannel database, int pageSize) throws IOException {
-		SegmentLog log = SegmentLog.download(this.client, segments, 0);
-		byte[] bytes = log.bytes();
-		WalHeader header = WalHeader.parse(bytes, 0, bytes.length);
-		if (header == null) {
-			throw log.damagedAt(0, "it does not start with a valid SQLite WAL header");
-		}
-		if (pageSize != 0 && header.pageSize() != pageSize) {
-			throw log.damagedAt(0, "its page size " + header.pageSize() + " differs from the snapshot's " + pageSize
-					+ ", so it belongs to another database");
-		}
-		WalFrames.Scan scan = WalFrames.scan(header, header.checksum(), bytes, WalHeader.SIZE,
-				bytes.length - WalHeader.SIZE);
-		if (scan.trailingBytes()) {
-			throw log.damagedAt(WalHeader.SIZE + scan.committedLength(),
-					"its frames fail the checksum chain or do not end at a commit");
-		}
-		PageWriter.applyFrames(header, bytes, WalHeader.SIZE, database);
-		return new AppliedLog(header.pageSize(), bytes.length);
 	}
 
 	private static void checkIntegrity(Path database) {
@@ -266,9 +203,6 @@ final class Restorer {
 		catch (IOException ex) {
 			// Some file systems can't sync a directory.
 		}
-	}
-
-	private record AppliedLog(int pageSize, long length) {
 	}
 
 }

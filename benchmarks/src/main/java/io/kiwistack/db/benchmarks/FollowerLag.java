@@ -15,7 +15,7 @@ import java.util.concurrent.locks.LockSupport;
 
 import io.kiwistack.db.KiwiDataSource;
 import io.kiwistack.db.KiwiDbSettings;
-import io.kiwistack.db.autoconfigure.KiwiDbProperties;
+import io.kiwistack.db.autoconfigure.replication.KiwiDbReplicationProperties;
 import io.kiwistack.db.replication.ReadReplication;
 import io.kiwistack.db.replication.PrimaryReplication;
 import io.kiwistack.db.replication.FollowerStatus;
@@ -64,7 +64,7 @@ final class FollowerLag {
 			ItemStore store = database.store();
 			PrimaryReplication replicator = database.replicator();
 			Duration syncInterval = database.syncInterval();
-			Duration pollInterval = new KiwiDbProperties().getReplication().getPollInterval();
+			Duration pollInterval = new KiwiDbReplicationProperties().getPollInterval();
 			Path replica = database.directory().resolve("replica");
 			Path followerFile = database.directory().resolve("follower.db");
 			// The phase is set from a scheduled sync: the first runs as the context starts, and each next

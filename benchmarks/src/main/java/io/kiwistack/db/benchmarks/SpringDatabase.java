@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.kiwistack.db.autoconfigure.KiwiDbProperties;
+import io.kiwistack.db.autoconfigure.replication.KiwiDbReplicationProperties;
 import io.kiwistack.db.replication.KiwiDbReplicator;
 import io.kiwistack.db.replication.PrimaryReplication;
 
@@ -206,7 +206,7 @@ final class SpringDatabase implements AutoCloseable {
 
 	/** The configured sync interval of a {@link Kind#KIWI_REPLICATED} database. */
 	Duration syncInterval() {
-		return this.context.getBean(KiwiDbProperties.class).getReplication().getSyncInterval();
+		return this.context.getBean(KiwiDbReplicationProperties.class).getSyncInterval();
 	}
 
 	/** Where the database files are. */

@@ -9,9 +9,9 @@ import javax.sql.DataSource;
 import io.kiwistack.db.KiwiDataSource;
 import io.kiwistack.db.KiwiDbSettings;
 import io.kiwistack.db.TemporaryFiles;
-import io.kiwistack.db.autoconfigure.replication.StartupRestore;
 
 import org.apache.commons.logging.LogFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -23,14 +23,14 @@ import org.springframework.core.env.Environment;
 import org.springframework.jdbc.datasource.LazyConnectionDataSourceProxy;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
-import io.kiwistack.db.autoconfigure.flyway.FlywayConnectionCheck;
-
 /**
  * Auto-configuration for the embedded kiwi-db database: one {@link DataSource}, a
  * {@link KiwiDbDataSource}, so that Boot's JdbcTemplate, JdbcClient, transaction manager and Flyway
  * all use it unchanged. Backs off when the application defines its own {@link DataSource} or
  * {@code JdbcConnectionDetails}, names another database in {@code spring.datasource.url} or
  * {@code spring.datasource.jndi-name}, or excludes Boot's {@code DataSourceAutoConfiguration}.
+ * Features built on the database, replication for one, shape how it opens through
+ * {@link KiwiDbSettingsCustomizer} beans.
  */
 @AutoConfiguration(beforeName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
 @ConditionalOnClass({ KiwiDataSource.class, org.sqlite.JDBC.class, LazyConnectionDataSourceProxy.class })
@@ -42,16 +42,18 @@ public final class KiwiDbAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(value = DataSource.class,
 			type = "org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails")
-	KiwiDbDataSource dataSource(KiwiDbProperties properties, Environment environment) throws SQLException {
+	KiwiDbDataSource dataSource(KiwiDbProperties properties, Environment environment,
+			ObjectProvider<KiwiDbSettingsCustomizer> customizers) throws SQLException {
 		DataSourceUrlCheck.verify(environment);
 		FlywayConnectionCheck.verify(environment);
-		KiwiDbSettings settings = KiwiDbSettingsMapper.map(properties, environment);
+		KiwiDbSettings.Builder builder = KiwiDbSettingsMapper.map(properties, environment);
+		List<KiwiDbSettingsCustomizer> ordered = customizers.orderedStream().toList();
+		ordered.forEach((customizer) -> customizer.customize(builder));
+		KiwiDbSettings settings = builder.build();
 		if (!settings.inMemory()) {
 			removeLeftovers(Path.of(settings.path()));
 		}
-		if (properties.getReplication().isEnabled()) {
-			StartupRestore.restoreIfConfigured(properties.getReplication(), settings);
-		}
+		ordered.forEach((customizer) -> customizer.beforeOpen(settings));
 		KiwiDataSource kiwiDataSource = KiwiDataSource.open(settings);
 		// Names both sides when a thread asks for the writer again inside an open transaction.
 		kiwiDataSource.describeBorrowersWith(TransactionSynchronizationManager::getCurrentTransactionName);

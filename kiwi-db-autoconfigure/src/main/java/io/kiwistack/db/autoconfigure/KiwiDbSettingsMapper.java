@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.kiwistack.db.KiwiDbSettings;
-import io.kiwistack.db.replication.ReplicationSettings;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.core.env.Environment;
@@ -12,14 +11,16 @@ import org.springframework.util.StringUtils;
 
 /**
  * Turns {@link KiwiDbProperties} into core {@link KiwiDbSettings}, naming the property in every
- * error so that Boot's failure analysis can point at it.
+ * error so that Boot's failure analysis can point at it. What other features change in the
+ * settings, replication for one, they change through a {@link KiwiDbSettingsCustomizer}.
  */
 final class KiwiDbSettingsMapper {
 
 	private KiwiDbSettingsMapper() {
 	}
 
-	static KiwiDbSettings map(KiwiDbProperties properties, Environment environment) {
+	/** The settings {@code kiwi.db.*} describe, still open to customizers. */
+	static KiwiDbSettings.Builder map(KiwiDbProperties properties, Environment environment) {
 		KiwiDbSettings.Builder builder = KiwiDbSettings.builder(resolvePath(properties, environment))
 			.journalMode(properties.getJournalMode())
 			.synchronous(properties.getSynchronous())
@@ -36,18 +37,6 @@ final class KiwiDbSettingsMapper {
 		int cacheSize = properties.getPool().getStatementCacheSize();
 		builder.statementCacheSize(check("kiwi.db.pool.statement-cache-size", cacheSize, cacheSize >= 0,
 				"It must be 0 (no cache) or more."));
-		if (properties.getReplication().isEnabled()) {
-			if (properties.getReplication().getMode() == KiwiDbProperties.Mode.REPLICA) {
-				builder.replicaOf(properties.getReplication().getUrl());
-			}
-			else {
-				// The replicator checkpoints; SQLite's own could restart the log over unshipped frames.
-				builder.autoCheckpoint(false);
-				// After a burst, the log file shrinks back at the next restart, so its size stays a
-				// measure of the log for the bound kept while the replica is unreachable.
-				builder.journalSizeLimit(ReplicationSettings.DEFAULT_CHECKPOINT_THRESHOLD);
-			}
-		}
 		mapDriver(properties.getDriver(), builder);
 		for (Map.Entry<String, String> pragma : properties.getPragmas().entrySet()) {
 			String name = pragma.getKey().replace('-', '_');
@@ -59,7 +48,7 @@ final class KiwiDbSettingsMapper {
 						pragma.getValue(), ex.getMessage());
 			}
 		}
-		return builder.build();
+		return builder;
 	}
 
 	private static void mapDriver(KiwiDbProperties.Driver driver, KiwiDbSettings.Builder builder) {

@@ -25,8 +25,8 @@ import java.util.stream.Stream;
 import io.kiwistack.db.DamagedDatabaseException;
 import io.kiwistack.db.DatabaseFileException;
 import io.kiwistack.db.PragmaRejectedException;
-import io.kiwistack.db.autoconfigure.flyway.FlywaySecondConnectionException;
 import io.kiwistack.db.autoconfigure.replication.KiwiDbReplicationAutoConfiguration;
+import io.kiwistack.db.testsupport.Sqlite3Shell;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -213,11 +213,11 @@ class StartupFailureAnalysisTests {
 	@Test
 	void whenAnotherProcessHasTheFileOpenThenStartupFailsWithAnalysisAndTheFileIsUnchanged() throws Exception {
 		Path file = this.tempDir.resolve("app.db");
-		Process create = new ProcessBuilder("sqlite3", file.toString(), "CREATE TABLE t (v TEXT);").start();
+		Process create = Sqlite3Shell.start(file, "CREATE TABLE t (v TEXT);");
 		assertThat(create.waitFor()).isZero();
 		String before = sha256(file);
 		// The sqlite3 shell in an open read transaction: it holds a shared lock on the file.
-		Process shell = new ProcessBuilder("sqlite3", file.toString()).redirectErrorStream(true).start();
+		Process shell = Sqlite3Shell.start(file);
 		try {
 			shell.getOutputStream().write("BEGIN;\nSELECT count(*) FROM t;\n".getBytes(StandardCharsets.UTF_8));
 			shell.getOutputStream().flush();

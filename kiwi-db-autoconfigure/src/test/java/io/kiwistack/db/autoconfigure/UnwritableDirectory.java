@@ -5,8 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
+import io.kiwistack.db.testsupport.Command;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -49,9 +50,7 @@ public final class UnwritableDirectory {
 
 	static boolean run(String... command) {
 		try {
-			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-			process.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
-			return process.waitFor(10, TimeUnit.SECONDS) && process.exitValue() == 0;
+			return Command.run(Duration.ofSeconds(10), command).succeeded();
 		}
 		catch (IOException ex) {
 			return false;

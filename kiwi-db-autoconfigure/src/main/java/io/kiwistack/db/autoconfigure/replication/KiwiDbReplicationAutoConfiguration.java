@@ -4,7 +4,6 @@ import org.apache.commons.logging.LogFactory;
 
 import io.kiwistack.db.autoconfigure.KiwiDbAutoConfiguration;
 import io.kiwistack.db.autoconfigure.KiwiDbDataSource;
-import io.kiwistack.db.autoconfigure.KiwiDbProperties;
 import io.kiwistack.db.replication.KiwiDbReplicator;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -13,34 +12,48 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.flyway.autoconfigure.FlywayMigrationStrategy;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
- * Auto-configuration for replication: a started {@link KiwiDbReplicator} that, on a primary, ships
- * every commit of the kiwi-db database to {@code kiwi.db.replication.url} and ships everything
- * once more when the application stops, before the database closes; on a read replica it follows
- * that replica, and keeps Flyway from migrating.
+ * Auto-configuration for replication: a {@link KiwiDbReplicator} that, on a primary, ships every
+ * commit of the kiwi-db database to {@code kiwi.db.replication.url}; on a read replica it follows
+ * that replica, and keeps Flyway from migrating. Before the database opens, its file is restored
+ * from the replica when missing. Replication starts once the context is refreshed, before the web
+ * server takes requests, and stops after the server has drained, shipping everything once more
+ * before the database closes.
  */
 @AutoConfiguration(after = KiwiDbAutoConfiguration.class,
 		beforeName = "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration")
 @ConditionalOnBean(KiwiDbDataSource.class)
 @ConditionalOnBooleanProperty("kiwi.db.replication.enabled")
+@EnableConfigurationProperties(KiwiDbReplicationProperties.class)
 public final class KiwiDbReplicationAutoConfiguration {
 
+	@Bean
+	ReplicationNode kiwiDbReplicationNode(KiwiDbReplicationProperties properties) {
+		return ReplicationNode.of(properties);
+	}
+
+	@Bean
+	ReplicationSettingsCustomizer kiwiDbReplicationSettingsCustomizer(KiwiDbReplicationProperties properties,
+			ReplicationNode node) {
+		return new ReplicationSettingsCustomizer(properties, node);
+	}
+
+	/** Closed by its lifecycle when the context closes; closing it again when destroyed does nothing. */
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	KiwiDbReplicator kiwiDbReplicator(KiwiDbDataSource dataSource, KiwiDbProperties properties) {
-		KiwiDbProperties.Replication replication = properties.getReplication();
-		KiwiDbReplicator replicator = (replication.getMode() == KiwiDbProperties.Mode.REPLICA)
-				? KiwiDbReplicator.readReplica(dataSource.getKiwiDataSource(), ReplicationPropertiesMapper.client(replication),
-						ReplicationPropertiesMapper.pollInterval(replication), ReplicationPropertiesMapper.maxLag(replication))
-				: KiwiDbReplicator.primary(dataSource.getKiwiDataSource(), ReplicationPropertiesMapper.client(replication),
-						ReplicationPropertiesMapper.settings(replication),
-						ReplicationPropertiesMapper.unhealthyAfter(replication));
-		replicator.start();
-		return replicator;
+	KiwiDbReplicator kiwiDbReplicator(KiwiDbDataSource dataSource, KiwiDbReplicationProperties properties,
+			ReplicationNode node) {
+		return node.replicator(dataSource.getKiwiDataSource(), ReplicationPropertiesMapper.client(properties));
+	}
+
+	@Bean
+	ReplicationLifecycle kiwiDbReplicationLifecycle(KiwiDbReplicator replicator) {
+		return new ReplicationLifecycle(replicator);
 	}
 
 	/** A read replica's schema arrives with the data: Flyway must not migrate it. */

@@ -2,13 +2,12 @@ package io.kiwistack.db.autoconfigure.replication;
 
 import java.time.Duration;
 
-import io.kiwistack.db.autoconfigure.KiwiDbProperties;
 import io.kiwistack.db.replication.ReplicaClient;
 import io.kiwistack.db.replication.ReplicaUrl;
 import io.kiwistack.db.replication.ReplicationSettings;
+import io.kiwistack.db.replication.s3.S3Settings;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
-import io.kiwistack.db.replication.s3.S3Settings;
 
 /**
  * Turns {@code kiwi.db.replication.*} into the engine's settings and replica client, naming the
@@ -19,9 +18,9 @@ final class ReplicationPropertiesMapper {
 	private ReplicationPropertiesMapper() {
 	}
 
-	static ReplicaClient client(KiwiDbProperties.Replication replication) {
+	static ReplicaClient client(KiwiDbReplicationProperties replication) {
 		try {
-			KiwiDbProperties.S3 s3 = replication.getS3();
+			KiwiDbReplicationProperties.S3 s3 = replication.getS3();
 			return ReplicaUrl.open(replication.getUrl(), new S3Settings(s3.getEndpoint(), s3.getRegion(),
 					s3.getAccessKeyId(), s3.getSecretAccessKey(), s3.isForcePathStyle()));
 		}
@@ -31,7 +30,7 @@ final class ReplicationPropertiesMapper {
 		}
 	}
 
-	static ReplicationSettings settings(KiwiDbProperties.Replication replication) {
+	static ReplicationSettings settings(KiwiDbReplicationProperties replication) {
 		return ReplicationSettings.defaults()
 			.withSyncInterval(positive("kiwi.db.replication.sync-interval", replication.getSyncInterval()))
 			.withSnapshotInterval(positive("kiwi.db.replication.snapshot-interval", replication.getSnapshotInterval()))
@@ -40,19 +39,19 @@ final class ReplicationPropertiesMapper {
 			.withMaxWalBytes(maxWalBytes(replication));
 	}
 
-	static Duration pollInterval(KiwiDbProperties.Replication replication) {
+	static Duration pollInterval(KiwiDbReplicationProperties replication) {
 		return positive("kiwi.db.replication.poll-interval", replication.getPollInterval());
 	}
 
-	static Duration maxLag(KiwiDbProperties.Replication replication) {
+	static Duration maxLag(KiwiDbReplicationProperties replication) {
 		return positive("kiwi.db.replication.max-lag", replication.getMaxLag());
 	}
 
-	static Duration unhealthyAfter(KiwiDbProperties.Replication replication) {
+	static Duration unhealthyAfter(KiwiDbReplicationProperties replication) {
 		return positive("kiwi.db.replication.unhealthy-after", replication.getUnhealthyAfter());
 	}
 
-	private static long maxWalBytes(KiwiDbProperties.Replication replication) {
+	private static long maxWalBytes(KiwiDbReplicationProperties replication) {
 		if (replication.getMaxWalSize() == null || replication.getMaxWalSize().toBytes() < ReplicationSettings.DEFAULT_CHECKPOINT_THRESHOLD) {
 			throw new InvalidConfigurationPropertyValueException("kiwi.db.replication.max-wal-size",
 					replication.getMaxWalSize(), "It must be at least 4MB, the size at which the replicator checkpoints.");

@@ -59,6 +59,30 @@ class KiwiDbReplicationAutoConfigurationTests {
 	}
 
 	@Test
+	void replicationPropertiesAreBoundUnderTheirOwnPrefix() {
+		replicated(this.dir.resolve("app.db"), this.dir.resolve("replica"), "kiwi.db.replication.s3.region=eu-west-1")
+			.run((context) -> {
+				assertThat(context).hasNotFailed().hasSingleBean(KiwiDbReplicationProperties.class);
+				KiwiDbReplicationProperties properties = context.getBean(KiwiDbReplicationProperties.class);
+				assertThat(properties.isEnabled()).isTrue();
+				assertThat(properties.getSyncInterval()).isEqualTo(Duration.ofMillis(100));
+				assertThat(properties.getS3().getRegion()).isEqualTo("eu-west-1");
+			});
+	}
+
+	@Test
+	void aBadReplicationSettingStopsStartupBeforeTheDatabaseIsCreated() {
+		Path database = this.dir.resolve("app.db");
+		replicated(database, this.dir.resolve("replica"), "kiwi.db.replication.sync-interval=0s").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("kiwi.db.replication.sync-interval");
+		});
+		assertThat(database).doesNotExist();
+	}
+
+	@Test
 	void aLostDatabaseIsRestoredOnStartupBeforeFlywayAndKeepsItsRows() throws Exception {
 		Path database = this.dir.resolve("app.db");
 		Path replica = this.dir.resolve("replica");

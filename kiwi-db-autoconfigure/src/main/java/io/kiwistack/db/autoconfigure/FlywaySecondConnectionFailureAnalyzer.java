@@ -1,4 +1,4 @@
-package io.kiwistack.db.autoconfigure.flyway;
+package io.kiwistack.db.autoconfigure;
 
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;

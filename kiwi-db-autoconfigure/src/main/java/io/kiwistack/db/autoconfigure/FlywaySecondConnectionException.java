@@ -1,4 +1,4 @@
-package io.kiwistack.db.autoconfigure.flyway;
+package io.kiwistack.db.autoconfigure;
 
 /**
  * A {@code spring.flyway.*} property asks Flyway to open its own connection, beside kiwi-db's

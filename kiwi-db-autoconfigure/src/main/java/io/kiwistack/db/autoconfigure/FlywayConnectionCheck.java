@@ -1,4 +1,4 @@
-package io.kiwistack.db.autoconfigure.flyway;
+package io.kiwistack.db.autoconfigure;
 
 import java.util.List;
 
@@ -9,8 +9,11 @@ import org.springframework.util.StringUtils;
 /**
  * Refuses Flyway settings that make Boot open a second connection to the database for Flyway:
  * SQLite has one writer, and migrations must go through kiwi-db's DataSource like every other write.
+ * Checked by the DataSource's auto-configuration before the database opens, like
+ * {@link DataSourceUrlCheck}, so that it holds whether or not kiwi-db's Flyway auto-configuration
+ * runs.
  */
-public final class FlywayConnectionCheck {
+final class FlywayConnectionCheck {
 
 	private static final List<String> SECOND_CONNECTION_PROPERTIES = List.of("spring.flyway.url",
 			"spring.flyway.user");
@@ -23,7 +26,7 @@ public final class FlywayConnectionCheck {
 	 * @param environment the application's environment
 	 * @throws FlywaySecondConnectionException when a property that opens a second connection is set
 	 */
-	public static void verify(Environment environment) {
+	static void verify(Environment environment) {
 		if (!ClassUtils.isPresent("org.flywaydb.core.Flyway", FlywayConnectionCheck.class.getClassLoader())
 				|| !environment.getProperty("spring.flyway.enabled", Boolean.class, true)) {
 			return;

@@ -1,0 +1,302 @@
+package io.kiwistack.db.autoconfigure.replication;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration properties for replication of the embedded kiwi-db database.
+ */
+@ConfigurationProperties("kiwi.db.replication")
+public class KiwiDbReplicationProperties {
+
+	/**
+	 * Whether to stream every commit to a replica.
+	 */
+	private boolean enabled;
+
+	/**
+	 * Where the replica lives: 'file:/some/dir' or 's3://bucket/path'.
+	 */
+	private String url;
+
+	/**
+	 * Whether this node ships its commits (primary) or follows the replica read-only (replica).
+	 */
+	private Mode mode = Mode.PRIMARY;
+
+	/**
+	 * How often a read replica looks for new transactions in the replica.
+	 */
+	private Duration pollInterval = Duration.ofSeconds(1);
+
+	/**
+	 * How far a read replica may fall behind before health reports the database DOWN.
+	 */
+	private Duration maxLag = Duration.ofSeconds(30);
+
+	/**
+	 * How often committed transactions are shipped: a crash loses at most this much.
+	 */
+	private Duration syncInterval = Duration.ofSeconds(1);
+
+	/**
+	 * How often a full snapshot of the database is written to the replica.
+	 */
+	private Duration snapshotInterval = Duration.ofHours(24);
+
+	/**
+	 * How long snapshots and log segments are kept for restores to a point in time.
+	 */
+	private Duration retention = Duration.ofHours(24);
+
+	/**
+	 * Whether to restore the database from the replica on startup when the file is missing.
+	 */
+	private Restore restore = Restore.IF_MISSING;
+
+	/**
+	 * Whether a restore (on startup, or a read replica's first copy) may fall back to an older
+	 * generation when the newest one can't be restored because its snapshot is missing, losing
+	 * the newest generation's transactions. Off, such a restore stops with an error naming the
+	 * generation and the missing object.
+	 */
+	private boolean allowOlderGeneration;
+
+	/**
+	 * How long replication may keep failing before health reports the database DOWN.
+	 */
+	private Duration unhealthyAfter = Duration.ofMinutes(1);
+
+	/**
+	 * How long a primary's claim on the replica lasts without renewal: after a crash, another
+	 * primary can take the replica over once this has passed.
+	 */
+	private Duration leaseTimeout = Duration.ofSeconds(30);
+
+	/**
+	 * The largest the write-ahead log may grow while the replica is unreachable; past it the
+	 * log is checkpointed anyway and a new generation starts once the replica is back.
+	 */
+	private DataSize maxWalSize = DataSize.ofMegabytes(64);
+
+	private final S3 s3 = new S3();
+
+	public Duration getLeaseTimeout() {
+		return this.leaseTimeout;
+	}
+
+	public void setLeaseTimeout(Duration leaseTimeout) {
+		this.leaseTimeout = leaseTimeout;
+	}
+
+	public DataSize getMaxWalSize() {
+		return this.maxWalSize;
+	}
+
+	public void setMaxWalSize(DataSize maxWalSize) {
+		this.maxWalSize = maxWalSize;
+	}
+
+	public S3 getS3() {
+		return this.s3;
+	}
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public String getUrl() {
+		return this.url;
+	}
+
+	public Mode getMode() {
+		return this.mode;
+	}
+
+	public void setMode(Mode mode) {
+		this.mode = mode;
+	}
+
+	public Duration getPollInterval() {
+		return this.pollInterval;
+	}
+
+	public void setPollInterval(Duration pollInterval) {
+		this.pollInterval = pollInterval;
+	}
+
+	public Duration getMaxLag() {
+		return this.maxLag;
+	}
+
+	public void setMaxLag(Duration maxLag) {
+		this.maxLag = maxLag;
+	}
+
+	public void setUrl(String url) {
+		this.url = url;
+	}
+
+	public Duration getSyncInterval() {
+		return this.syncInterval;
+	}
+
+	public void setSyncInterval(Duration syncInterval) {
+		this.syncInterval = syncInterval;
+	}
+
+	public Duration getSnapshotInterval() {
+		return this.snapshotInterval;
+	}
+
+	public void setSnapshotInterval(Duration snapshotInterval) {
+		this.snapshotInterval = snapshotInterval;
+	}
+
+	public Duration getRetention() {
+		return this.retention;
+	}
+
+	public void setRetention(Duration retention) {
+		this.retention = retention;
+	}
+
+	public Restore getRestore() {
+		return this.restore;
+	}
+
+	public void setRestore(Restore restore) {
+		this.restore = restore;
+	}
+
+	public boolean isAllowOlderGeneration() {
+		return this.allowOlderGeneration;
+	}
+
+	public void setAllowOlderGeneration(boolean allowOlderGeneration) {
+		this.allowOlderGeneration = allowOlderGeneration;
+	}
+
+	public Duration getUnhealthyAfter() {
+		return this.unhealthyAfter;
+	}
+
+	public void setUnhealthyAfter(Duration unhealthyAfter) {
+		this.unhealthyAfter = unhealthyAfter;
+	}
+
+	/**
+	 * S3-compatible storage settings, with Litestream's names. Unset credentials and region come
+	 * from the AWS SDK's default chain.
+	 */
+	public static class S3 {
+
+		/**
+		 * Endpoint URL of S3-compatible storage (MinIO, Ceph, R2, ...); unset for AWS.
+		 */
+		private String endpoint;
+
+		/**
+		 * Region of the bucket.
+		 */
+		private String region;
+
+		/**
+		 * Access key id.
+		 */
+		private String accessKeyId;
+
+		/**
+		 * Secret access key. Never logged or shown.
+		 */
+		private String secretAccessKey;
+
+		/**
+		 * Whether to address the bucket as a path instead of a host name; most non-AWS endpoints
+		 * need it.
+		 */
+		private boolean forcePathStyle;
+
+		public String getEndpoint() {
+			return this.endpoint;
+		}
+
+		public void setEndpoint(String endpoint) {
+			this.endpoint = endpoint;
+		}
+
+		public String getRegion() {
+			return this.region;
+		}
+
+		public void setRegion(String region) {
+			this.region = region;
+		}
+
+		public String getAccessKeyId() {
+			return this.accessKeyId;
+		}
+
+		public void setAccessKeyId(String accessKeyId) {
+			this.accessKeyId = accessKeyId;
+		}
+
+		public String getSecretAccessKey() {
+			return this.secretAccessKey;
+		}
+
+		public void setSecretAccessKey(String secretAccessKey) {
+			this.secretAccessKey = secretAccessKey;
+		}
+
+		public boolean isForcePathStyle() {
+			return this.forcePathStyle;
+		}
+
+		public void setForcePathStyle(boolean forcePathStyle) {
+			this.forcePathStyle = forcePathStyle;
+		}
+
+	}
+
+	/**
+	 * Which side of replication a node is.
+	 */
+	public enum Mode {
+
+		/**
+		 * Ships every commit to the replica.
+		 */
+		PRIMARY,
+
+		/**
+		 * Follows the replica and serves reads; takes no writes.
+		 */
+		REPLICA
+
+	}
+
+	/**
+	 * When to restore the database from its replica on startup.
+	 */
+	public enum Restore {
+
+		/**
+		 * Restore when the database file does not exist; an existing file is never replaced.
+		 */
+		IF_MISSING,
+
+		/**
+		 * Never restore on startup.
+		 */
+		NEVER
+
+	}
+
+}

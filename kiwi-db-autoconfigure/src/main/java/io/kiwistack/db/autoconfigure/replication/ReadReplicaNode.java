@@ -1,0 +1,53 @@
+package io.kiwistack.db.autoconfigure.replication;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import io.kiwistack.db.KiwiDataSource;
+import io.kiwistack.db.KiwiDbSettings;
+import io.kiwistack.db.replication.KiwiDbReplicator;
+import io.kiwistack.db.replication.ReadReplication;
+import io.kiwistack.db.replication.ReplicaClient;
+import io.kiwistack.db.replication.ReplicaException;
+
+/**
+ * A read replica: it follows the replica and serves reads, and refuses writes, naming where they
+ * go. It always starts from the replica: its file is restored when missing, and must be a replica
+ * copy when present.
+ */
+record ReadReplicaNode(String replicaUrl, Duration pollInterval, Duration maxLag, boolean allowOlderGeneration)
+		implements ReplicationNode {
+
+	static ReadReplicaNode of(KiwiDbReplicationProperties properties) {
+		return new ReadReplicaNode(properties.getUrl(), ReplicationPropertiesMapper.pollInterval(properties),
+				ReplicationPropertiesMapper.maxLag(properties), properties.isAllowOlderGeneration());
+	}
+
+	@Override
+	public void customize(KiwiDbSettings.Builder settings) {
+		settings.replicaOf(this.replicaUrl);
+	}
+
+	@Override
+	public void prepare(Path database, ReplicaClient client) throws IOException {
+		try {
+			ReadReplication.prepare(database, client, this.allowOlderGeneration);
+		}
+		catch (ReplicaException ex) {
+			// An existing file that is no replica copy is refused as it is; a missing one that could
+			// not be restored is explained like a primary's failed restore.
+			if (Files.exists(database)) {
+				throw ex;
+			}
+			throw new StartupRestoreException(database, client.describe(), ex);
+		}
+	}
+
+	@Override
+	public KiwiDbReplicator replicator(KiwiDataSource dataSource, ReplicaClient client) {
+		return KiwiDbReplicator.readReplica(dataSource, client, this.pollInterval, this.maxLag);
+	}
+
+}

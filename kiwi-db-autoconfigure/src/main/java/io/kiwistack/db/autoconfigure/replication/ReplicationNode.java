@@ -1,0 +1,48 @@
+package io.kiwistack.db.autoconfigure.replication;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+import io.kiwistack.db.KiwiDataSource;
+import io.kiwistack.db.KiwiDbSettings;
+import io.kiwistack.db.replication.KiwiDbReplicator;
+import io.kiwistack.db.replication.ReplicaClient;
+
+/**
+ * The part this node plays in replication, decided once, from {@code kiwi.db.replication.mode}: a
+ * {@link PrimaryNode} ships its commits to the replica, a {@link ReadReplicaNode} follows the replica
+ * read-only. Everything that differs between the two is asked of it (how the database opens, how
+ * its file is made ready before that, which {@link KiwiDbReplicator} runs), so that nothing else
+ * asks which role this node plays.
+ */
+sealed interface ReplicationNode permits PrimaryNode, ReadReplicaNode {
+
+	/**
+	 * The node {@code kiwi.db.replication.*} describe. Their values are checked here, so that a bad
+	 * one stops startup before the database is touched.
+	 */
+	static ReplicationNode of(KiwiDbReplicationProperties properties) {
+		return (properties.getMode() == KiwiDbReplicationProperties.Mode.REPLICA) ? ReadReplicaNode.of(properties)
+				: PrimaryNode.of(properties);
+	}
+
+	/**
+	 * Change the settings the database opens with for this role.
+	 * @param settings the database's settings, not yet built
+	 */
+	void customize(KiwiDbSettings.Builder settings);
+
+	/**
+	 * Make the database file ready for this role, before it opens.
+	 * @param database the database file, absolute
+	 * @param client the replica, closed by the caller
+	 */
+	void prepare(Path database, ReplicaClient client) throws IOException;
+
+	/**
+	 * The replication this role runs over the open database, not started yet.
+	 * @param client the replica, closed with the replicator
+	 */
+	KiwiDbReplicator replicator(KiwiDataSource dataSource, ReplicaClient client);
+
+}

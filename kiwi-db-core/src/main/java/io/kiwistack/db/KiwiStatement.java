@@ -3,86 +3,112 @@ package io.kiwistack.db;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLWarning;
 import java.sql.Statement;
 
 import org.sqlite.SQLiteConnection;
-import org.sqlite.SQLiteErrorCode;
 
 /**
  * What a borrower holds instead of a sqlite-jdbc statement: {@code getConnection()} answers the
- * borrower's handle, never the physical connection; a closed statement refuses every call; a
- * write refused because the connection only reads says why. Plain delegation otherwise, written
- * out rather than proxied, because JdbcTemplate-style code calls these methods once per parameter.
+ * borrower's handle, never the physical connection, and so do the result sets it opens, whose
+ * {@code getStatement()} is this handle (see {@link ResultSetHandle}); a failure says what went
+ * wrong in kiwi-db's terms ({@link StatementFailure}). Plain delegation otherwise, written out
+ * rather than proxied, because JdbcTemplate-style code calls these methods once per parameter.
+ * <p>
+ * Closing swaps the driver's statement, and the result sets opened from it, for the
+ * {@link ClosedSentinel}, which refuses every call: a cached statement serves the next borrower
+ * after this one, and a caller that kept the handle must not reach it. The methods that do
+ * kiwi-db's own work before they delegate (an execution begins the borrower's transaction) check
+ * first, so a closed statement refuses before that work, not after it.
  */
-class KiwiStatement implements Statement {
-
-	private final Statement target;
+class KiwiStatement extends StatementOptions {
 
 	final LentConnection connection;
 
 	final SQLiteConnection sqlite;
 
-	/** Whether the statement can go back to a cache: no failed execution, no lasting setting. */
-	boolean reusable = true;
-
 	private boolean closed;
 
-	private ResultSet lastResultSet;
+	/** The handle over the driver's current results: sqlite-jdbc reuses one result set per statement. */
+	private ResultSetHandle results;
+
+	private ResultSetHandle generatedKeys;
 
 	KiwiStatement(Statement target, LentConnection connection, SQLiteConnection sqlite) {
-		this.target = target;
+		super(target);
 		this.connection = connection;
 		this.sqlite = sqlite;
 	}
 
-	final void checkOpen() throws SQLException {
+	/**
+	 * Refuse on a closed statement before kiwi-db's own work for a call (noting its SQL, beginning
+	 * the borrower's transaction); the sentinel would refuse only once that work was done.
+	 */
+	final void refuseIfClosed() throws SQLException {
 		if (this.closed) {
-			throw new SQLException("This statement is closed");
+			throw new SQLException(ClosedSentinel.STATEMENT_CLOSED);
 		}
 	}
 
 	void beforeExecute(String sql) throws SQLException {
-		checkOpen();
+		refuseIfClosed();
 		if (sql != null) {
 			this.connection.noteSql(sql);
 		}
 		this.connection.beforeStatement();
+		// Running again closes the statement's previous results, in JDBC; the driver reopens the
+		// same result set object, so an old handle must not follow it.
+		retireResults();
 	}
 
 	void afterExecute() {
 		this.connection.statementDone();
 	}
 
-	final ResultSet opened(ResultSet resultSet) {
-		this.lastResultSet = resultSet;
-		return resultSet;
+	/** The borrower's handle over {@code rows}, the driver's results of this statement. */
+	final ResultSet opened(ResultSet rows) {
+		if (this.results != null) {
+			this.results.retire();
+		}
+		this.results = (rows != null) ? new ResultSetHandle(rows, this) : null;
+		return this.results;
 	}
 
-	final ResultSet lastResultSet() {
-		return this.lastResultSet;
+	/** Close the driver's results this statement opened last, if any. */
+	final void closeResults() throws SQLException {
+		if (this.results != null) {
+			this.results.closeRows();
+		}
+	}
+
+	/** One of this statement's result set handles was closed by its caller. */
+	void resultSetClosed(ResultSetHandle rows) throws SQLException {
 	}
 
 	final SQLException failed(SQLException ex) {
 		// sqlite-jdbc may have finalized the statement; a fresh one is cheaper than doubt.
 		this.reusable = false;
 		this.connection.statementFailed(ex);
-		if (ex.getErrorCode() != SQLiteErrorCode.SQLITE_READONLY.code || !this.connection.servesReadOnly()) {
-			return SqlStateMapping.standardized(ex);
-		}
-		if (this.connection.replicaOf() != null) {
-			return SqlStateMapping.readOnly("This node is a read replica following " + this.connection.replicaOf()
-					+ ": it applies the primary's transactions and takes no writes of its own. Send writes to the primary. ("
-					+ ex.getMessage() + ")", ex);
-		}
-		return SqlStateMapping.readOnly("A read-only transaction tried to write: " + ex.getMessage()
-				+ ". Reads in @Transactional(readOnly = true) run on kiwi-db's read-only connections; "
-				+ "run writes in a read-write transaction.", ex);
+		return StatementFailure.explained(ex, this.connection);
 	}
 
 	/** Give the underlying statement up: a plain statement is closed. */
 	void release() throws SQLException {
 		this.target.close();
+	}
+
+	/** From now on the closed sentinel answers for the driver's statement and result sets. */
+	void retire() {
+		this.target = ClosedSentinel.STATEMENT;
+		retireResults();
+	}
+
+	private void retireResults() {
+		if (this.results != null) {
+			this.results.retire();
+		}
+		if (this.generatedKeys != null) {
+			this.generatedKeys.retire();
+		}
 	}
 
 	@Override
@@ -92,7 +118,12 @@ class KiwiStatement implements Statement {
 		}
 		this.closed = true;
 		this.connection.forget(this);
-		release();
+		try {
+			release();
+		}
+		finally {
+			retire();
+		}
 	}
 
 	@Override
@@ -102,10 +133,14 @@ class KiwiStatement implements Statement {
 
 	@Override
 	public final Connection getConnection() throws SQLException {
-		checkOpen();
+		refuseIfClosed();
 		return this.connection;
 	}
 
+	/**
+	 * This handle, or what the driver's statement unwraps to: like the connection's, an explicit way
+	 * to sqlite-jdbc's own objects, whose {@code getConnection()} is the physical connection.
+	 */
 	@Override
 	public final <T> T unwrap(Class<T> iface) throws SQLException {
 		return iface.isInstance(this) ? iface.cast(this) : this.target.unwrap(iface);
@@ -122,10 +157,10 @@ class KiwiStatement implements Statement {
 	}
 
 	@Override
-	public boolean execute(String a0, int[] a1) throws SQLException {
-		beforeExecute(a0);
+	public ResultSet executeQuery(String sql) throws SQLException {
+		beforeExecute(sql);
 		try {
-			return this.target.execute(a0, a1);
+			return opened(this.target.executeQuery(sql));
 		}
 		catch (SQLException ex) {
 			throw failed(ex);
@@ -136,10 +171,28 @@ class KiwiStatement implements Statement {
 	}
 
 	@Override
-	public boolean execute(String a0, int a1) throws SQLException {
-		beforeExecute(a0);
+	public ResultSet getResultSet() throws SQLException {
+		return opened(this.target.getResultSet());
+	}
+
+	@Override
+	public ResultSet getGeneratedKeys() throws SQLException {
+		ResultSet keys = this.target.getGeneratedKeys();
+		// The driver answers the same keys until the statement runs again; so does the handle.
+		if (this.generatedKeys == null || !this.generatedKeys.isOpenOver(keys)) {
+			if (this.generatedKeys != null) {
+				this.generatedKeys.retire();
+			}
+			this.generatedKeys = (keys != null) ? new ResultSetHandle(keys, this) : null;
+		}
+		return this.generatedKeys;
+	}
+
+	@Override
+	public boolean execute(String sql) throws SQLException {
+		beforeExecute(sql);
 		try {
-			return this.target.execute(a0, a1);
+			return this.target.execute(sql);
 		}
 		catch (SQLException ex) {
 			throw failed(ex);
@@ -150,10 +203,10 @@ class KiwiStatement implements Statement {
 	}
 
 	@Override
-	public boolean execute(String a0, String[] a1) throws SQLException {
-		beforeExecute(a0);
+	public boolean execute(String sql, int autoGeneratedKeys) throws SQLException {
+		beforeExecute(sql);
 		try {
-			return this.target.execute(a0, a1);
+			return this.target.execute(sql, autoGeneratedKeys);
 		}
 		catch (SQLException ex) {
 			throw failed(ex);
@@ -164,10 +217,10 @@ class KiwiStatement implements Statement {
 	}
 
 	@Override
-	public boolean execute(String a0) throws SQLException {
-		beforeExecute(a0);
+	public boolean execute(String sql, int[] columnIndexes) throws SQLException {
+		beforeExecute(sql);
 		try {
-			return this.target.execute(a0);
+			return this.target.execute(sql, columnIndexes);
 		}
 		catch (SQLException ex) {
 			throw failed(ex);
@@ -178,27 +231,136 @@ class KiwiStatement implements Statement {
 	}
 
 	@Override
-	public boolean getMoreResults(int a0) throws SQLException {
-		checkOpen();
-		return this.target.getMoreResults(a0);
+	public boolean execute(String sql, String[] columnNames) throws SQLException {
+		beforeExecute(sql);
+		try {
+			return this.target.execute(sql, columnNames);
+		}
+		catch (SQLException ex) {
+			throw failed(ex);
+		}
+		finally {
+			afterExecute();
+		}
 	}
 
 	@Override
-	public boolean getMoreResults() throws SQLException {
-		checkOpen();
-		return this.target.getMoreResults();
+	public int executeUpdate(String sql) throws SQLException {
+		beforeExecute(sql);
+		try {
+			return this.target.executeUpdate(sql);
+		}
+		catch (SQLException ex) {
+			throw failed(ex);
+		}
+		finally {
+			afterExecute();
+		}
 	}
 
 	@Override
-	public boolean isCloseOnCompletion() throws SQLException {
-		checkOpen();
-		return this.target.isCloseOnCompletion();
+	public int executeUpdate(String sql, int autoGeneratedKeys) throws SQLException {
+		beforeExecute(sql);
+		try {
+			return this.target.executeUpdate(sql, autoGeneratedKeys);
+		}
+		catch (SQLException ex) {
+			throw failed(ex);
+		}
+		finally {
+			afterExecute();
+		}
 	}
 
 	@Override
-	public boolean isPoolable() throws SQLException {
-		checkOpen();
-		return this.target.isPoolable();
+	public int executeUpdate(String sql, int[] columnIndexes) throws SQLException {
+		beforeExecute(sql);
+		try {
+			return this.target.executeUpdate(sql, columnIndexes);
+		}
+		catch (SQLException ex) {
+			throw failed(ex);
+		}
+		finally {
+			afterExecute();
+		}
+	}
+
+	@Override
+	public int executeUpdate(String sql, String[] columnNames) throws SQLException {
+		beforeExecute(sql);
+		try {
+			return this.target.executeUpdate(sql, columnNames);
+		}
+		catch (SQLException ex) {
+			throw failed(ex);
+		}
+		finally {
+			afterExecute();
+		}
+	}
+
+	@Override
+	public long executeLargeUpdate(String sql) throws SQLException {
+		beforeExecute(sql);
+		try {
+			return this.target.executeLargeUpdate(sql);
+		}
+		catch (SQLException ex) {
+			throw failed(ex);
+		}
+		finally {
+			afterExecute();
+		}
+	}
+
+	@Override
+	public long executeLargeUpdate(String sql, int autoGeneratedKeys) throws SQLException {
+		beforeExecute(sql);
+		try {
+			return this.target.executeLargeUpdate(sql, autoGeneratedKeys);
+		}
+		catch (SQLException ex) {
+			throw failed(ex);
+		}
+		finally {
+			afterExecute();
+		}
+	}
+
+	@Override
+	public long executeLargeUpdate(String sql, int[] columnIndexes) throws SQLException {
+		beforeExecute(sql);
+		try {
+			return this.target.executeLargeUpdate(sql, columnIndexes);
+		}
+		catch (SQLException ex) {
+			throw failed(ex);
+		}
+		finally {
+			afterExecute();
+		}
+	}
+
+	@Override
+	public long executeLargeUpdate(String sql, String[] columnNames) throws SQLException {
+		beforeExecute(sql);
+		try {
+			return this.target.executeLargeUpdate(sql, columnNames);
+		}
+		catch (SQLException ex) {
+			throw failed(ex);
+		}
+		finally {
+			afterExecute();
+		}
+	}
+
+	@Override
+	public void addBatch(String sql) throws SQLException {
+		refuseIfClosed();
+		this.connection.noteSql(sql);
+		this.target.addBatch(sql);
 	}
 
 	@Override
@@ -216,236 +378,6 @@ class KiwiStatement implements Statement {
 	}
 
 	@Override
-	public int executeUpdate(String a0, int[] a1) throws SQLException {
-		beforeExecute(a0);
-		try {
-			return this.target.executeUpdate(a0, a1);
-		}
-		catch (SQLException ex) {
-			throw failed(ex);
-		}
-		finally {
-			afterExecute();
-		}
-	}
-
-	@Override
-	public int executeUpdate(String a0, int a1) throws SQLException {
-		beforeExecute(a0);
-		try {
-			return this.target.executeUpdate(a0, a1);
-		}
-		catch (SQLException ex) {
-			throw failed(ex);
-		}
-		finally {
-			afterExecute();
-		}
-	}
-
-	@Override
-	public int executeUpdate(String a0, String[] a1) throws SQLException {
-		beforeExecute(a0);
-		try {
-			return this.target.executeUpdate(a0, a1);
-		}
-		catch (SQLException ex) {
-			throw failed(ex);
-		}
-		finally {
-			afterExecute();
-		}
-	}
-
-	@Override
-	public int executeUpdate(String a0) throws SQLException {
-		beforeExecute(a0);
-		try {
-			return this.target.executeUpdate(a0);
-		}
-		catch (SQLException ex) {
-			throw failed(ex);
-		}
-		finally {
-			afterExecute();
-		}
-	}
-
-	@Override
-	public int getFetchDirection() throws SQLException {
-		checkOpen();
-		return this.target.getFetchDirection();
-	}
-
-	@Override
-	public int getFetchSize() throws SQLException {
-		checkOpen();
-		return this.target.getFetchSize();
-	}
-
-	@Override
-	public int getMaxFieldSize() throws SQLException {
-		checkOpen();
-		return this.target.getMaxFieldSize();
-	}
-
-	@Override
-	public int getMaxRows() throws SQLException {
-		checkOpen();
-		return this.target.getMaxRows();
-	}
-
-	@Override
-	public int getQueryTimeout() throws SQLException {
-		checkOpen();
-		return this.target.getQueryTimeout();
-	}
-
-	@Override
-	public int getResultSetConcurrency() throws SQLException {
-		checkOpen();
-		return this.target.getResultSetConcurrency();
-	}
-
-	@Override
-	public int getResultSetHoldability() throws SQLException {
-		checkOpen();
-		return this.target.getResultSetHoldability();
-	}
-
-	@Override
-	public int getResultSetType() throws SQLException {
-		checkOpen();
-		return this.target.getResultSetType();
-	}
-
-	@Override
-	public int getUpdateCount() throws SQLException {
-		checkOpen();
-		return this.target.getUpdateCount();
-	}
-
-	@Override
-	public ResultSet executeQuery(String a0) throws SQLException {
-		beforeExecute(a0);
-		try {
-			return opened(this.target.executeQuery(a0));
-		}
-		catch (SQLException ex) {
-			throw failed(ex);
-		}
-		finally {
-			afterExecute();
-		}
-	}
-
-	@Override
-	public ResultSet getGeneratedKeys() throws SQLException {
-		checkOpen();
-		return this.target.getGeneratedKeys();
-	}
-
-	@Override
-	public ResultSet getResultSet() throws SQLException {
-		checkOpen();
-		return opened(this.target.getResultSet());
-	}
-
-	@Override
-	public SQLWarning getWarnings() throws SQLException {
-		checkOpen();
-		return this.target.getWarnings();
-	}
-
-	@Override
-	public void addBatch(String a0) throws SQLException {
-		checkOpen();
-		this.connection.noteSql(a0);
-		this.target.addBatch(a0);
-	}
-
-	@Override
-	public void cancel() throws SQLException {
-		checkOpen();
-		this.target.cancel();
-	}
-
-	@Override
-	public void clearBatch() throws SQLException {
-		checkOpen();
-		this.target.clearBatch();
-	}
-
-	@Override
-	public void clearWarnings() throws SQLException {
-		checkOpen();
-		this.target.clearWarnings();
-	}
-
-	@Override
-	public void closeOnCompletion() throws SQLException {
-		checkOpen();
-		this.reusable = false;
-		this.target.closeOnCompletion();
-	}
-
-	@Override
-	public void setCursorName(String a0) throws SQLException {
-		checkOpen();
-		this.reusable = false;
-		this.target.setCursorName(a0);
-	}
-
-	@Override
-	public void setEscapeProcessing(boolean a0) throws SQLException {
-		checkOpen();
-		this.reusable = false;
-		this.target.setEscapeProcessing(a0);
-	}
-
-	@Override
-	public void setFetchDirection(int a0) throws SQLException {
-		checkOpen();
-		this.reusable = false;
-		this.target.setFetchDirection(a0);
-	}
-
-	@Override
-	public void setFetchSize(int a0) throws SQLException {
-		checkOpen();
-		this.reusable = false;
-		this.target.setFetchSize(a0);
-	}
-
-	@Override
-	public void setMaxFieldSize(int a0) throws SQLException {
-		checkOpen();
-		this.reusable = false;
-		this.target.setMaxFieldSize(a0);
-	}
-
-	@Override
-	public void setMaxRows(int a0) throws SQLException {
-		checkOpen();
-		this.reusable = false;
-		this.target.setMaxRows(a0);
-	}
-
-	@Override
-	public void setPoolable(boolean a0) throws SQLException {
-		checkOpen();
-		this.reusable = false;
-		this.target.setPoolable(a0);
-	}
-
-	@Override
-	public void setQueryTimeout(int a0) throws SQLException {
-		checkOpen();
-		this.reusable = false;
-		this.target.setQueryTimeout(a0);
-	}
-
-	@Override
 	public long[] executeLargeBatch() throws SQLException {
 		beforeExecute(null);
 		try {
@@ -459,78 +391,4 @@ class KiwiStatement implements Statement {
 		}
 	}
 
-	@Override
-	public long executeLargeUpdate(String a0, int[] a1) throws SQLException {
-		beforeExecute(a0);
-		try {
-			return this.target.executeLargeUpdate(a0, a1);
-		}
-		catch (SQLException ex) {
-			throw failed(ex);
-		}
-		finally {
-			afterExecute();
-		}
-	}
-
-	@Override
-	public long executeLargeUpdate(String a0, int a1) throws SQLException {
-		beforeExecute(a0);
-		try {
-			return this.target.executeLargeUpdate(a0, a1);
-		}
-		catch (SQLException ex) {
-			throw failed(ex);
-		}
-		finally {
-			afterExecute();
-		}
-	}
-
-	@Override
-	public long executeLargeUpdate(String a0, String[] a1) throws SQLException {
-		beforeExecute(a0);
-		try {
-			return this.target.executeLargeUpdate(a0, a1);
-		}
-		catch (SQLException ex) {
-			throw failed(ex);
-		}
-		finally {
-			afterExecute();
-		}
-	}
-
-	@Override
-	public long executeLargeUpdate(String a0) throws SQLException {
-		beforeExecute(a0);
-		try {
-			return this.target.executeLargeUpdate(a0);
-		}
-		catch (SQLException ex) {
-			throw failed(ex);
-		}
-		finally {
-			afterExecute();
-		}
-	}
-
-	@Override
-	public long getLargeMaxRows() throws SQLException {
-		checkOpen();
-		return this.target.getLargeMaxRows();
-	}
-
-	@Override
-	public long getLargeUpdateCount() throws SQLException {
-		checkOpen();
-		return this.target.getLargeUpdateCount();
-	}
-
-	@Override
-	public void setLargeMaxRows(long a0) throws SQLException {
-		checkOpen();
-		this.reusable = false;
-		this.target.setLargeMaxRows(a0);
-	}
 }

@@ -1,24 +1,11 @@
 package io.kiwistack.db;
 
-import java.sql.Array;
-import java.sql.Blob;
-import java.sql.CallableStatement;
-import java.sql.Clob;
-import java.sql.Connection;
 import java.sql.DatabaseMetaData;
-import java.sql.NClob;
 import java.sql.PreparedStatement;
 import java.sql.SQLClientInfoException;
 import java.sql.SQLException;
-import java.sql.SQLWarning;
-import java.sql.SQLXML;
 import java.sql.Savepoint;
 import java.sql.Statement;
-import java.sql.Struct;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executor;
 
@@ -31,8 +18,15 @@ import org.sqlite.SQLiteConnection;
  * connection while another thread holds it. Statements the borrower left open are closed on
  * return, because an open statement pins a read snapshot and keeps checkpoints from finishing.
  * Prepared statements come from the connection's {@link StatementCache}.
+ * <p>
+ * Nothing reached from the handle leads to the physical connection: statements, the result sets
+ * they open ({@link ResultSetHandle}) and the {@link DatabaseMetaData} ({@link MetaDataHandle}) all
+ * answer this handle from {@code getConnection()}, so closing the connection reached that way gives
+ * it back too. The one way through is explicit: {@code unwrap(SQLiteConnection.class)} returns the
+ * physical connection, for sqlite-jdbc's own API (commit listeners, say); the caller must not close
+ * it or keep it past the handle.
  */
-final class LentConnection implements Connection {
+final class LentConnection extends ConnectionPassThrough {
 
 	private final PhysicalConnection physical;
 
@@ -42,16 +36,13 @@ final class LentConnection implements Connection {
 
 	private final String replicaOf;
 
-	private final List<KiwiStatement> openStatements = new ArrayList<>();
+	private final OpenStatements openStatements = new OpenStatements();
 
 	private boolean readOnly;
 
 	private boolean returned;
 
-	private boolean transactionBegunInSql;
-
-	/** Whether SQL other than queries was prepared or run on this handle: it may have written. */
-	private boolean preparedOtherThanQueries;
+	private final SqlNotes sql;
 
 	private final LazyTransaction transaction;
 
@@ -60,6 +51,9 @@ final class LentConnection implements Connection {
 
 	/** The writer's fence; {@code null} on a reader, which never writes. */
 	private final WriteFence fence;
+
+	/** The metadata handle, made at the first {@link #getMetaData()}. */
+	private DatabaseMetaData metaData;
 
 	LentConnection(PhysicalConnection physical, Lender owner, WriteFence fence) {
 		this(physical, owner, false, null, fence);
@@ -76,6 +70,7 @@ final class LentConnection implements Connection {
 		this.owner = owner;
 		this.servesReadOnly = servesReadOnly;
 		this.replicaOf = replicaOf;
+		this.sql = new SqlNotes(servesReadOnly);
 		this.diskFull = owner.diskFullWatch();
 		this.transaction = new LazyTransaction(physical.connection(), this.diskFull);
 	}
@@ -102,7 +97,7 @@ final class LentConnection implements Connection {
 	 * again; a transaction begun in SQL commits later, by SQL this handle does not follow.
 	 */
 	void statementDone() {
-		if (!this.transactionBegunInSql) {
+		if (!this.sql.transactionBegun()) {
 			this.transaction.statementDone();
 		}
 	}
@@ -125,65 +120,18 @@ final class LentConnection implements Connection {
 		return this.readOnly;
 	}
 
-	/**
-	 * Remember SQL that opens a transaction behind JDBC's back ({@code BEGIN}, {@code SAVEPOINT}),
-	 * so that returning the connection rolls it back even though auto-commit still reads true.
-	 */
+	/** Note SQL about to be prepared or run: see {@link SqlNotes}. */
 	void noteSql(String sql) throws SQLException {
-		int start = firstWord(sql);
-		if (!this.preparedOtherThanQueries && !isQuery(sql, start)) {
-			this.preparedOtherThanQueries = true;
-		}
-		if (sql.regionMatches(true, start, "BEGIN", 0, 5) || sql.regionMatches(true, start, "SAVEPOINT", 0, 9)) {
-			this.transactionBegunInSql = true;
-		}
-		else if (this.servesReadOnly && sql.regionMatches(true, start, "PRAGMA", 0, 6)) {
-			String pragma = sql.toLowerCase(Locale.ROOT);
-			// A reader may refuse writes by query_only alone (see ConnectionOpener): it stays on. And
-			// only the writer (or the replicator) checkpoints.
-			if (pragma.contains("query_only") || pragma.contains("wal_checkpoint")) {
-				throw new SQLException("kiwi-db's read-only connections stay read-only; PRAGMA query_only and "
-						+ "wal_checkpoint are not for them. Run writes in a read-write transaction.");
-			}
-		}
+		this.sql.note(sql);
 	}
-
-	/** Whether {@code sql} reads only by its first word; a write in a WITH shows in SQLite's change count. */
-	private static boolean isQuery(String sql, int start) {
-		return sql.regionMatches(true, start, "SELECT", 0, 6) || sql.regionMatches(true, start, "WITH", 0, 4)
-				|| sql.regionMatches(true, start, "VALUES", 0, 6);
-	}
-
-	/** Where the first word of {@code sql} starts, past whitespace and comments. */
-	private static int firstWord(String sql) {
-		int at = 0;
-		while (at < sql.length()) {
-			if (Character.isWhitespace(sql.charAt(at))) {
-				at++;
-			}
-			else if (sql.startsWith("--", at)) {
-				int end = sql.indexOf('\n', at);
-				at = (end < 0) ? sql.length() : end + 1;
-			}
-			else if (sql.startsWith("/*", at)) {
-				int end = sql.indexOf("*/", at + 2);
-				at = (end < 0) ? sql.length() : end + 2;
-			}
-			else {
-				break;
-			}
-		}
-		return at;
-	}
-
 
 	boolean transactionBegunInSql() {
-		return this.transactionBegunInSql;
+		return this.sql.transactionBegun();
 	}
 
 	/** Whether this handle's own transaction is open in SQLite (begun by JDBC or in SQL). */
 	boolean ownsOpenTransaction() {
-		return this.transaction.open() || this.transactionBegunInSql;
+		return this.transaction.open() || this.sql.transactionBegun();
 	}
 
 	/**
@@ -192,7 +140,7 @@ final class LentConnection implements Connection {
 	 * @return whether no transaction of this handle is open now
 	 */
 	boolean endTransactionIfItOnlyRead() throws SQLException {
-		if (this.transactionBegunInSql || this.preparedOtherThanQueries) {
+		if (this.sql.transactionBegun() || this.sql.otherThanQueries()) {
 			return !ownsOpenTransaction();
 		}
 		return this.transaction.endIfUnchanged();
@@ -210,21 +158,20 @@ final class LentConnection implements Connection {
 	}
 
 	void closeOpenStatements() throws SQLException {
-		while (!this.openStatements.isEmpty()) {
-			this.openStatements.get(this.openStatements.size() - 1).close();
-		}
+		this.openStatements.closeAll();
 	}
 
-	void forget(KiwiStatement handle) {
-		for (int i = this.openStatements.size() - 1; i >= 0; i--) {
-			if (this.openStatements.get(i) == handle) {
-				this.openStatements.remove(i);
-				return;
-			}
-		}
+	/** Keep {@code statement} to close on return, until its borrower closes it. */
+	<S extends KiwiStatement> S track(S statement) {
+		return this.openStatements.add(statement);
 	}
 
-	private SQLiteConnection physical() throws SQLException {
+	void forget(KiwiStatement statement) {
+		this.openStatements.remove(statement);
+	}
+
+	@Override
+	SQLiteConnection physical() throws SQLException {
 		if (this.returned) {
 			throw new SQLException("This connection handle was closed and its connection given back to kiwi-db");
 		}
@@ -245,11 +192,6 @@ final class LentConnection implements Connection {
 
 	private PreparedStatement uncached(PreparedStatement statement) {
 		return track(new KiwiPreparedStatement(statement, this, this.physical.connection(), null, null));
-	}
-
-	private <S extends KiwiStatement> S track(S statement) {
-		this.openStatements.add(statement);
-		return statement;
 	}
 
 	@Override
@@ -339,28 +281,6 @@ final class LentConnection implements Connection {
 	}
 
 	@Override
-	public CallableStatement prepareCall(String sql) throws SQLException {
-		return physical().prepareCall(sql);
-	}
-
-	@Override
-	public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency)
-			throws SQLException {
-		return physical().prepareCall(sql, resultSetType, resultSetConcurrency);
-	}
-
-	@Override
-	public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency,
-			int resultSetHoldability) throws SQLException {
-		return physical().prepareCall(sql, resultSetType, resultSetConcurrency, resultSetHoldability);
-	}
-
-	@Override
-	public String nativeSQL(String sql) throws SQLException {
-		return physical().nativeSQL(sql);
-	}
-
-	@Override
 	public void setAutoCommit(boolean autoCommit) throws SQLException {
 		physical();
 		this.transaction.setAutoCommit(autoCommit);
@@ -394,57 +314,11 @@ final class LentConnection implements Connection {
 
 	@Override
 	public DatabaseMetaData getMetaData() throws SQLException {
-		return physical().getMetaData();
-	}
-
-	@Override
-	public void setCatalog(String catalog) throws SQLException {
-		physical().setCatalog(catalog);
-	}
-
-	@Override
-	public String getCatalog() throws SQLException {
-		return physical().getCatalog();
-	}
-
-	@Override
-	public void setTransactionIsolation(int level) throws SQLException {
-		physical().setTransactionIsolation(level);
-	}
-
-	@Override
-	public int getTransactionIsolation() throws SQLException {
-		return physical().getTransactionIsolation();
-	}
-
-	@Override
-	public SQLWarning getWarnings() throws SQLException {
-		return physical().getWarnings();
-	}
-
-	@Override
-	public void clearWarnings() throws SQLException {
-		physical().clearWarnings();
-	}
-
-	@Override
-	public Map<String, Class<?>> getTypeMap() throws SQLException {
-		return physical().getTypeMap();
-	}
-
-	@Override
-	public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
-		physical().setTypeMap(map);
-	}
-
-	@Override
-	public void setHoldability(int holdability) throws SQLException {
-		physical().setHoldability(holdability);
-	}
-
-	@Override
-	public int getHoldability() throws SQLException {
-		return physical().getHoldability();
+		SQLiteConnection connection = physical();
+		if (this.metaData == null) {
+			this.metaData = MetaDataHandle.wrap(connection.getMetaData(), this);
+		}
+		return this.metaData;
 	}
 
 	@Override
@@ -472,26 +346,6 @@ final class LentConnection implements Connection {
 	}
 
 	@Override
-	public Clob createClob() throws SQLException {
-		return physical().createClob();
-	}
-
-	@Override
-	public Blob createBlob() throws SQLException {
-		return physical().createBlob();
-	}
-
-	@Override
-	public NClob createNClob() throws SQLException {
-		return physical().createNClob();
-	}
-
-	@Override
-	public SQLXML createSQLXML() throws SQLException {
-		return physical().createSQLXML();
-	}
-
-	@Override
 	public boolean isValid(int timeout) throws SQLException {
 		return !this.returned && this.physical.connection().isValid(timeout);
 	}
@@ -507,50 +361,15 @@ final class LentConnection implements Connection {
 	}
 
 	@Override
-	public String getClientInfo(String name) throws SQLException {
-		return physical().getClientInfo(name);
-	}
-
-	@Override
-	public Properties getClientInfo() throws SQLException {
-		return physical().getClientInfo();
-	}
-
-	@Override
-	public Array createArrayOf(String typeName, Object[] elements) throws SQLException {
-		return physical().createArrayOf(typeName, elements);
-	}
-
-	@Override
-	public Struct createStruct(String typeName, Object[] attributes) throws SQLException {
-		return physical().createStruct(typeName, attributes);
-	}
-
-	@Override
-	public void setSchema(String schema) throws SQLException {
-		physical().setSchema(schema);
-	}
-
-	@Override
-	public String getSchema() throws SQLException {
-		return physical().getSchema();
-	}
-
-	@Override
 	public void abort(Executor executor) throws SQLException {
 		close();
 	}
 
-	@Override
-	public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
-		physical().setNetworkTimeout(executor, milliseconds);
-	}
-
-	@Override
-	public int getNetworkTimeout() throws SQLException {
-		return physical().getNetworkTimeout();
-	}
-
+	/**
+	 * This handle, or what the physical connection unwraps to: {@code unwrap(SQLiteConnection.class)}
+	 * is the deliberate way to sqlite-jdbc's own API, and the one object reached from a handle that is
+	 * not kiwi-db's. Closing what it returns closes SQLite's connection (kiwi-db then replaces it).
+	 */
 	@Override
 	public <T> T unwrap(Class<T> iface) throws SQLException {
 		if (iface.isInstance(this)) {

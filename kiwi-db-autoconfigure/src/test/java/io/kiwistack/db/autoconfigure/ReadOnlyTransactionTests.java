@@ -13,6 +13,7 @@ import javax.sql.DataSource;
 import io.kiwistack.db.KiwiDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sqlite.SQLiteConnection;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
@@ -50,7 +51,9 @@ class ReadOnlyTransactionTests {
 				JdbcClient jdbc = context.getBean(JdbcClient.class);
 				jdbc.sql("CREATE TABLE notes (body TEXT)").update();
 				jdbc.sql("INSERT INTO notes VALUES ('committed')").update();
-				Object writer = jdbc.sql("SELECT 1").query((rs, n) -> rs.getStatement().getConnection()).single();
+				Object writer = jdbc.sql("SELECT 1")
+					.query((rs, n) -> rs.getStatement().getConnection().unwrap(SQLiteConnection.class))
+					.single();
 				TransactionTemplate readOnly = readOnly(context.getBean(PlatformTransactionManager.class));
 				for (int i = 0; i < 3; i++) {
 					List<String> bodies = readOnly
@@ -64,7 +67,9 @@ class ReadOnlyTransactionTests {
 				jdbc.sql("INSERT INTO notes VALUES ('after')").update();
 				assertThat(jdbc.sql("SELECT body FROM notes ORDER BY rowid").query(String.class).list())
 					.containsExactly("committed", "after");
-				Object writerAfter = jdbc.sql("SELECT 1").query((rs, n) -> rs.getStatement().getConnection()).single();
+				Object writerAfter = jdbc.sql("SELECT 1")
+					.query((rs, n) -> rs.getStatement().getConnection().unwrap(SQLiteConnection.class))
+					.single();
 				assertThat(writerAfter).as("the writer's physical connection was kept, not replaced").isSameAs(writer);
 			});
 	}

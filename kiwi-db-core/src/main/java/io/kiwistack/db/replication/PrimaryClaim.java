@@ -25,24 +25,50 @@ final class PrimaryClaim {
 
 	private final ReplicaClient client;
 
-	private final Duration timeout;
-
 	private final Consumer<String> onDeposed;
+
+	private final PrimaryLease.MonotonicClock monotonic;
+
+	/** Why commits are refused once the claim could have expired. */
+	private final String expiredReason;
 
 	/** Whether the writes an earlier primary's crash left were cleared away, once, at the first claim. */
 	private boolean abandonedWritesRemoved;
 
+	/** Set once the claim is given up: its deadline is no longer the fence's. */
+	private boolean released;
+
 	/**
+	 * A claim whose validity is measured on {@link System#nanoTime()}, or on {@code clock} when it
+	 * is a {@link PrimaryLease.MonotonicClock} too (a test's, moved by hand).
 	 * @param node this node's id, which survives its restarts
 	 * @param onDeposed told why, once, when another node took the claim
 	 */
 	PrimaryClaim(ReplicaClient client, Duration timeout, Clock clock, String node, WriteFence fence,
 			Consumer<String> onDeposed) {
-		this.lease = new PrimaryLease(client, timeout, clock, node);
+		this(client, timeout, clock, PrimaryLease.MonotonicClock.of(clock), node, fence, onDeposed);
+	}
+
+	/**
+	 * @param clock the wall clock: when renewals are due, and the expiry written into the claim
+	 * @param monotonic the clock the claim's validity is measured on
+	 * @param node this node's id, which survives its restarts
+	 * @param onDeposed told why, once, when another node took the claim
+	 */
+	PrimaryClaim(ReplicaClient client, Duration timeout, Clock clock, PrimaryLease.MonotonicClock monotonic,
+			String node, WriteFence fence, Consumer<String> onDeposed) {
+		this.lease = new PrimaryLease(client, timeout, clock, monotonic, node);
 		this.client = client;
-		this.timeout = timeout;
 		this.fence = fence;
 		this.onDeposed = onDeposed;
+		this.monotonic = monotonic;
+		Duration valid = timeout.minus(PrimaryLease.safetyMargin(timeout));
+		this.expiredReason = "This node could not renew its primary claim on " + client.describe() + " within "
+				+ valid.toMillis() + " ms (kiwi.db.replication.lease-timeout " + timeout.toMillis() + " ms, less a "
+				+ "safety margin): another node may take over once the claim expires, so this node acknowledges no "
+				+ "writes until the replica answers and the claim is renewed";
+		// A clock moved by hand (a test's) jumps past deadlines the fence was given in real time.
+		monotonic.whenAdvanced(this::armFence);
 	}
 
 	/**
@@ -117,6 +143,9 @@ final class PrimaryClaim {
 
 	/** Give the claim up on a clean stop, unless another node holds it now. */
 	void release() {
+		synchronized (this) {
+			this.released = true;
+		}
 		if (deposed()) {
 			return;
 		}
@@ -135,14 +164,22 @@ final class PrimaryClaim {
 	 * written in the replica.
 	 */
 	private void held() {
-		Duration valid = this.timeout.minus(PrimaryLease.safetyMargin(this.timeout));
-		this.fence.allowUntil(this.lease.validUntilNanos(), "This node could not renew its primary claim on "
-				+ this.client.describe() + " within " + valid.toMillis() + " ms (kiwi.db.replication.lease-timeout "
-				+ this.timeout.toMillis() + " ms, less a safety margin): another node may take over once the claim "
-				+ "expires, so this node acknowledges no writes until the replica answers and the claim is renewed");
+		armFence();
 		if (!this.abandonedWritesRemoved) {
 			this.abandonedWritesRemoved = true;
 			removeAbandonedWrites();
+		}
+	}
+
+	/**
+	 * Let the fence allow commits until the claim's validity ends, on the fence's clock. Also run
+	 * by a test's clock after each jump, on the test's thread: one at a time, and never interleaved
+	 * with {@link #depose}, so that the last deadline given is the one of the latest renewal and a
+	 * deposed node's fence is never opened again.
+	 */
+	private synchronized void armFence() {
+		if (this.lease.held() && !this.released) {
+			this.fence.allowUntil(this.monotonic.toSystemNanoTime(this.lease.validUntilNanos()), this.expiredReason);
 		}
 	}
 
@@ -163,7 +200,9 @@ final class PrimaryClaim {
 	private void depose(String reason) {
 		if (!this.fence.deposed()) {
 			logger.log(Level.ERROR, reason);
-			this.fence.depose(reason);
+			synchronized (this) {
+				this.fence.depose(reason);
+			}
 			this.onDeposed.accept(reason);
 		}
 	}

@@ -16,9 +16,10 @@ import java.util.List;
  * <p>
  * Timing: the claim is renewed once a third of its timeout has passed since the last renewal. It
  * is valid until the timeout after the moment its write was sent; this node treats it as valid
- * only until a safety margin (a sixth of the timeout) before that, measured on its monotonic
- * clock, so that a node taking over an expired claim never finds this one still writing. The
- * claim names the node by its {@link NodeIdentity}, which survives restarts.
+ * only until a safety margin (a sixth of the timeout) before that, measured on its
+ * {@linkplain MonotonicClock monotonic clock}, so that a node taking over an expired claim never
+ * finds this one still writing. The claim names the node by its {@link NodeIdentity}, which
+ * survives restarts.
  */
 final class PrimaryLease {
 
@@ -30,20 +31,28 @@ final class PrimaryLease {
 
 	private final Clock clock;
 
+	private final MonotonicClock monotonic;
+
 	private final String node;
 
 	private final String holder;
 
 	private String version;
 
-	private Instant renewedAt;
+	/** Written by the replicator's thread; read also where the fence is re-armed (see {@link PrimaryClaim}). */
+	private volatile Instant renewedAt;
 
-	private long validUntilNanos;
+	private volatile long validUntilNanos;
 
-	PrimaryLease(ReplicaClient client, Duration timeout, Clock clock, String node) {
+	/**
+	 * @param clock the wall clock: when renewals are due, and the expiry written into the claim
+	 * @param monotonic the clock the claim's validity is measured on
+	 */
+	PrimaryLease(ReplicaClient client, Duration timeout, Clock clock, MonotonicClock monotonic, String node) {
 		this.client = client;
 		this.timeout = timeout;
 		this.clock = clock;
+		this.monotonic = monotonic;
 		this.node = node;
 		this.holder = ManagementFactory.getRuntimeMXBean().getName() + " started " + clock.instant();
 	}
@@ -59,7 +68,7 @@ final class PrimaryLease {
 	 */
 	void claim() throws IOException {
 		for (int attempt = 0; attempt < 3; attempt++) {
-			long sentAt = System.nanoTime();
+			long sentAt = this.monotonic.nanoTime();
 			this.version = this.client.createIfAbsent(PATH, content());
 			if (this.version != null) {
 				renewed(sentAt);
@@ -74,7 +83,7 @@ final class PrimaryLease {
 				throw new ReplicaLeaseHeldException(this.client.describe(), other.holder(), other.expiresAt());
 			}
 			// Expired, or ours from before a restart (or from a retried write whose answer was lost).
-			sentAt = System.nanoTime();
+			sentAt = this.monotonic.nanoTime();
 			this.version = this.client.replaceIfVersion(PATH, content(), current.version());
 			if (this.version != null) {
 				renewed(sentAt);
@@ -102,7 +111,7 @@ final class PrimaryLease {
 		if (!renewalDue()) {
 			return;
 		}
-		long sentAt = System.nanoTime();
+		long sentAt = this.monotonic.nanoTime();
 		String renewed = this.client.replaceIfVersion(PATH, content(), this.version);
 		if (renewed == null) {
 			VersionedObject current = this.client.readVersioned(PATH);
@@ -123,13 +132,14 @@ final class PrimaryLease {
 	}
 
 	private void renewed(long sentAtNanos) {
-		this.renewedAt = this.clock.instant();
+		// The validity first: a thread that sees the claim held sees its validity too.
 		this.validUntilNanos = sentAtNanos + this.timeout.minus(safetyMargin(this.timeout)).toNanos();
+		this.renewedAt = this.clock.instant();
 	}
 
 	/**
-	 * Until when, on the {@link System#nanoTime()} clock, this node may act as the primary without
-	 * renewing again.
+	 * Until when, on the {@linkplain MonotonicClock monotonic clock}, this node may act as the
+	 * primary without renewing again.
 	 * @throws IllegalStateException before the claim is held
 	 */
 	long validUntilNanos() {
@@ -176,6 +186,53 @@ final class PrimaryLease {
 		Instant expiresAt = this.clock.instant().plus(this.timeout);
 		return ("holder=" + this.holder + "\nnode=" + this.node + "\nexpires=" + expiresAt + "\n")
 			.getBytes(StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * The clock a claim's validity is measured on: {@link System#nanoTime()}, which runs on while
+	 * the process is paused (SIGSTOP, a long GC) and never jumps with the wall clock. A test whose
+	 * {@link Clock} also implements this interface moves both by hand, so that lease expiry and
+	 * back-off take no real time; {@link #of(Clock)} picks it.
+	 */
+	interface MonotonicClock {
+
+		/** {@link System#nanoTime()}. */
+		MonotonicClock SYSTEM = new MonotonicClock() {
+
+			@Override
+			public long nanoTime() {
+				return System.nanoTime();
+			}
+
+			@Override
+			public long toSystemNanoTime(long nanoTime) {
+				return nanoTime;
+			}
+
+		};
+
+		/** Nanoseconds from an arbitrary origin, as {@link System#nanoTime()}. */
+		long nanoTime();
+
+		/**
+		 * The moment on {@link System#nanoTime()} at which this clock reaches {@code nanoTime}, as
+		 * far as this clock can tell now: the {@link io.kiwistack.db.WriteFence} deadlines run on
+		 * {@link System#nanoTime()}.
+		 */
+		long toSystemNanoTime(long nanoTime);
+
+		/**
+		 * Have {@code listener} run right after each jump of a clock that moves by jumps (a test's),
+		 * so that what was converted with {@link #toSystemNanoTime} is converted again.
+		 */
+		default void whenAdvanced(Runnable listener) {
+		}
+
+		/** {@code clock} itself when it is a monotonic clock too (a test's), else {@link #SYSTEM}. */
+		static MonotonicClock of(Clock clock) {
+			return (clock instanceof MonotonicClock monotonic) ? monotonic : SYSTEM;
+		}
+
 	}
 
 	private record Claim(String holder, String node, Instant expiresAt) {

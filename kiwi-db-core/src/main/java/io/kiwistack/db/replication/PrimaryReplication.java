@@ -1,43 +1,29 @@
 package io.kiwistack.db.replication;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * A primary's replication: every commit shipped to the replica, a way to ship now or to wait until
  * a commit is off the machine, and where shipping stands. Created by
  * {@link KiwiDbReplicator#primary}.
  */
-public final class PrimaryReplication implements KiwiDbReplicator {
+public final class PrimaryReplication extends ReplicationEngineHandle implements KiwiDbReplicator {
 
 	private final Replicator replicator;
-
-	private final ReplicaClient client;
 
 	private final Duration unhealthyAfter;
 
 	private final Clock clock = Clock.systemUTC();
 
-	private volatile boolean running;
-
-	private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
-
 	PrimaryReplication(Replicator replicator, ReplicaClient client, Duration unhealthyAfter) {
+		super(client);
 		this.replicator = replicator;
-		this.client = client;
 		this.unhealthyAfter = unhealthyAfter;
-	}
-
-	@Override
-	public String replica() {
-		return this.client.describe();
 	}
 
 	/**
@@ -45,14 +31,8 @@ public final class PrimaryReplication implements KiwiDbReplicator {
 	 * @throws ReplicaLeaseHeldException when another primary holds the replica
 	 */
 	@Override
-	public void start() {
+	void startEngine() {
 		this.replicator.start();
-		this.running = true;
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.running;
 	}
 
 	/** Ship every committed transaction now, and wait for it. */
@@ -153,29 +133,10 @@ public final class PrimaryReplication implements KiwiDbReplicator {
 		return (last != null) ? Duration.between(last, this.clock.instant()).toMillis() / 1000.0 : Double.NaN;
 	}
 
-	@Override
-	public Optional<RestoreResult> restoreLatest(Path target, boolean allowOlderGeneration) throws IOException {
-		return ReplicaRestore.latest(this.client, target, allowOlderGeneration);
-	}
-
-	@Override
-	public RestoreResult restoreTo(Path target, Instant time, boolean allowOlderGeneration) throws IOException {
-		return ReplicaRestore.pointInTime(this.client, target, time, allowOlderGeneration);
-	}
-
 	/** Ship everything committed, release the claim, and stop. */
 	@Override
-	public void close() throws IOException {
-		this.running = false;
-		if (!this.closed.compareAndSet(false, true)) {
-			return;
-		}
-		try {
-			this.replicator.close();
-		}
-		finally {
-			this.client.close();
-		}
+	void stopEngine() {
+		this.replicator.close();
 	}
 
 }

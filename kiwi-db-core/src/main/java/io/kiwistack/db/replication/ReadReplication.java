@@ -3,32 +3,24 @@ package io.kiwistack.db.replication;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * A read replica: it follows a primary's replica, applying whole transactions to its own file,
  * and tells the position applied and how far behind it is. Created by
  * {@link KiwiDbReplicator#readReplica}, over a database file made ready by {@link #prepare}.
  */
-public final class ReadReplication implements KiwiDbReplicator {
+public final class ReadReplication extends ReplicationEngineHandle implements KiwiDbReplicator {
 
 	private final Follower follower;
 
-	private final ReplicaClient client;
-
 	private final Duration maxLag;
 
-	private volatile boolean running;
-
-	private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
-
 	ReadReplication(Follower follower, ReplicaClient client, Duration maxLag) {
+		super(client);
 		this.follower = follower;
-		this.client = client;
 		this.maxLag = maxLag;
 	}
 
@@ -52,21 +44,10 @@ public final class ReadReplication implements KiwiDbReplicator {
 		Follower.forgetFollowing(database);
 	}
 
-	@Override
-	public String replica() {
-		return this.client.describe();
-	}
-
 	/** Resume from where this replica's file stands, then poll the replica. */
 	@Override
-	public void start() {
+	void startEngine() {
 		this.follower.start();
-		this.running = true;
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.running;
 	}
 
 	/** Apply everything the replica holds now, and wait for it. */
@@ -117,29 +98,10 @@ public final class ReadReplication implements KiwiDbReplicator {
 		return (lag != null) ? lag.toMillis() / 1000.0 : Double.NaN;
 	}
 
-	@Override
-	public Optional<RestoreResult> restoreLatest(Path target, boolean allowOlderGeneration) throws IOException {
-		return ReplicaRestore.latest(this.client, target, allowOlderGeneration);
-	}
-
-	@Override
-	public RestoreResult restoreTo(Path target, Instant time, boolean allowOlderGeneration) throws IOException {
-		return ReplicaRestore.pointInTime(this.client, target, time, allowOlderGeneration);
-	}
-
 	/** Stop following. The file stays as it is: a consistent state the primary committed. */
 	@Override
-	public void close() throws IOException {
-		this.running = false;
-		if (!this.closed.compareAndSet(false, true)) {
-			return;
-		}
-		try {
-			this.follower.close();
-		}
-		finally {
-			this.client.close();
-		}
+	void stopEngine() {
+		this.follower.close();
 	}
 
 }

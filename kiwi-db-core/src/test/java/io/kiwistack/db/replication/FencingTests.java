@@ -35,16 +35,22 @@ import io.kiwistack.db.replication.file.FileReplicaClient;
  * A primary acknowledges commits only while its claim on the replica is known to be valid: once
  * another node took the claim it refuses every write for good and never ships again; while it
  * can't renew, it refuses writes before the claim could expire for anyone else, and takes them
- * again once a renewal finds the claim still its own. Forked primaries paused with SIGSTOP are in
- * Kiwi Work's fencing tests.
+ * again once a renewal finds the claim still its own. The claims last the default 30 s, on a
+ * {@link TestClock} the tests move by hand: renewals fall due and claims expire in no real time.
+ * Forked primaries paused with SIGSTOP, in real time, are in Kiwi Work's fencing tests.
  */
 class FencingTests {
 
-	private static final Duration LEASE_TIMEOUT = Duration.ofMillis(1200);
+	private static final Duration LEASE_TIMEOUT = ReplicationSettings.defaults().leaseTimeout();
+
+	/** How long a renewal keeps the claim valid for this node: the timeout less the safety margin. */
+	private static final Duration VALID = LEASE_TIMEOUT.minus(PrimaryLease.safetyMargin(LEASE_TIMEOUT));
 
 	private static final ReplicationSettings SETTINGS = ReplicationSettings.defaults()
 		.withSyncInterval(Duration.ofMillis(100))
 		.withLeaseTimeout(LEASE_TIMEOUT);
+
+	private final TestClock clock = TestClock.startingNow();
 
 	@TempDir
 	Path dir;
@@ -53,16 +59,18 @@ class FencingTests {
 	void aPrimaryWhoseClaimWasTakenRefusesEveryWriteAndNeverShipsAgain() throws Exception {
 		FileReplicaClient client = new FileReplicaClient(this.dir.resolve("replica"));
 		try (KiwiDataSource dataSource = open("primary.db");
-				Replicator replicator = new Replicator(dataSource, client, SETTINGS)) {
+				Replicator replicator = new Replicator(dataSource, client, SETTINGS, this.clock)) {
 			createTable(dataSource);
 			replicator.start();
 			insert(dataSource, 1);
 			assertThat(replicator.awaitReplicated(Duration.ofSeconds(5))).isTrue();
 
-			// Another node takes the claim over (as it would after this one was paused past it).
+			// Another node takes the claim over (as it would after this one was paused past it),
+			// and this one's next renewal falls due: it finds the claim taken.
 			byte[] other = ("holder=4242@elsewhere started " + Instant.now() + "\nnode=" + UUID.randomUUID()
 					+ "\nexpires=" + Instant.now().plus(Duration.ofHours(1)) + "\n").getBytes(StandardCharsets.UTF_8);
 			client.write(PrimaryLease.PATH, other);
+			this.clock.advance(LEASE_TIMEOUT.dividedBy(3));
 			long firstRefused = -1;
 			SQLException refusal = null;
 			for (long id = 2; id < 100_000 && refusal == null; id++) {
@@ -104,30 +112,36 @@ class FencingTests {
 			.contains("4242@elsewhere");
 	}
 
+	/**
+	 * The replica stops answering right after the claim was taken: commits are acknowledged while
+	 * the claim is valid, the lease timeout less its safety margin after the claim was sent, refused
+	 * from the moment that has passed on the clock (long before the claim expires for other nodes),
+	 * and acknowledged again as soon as a renewal succeeds.
+	 */
 	@Test
 	void aPrimaryThatCantRenewRefusesWritesBeforeItsClaimCouldExpireAndResumesOnceRenewed() throws Exception {
 		FaultyReplicaClient client = new FaultyReplicaClient(new FileReplicaClient(this.dir.resolve("replica")));
 		ConcurrentLinkedQueue<Long> acknowledged = new ConcurrentLinkedQueue<>();
 		ConcurrentLinkedQueue<String> refusals = new ConcurrentLinkedQueue<>();
-		AtomicLong lastAcknowledgedNanos = new AtomicLong();
+		AtomicLong lastAcknowledgedNanos = new AtomicLong(Long.MIN_VALUE);
+		AtomicLong firstRefusedNanos = new AtomicLong(Long.MAX_VALUE);
 		try (KiwiDataSource dataSource = open("primary.db");
-				Replicator replicator = new Replicator(dataSource, client, SETTINGS)) {
+				Replicator replicator = new Replicator(dataSource, client, SETTINGS, this.clock)) {
 			createTable(dataSource);
+			// The claim is taken now, on the clock: it is valid for this node until VALID from now.
+			long claimedAt = this.clock.nanoTime();
 			replicator.start();
 			AtomicBoolean writing = new AtomicBoolean(true);
-			AtomicLong outageStartedNanos = new AtomicLong(Long.MAX_VALUE);
 			Thread writer = new Thread(() -> {
 				for (long id = 1; writing.get(); id++) {
 					try {
 						insert(dataSource, id);
-						long now = System.nanoTime();
 						acknowledged.add(id);
-						if (now > outageStartedNanos.get()) {
-							lastAcknowledgedNanos.set(now);
-						}
+						lastAcknowledgedNanos.set(this.clock.nanoTime());
 					}
 					catch (SQLException ex) {
 						refusals.add(ex.getMessage());
+						firstRefusedNanos.compareAndSet(Long.MAX_VALUE, this.clock.nanoTime());
 					}
 					try {
 						Thread.sleep(3);
@@ -138,24 +152,44 @@ class FencingTests {
 				}
 			}, "fenced-writer");
 			writer.start();
-			Thread.sleep(1000);
+			awaitAcknowledged(acknowledged, 5);
 			assertThat(refusals).as("writes refused while the replica answers").isEmpty();
 
+			// The outage, on the clock in steps of a second, past the lease timeout: the writer commits
+			// a few times at each step.
 			client.unreachable = true;
-			long outageStarted = System.nanoTime();
-			outageStartedNanos.set(outageStarted);
-			Thread.sleep(LEASE_TIMEOUT.toMillis() + 1000);
-			int refusedDuringOutage = refusals.size();
-			assertThat(refusedDuringOutage).as("writes refused during an outage longer than the claim").isPositive();
+			long outageStarted = this.clock.nanoTime();
+			Duration fenceOpenAt = null;
+			Duration fenceClosedAt = null;
+			while (this.clock.since(outageStarted).compareTo(LEASE_TIMEOUT.plusSeconds(5)) < 0) {
+				this.clock.advance(Duration.ofSeconds(1));
+				Duration since = this.clock.since(claimedAt);
+				if (dataSource.writeFence().refusal() == null) {
+					assertThat(fenceClosedAt).as("the fence opened again at %s, during the outage", since).isNull();
+					fenceOpenAt = since;
+				}
+				else if (fenceClosedAt == null) {
+					fenceClosedAt = since;
+				}
+				Thread.sleep(10);
+			}
+			assertThat(fenceOpenAt).as("the last second on the clock the fence was open, after the claim").isEqualTo(VALID);
+			assertThat(fenceClosedAt).as("the first second it was closed").isEqualTo(VALID.plusSeconds(1));
+			assertThat(refusals).as("writes refused during an outage longer than the claim").isNotEmpty();
 			assertThat(refusals.peek()).contains("could not renew its primary claim")
 				.contains("kiwi.db.replication.lease-timeout");
-			// No other node could have taken the claim before it expired: the timeout after the last
-			// renewal was sent, which was before the outage began.
-			assertThat(lastAcknowledgedNanos.get() - outageStarted).as("the last commit acknowledged after the "
-					+ "outage began, in ns after it began")
-				.isLessThan(LEASE_TIMEOUT.toNanos());
+			assertThat(Duration.ofNanos(firstRefusedNanos.get() - claimedAt)).as("the first refusal, after the claim")
+				.isGreaterThan(VALID);
+			// No other node could have taken the claim before it expired: the timeout after the claim
+			// was sent, which was before the outage began.
+			assertThat(Duration.ofNanos(lastAcknowledgedNanos.get() - outageStarted))
+				.as("the last commit acknowledged, after the outage began")
+				.isLessThan(LEASE_TIMEOUT)
+				.isLessThanOrEqualTo(VALID.plusSeconds(1));
 			assertThat(replicator.status().writesRefused()).contains("could not renew");
+			int refusedDuringOutage = refusals.size();
 
+			// Back, with the clock standing still: the next renewal, at the next sync, opens the fence.
 			client.unreachable = false;
 			long back = System.nanoTime();
 			int acknowledgedBefore = acknowledged.size();
@@ -166,18 +200,28 @@ class FencingTests {
 			assertThat(acknowledged.size()).as("writes acknowledged once the replica answers again")
 				.isGreaterThan(acknowledgedBefore);
 			assertThat(resumedAfterMillis).as("ms until writes resumed").isLessThan(2000);
-			Thread.sleep(300);
+			Thread.sleep(100);
 			writing.set(false);
 			writer.join(5000);
 			assertThat(replicator.status().writesRefused()).isNull();
 			assertThat(replicator.awaitReplicated(Duration.ofSeconds(10))).isTrue();
-			System.out.printf("fencing: %d acknowledged, %d refused during a %d ms outage, resumed %d ms after it%n",
-					acknowledged.size(), refusedDuringOutage, LEASE_TIMEOUT.toMillis() + 1000, resumedAfterMillis);
+			System.out.printf("fencing: %d acknowledged, %d refused during a %d s outage on the clock, resumed %d ms "
+					+ "after it%n", acknowledged.size(), refusedDuringOutage, LEASE_TIMEOUT.plusSeconds(5).toSeconds(),
+					resumedAfterMillis);
 		}
 		Path restored = this.dir.resolve("restored.db");
 		new Restorer(new FileReplicaClient(this.dir.resolve("replica"))).restoreLatest(restored).orElseThrow();
 		assertThat(DatabaseDump.ids(restored, "items")).as("every acknowledged write, restored").containsAll(acknowledged);
 		assertThat(DatabaseDump.ids(restored, "items")).as("nothing but acknowledged writes").hasSameSizeAs(acknowledged);
+	}
+
+	private static void awaitAcknowledged(ConcurrentLinkedQueue<Long> acknowledged, int count)
+			throws InterruptedException {
+		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+		while (acknowledged.size() < count) {
+			assertThat(System.nanoTime()).as("%d writes acknowledged within 10 s", count).isLessThan(deadline);
+			Thread.sleep(10);
+		}
 	}
 
 	private Set<String> segments() throws IOException {

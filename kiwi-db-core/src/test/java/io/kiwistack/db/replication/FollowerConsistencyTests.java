@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -100,9 +101,16 @@ class FollowerConsistencyTests {
 			Thread.sleep(RUN.toMillis() / 2);
 			// A restart of the primary's replication: the follower must cross to a new generation.
 			replicator.close();
+			ShippedRecords.forget(primary.file().orElseThrow().path());
 			replicator = new Replicator(primary, new FileReplicaClient(replica), settings);
 			replicator.start();
 			Thread.sleep(RUN.toMillis() / 2);
+			// The new generation starts on a short log (the clean stop checkpointed the old one): on a
+			// slow machine its first checkpoint may take longer than the run, so wait for it.
+			long checkpointBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+			while (replicator.status().position().index() == 0 && System.nanoTime() < checkpointBy) {
+				Thread.sleep(50);
+			}
 
 			running.set(false);
 			for (Thread thread : threads) {
@@ -235,6 +243,8 @@ class FollowerConsistencyTests {
 				}, "tight-poller");
 				poller.start();
 				replicator.close();
+				// Each restart begins a new generation, whose snapshot the follower must not serve alone.
+				ShippedRecords.forget(primary.file().orElseThrow().path());
 				replicator = new Replicator(primary, new FileReplicaClient(replica), settings);
 				replicator.start();
 				replicator.syncNow();

@@ -142,6 +142,7 @@ class PointInTimeRestoreTests {
 		ReplicationSettings settings = onlyWhenAsked().withCheckpointThresholdBytes(16 * 1024);
 		List<Instant> shippedAt = new ArrayList<>();
 		for (int generation = 0; generation < 2; generation++) {
+			ShippedRecords.forget(database);
 			try (KiwiDataSource dataSource = openKiwi(database);
 					Replicator replicator = started(dataSource, replica, settings)) {
 				if (generation == 0) {

@@ -69,6 +69,7 @@ class ReplicaDamageTests {
 			.withCheckpointThresholdBytes(100 * 1024);
 		long id = 1;
 		for (int generation = 0; generation < 2; generation++) {
+			ShippedRecords.forget(database);
 			try (KiwiDataSource dataSource = KiwiDataSource
 				.open(KiwiDbSettings.builder(database.toString()).autoCheckpoint(false).build());
 					Replicator replicator = new Replicator(dataSource, new FileReplicaClient(pristine), settings)) {

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
+import io.kiwistack.db.testsupport.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,14 +66,14 @@ class ReplicationCrashTests {
 		// Acks go to a file, not a pipe: after SIGKILL, every line the primary wrote is there.
 		Path stdout = this.dir.resolve("round-" + round).resolve("acks.txt");
 		Files.createDirectories(database.getParent());
-		String javaCommand = ProcessHandle.current().info().command().orElseThrow();
-		Process process = new ProcessBuilder(javaCommand, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp",
-				System.getProperty("java.class.path"), AckingWriter.class.getName(), database.toString(),
-				replica.toString(), Long.toString(SYNC_INTERVAL_MILLIS), Long.toString(CHECKPOINT_THRESHOLD),
-				Long.toString(PAUSE_MICROS))
-			.redirectOutput(stdout.toFile())
-			.redirectError(stderr.toFile())
-			.start();
+		Process process = ChildJvm.of(AckingWriter.class)
+			.jvmOptions("-Xmx256m", "-XX:TieredStopAtLevel=1")
+			.arguments(database.toString(), replica.toString(), Long.toString(SYNC_INTERVAL_MILLIS),
+					Long.toString(CHECKPOINT_THRESHOLD), Long.toString(PAUSE_MICROS))
+			.output(stdout)
+			.error(stderr)
+			.start()
+			.process();
 		long killedAt;
 		try {
 			awaitReady(process, stdout, stderr);

@@ -137,15 +137,24 @@ class ReplicatorTests {
 		}
 	}
 
+	/**
+	 * Retention on the clock: a day's retention and hourly snapshots, the clock moved on by hand.
+	 * Storage dates objects by the real time, which the clock started at: what is younger than the
+	 * retention on the clock is kept, and once the clock is past it only the newest snapshot and
+	 * the segments from it on remain, enough to restore everything.
+	 */
 	@Test
 	void retentionDeletesOldSnapshotsSegmentsAndGenerationsButKeepsTheLatestRestorable() throws Exception {
-		ReplicationSettings settings = ONLY_WHEN_ASKED.withRetention(Duration.ofMillis(1))
-			.withSnapshotInterval(Duration.ofMillis(1))
+		Duration retention = Duration.ofDays(1);
+		Duration snapshotInterval = Duration.ofHours(1);
+		ReplicationSettings settings = ONLY_WHEN_ASKED.withRetention(retention)
+			.withSnapshotInterval(snapshotInterval)
 			.withCheckpointThresholdBytes(16 * 1024);
+		TestClock clock = TestClock.startingNow();
 		long id = 1;
 		// A first generation, left behind by a restart.
 		try (KiwiDataSource dataSource = openKiwi("app.db");
-				Replicator replicator = new Replicator(dataSource, client(), ONLY_WHEN_ASKED)) {
+				Replicator replicator = new Replicator(dataSource, client(), ONLY_WHEN_ASKED, clock)) {
 			createTable(dataSource);
 			replicator.start();
 			insert(dataSource, id, 10);
@@ -154,15 +163,35 @@ class ReplicatorTests {
 		}
 		String first = client().generations().get(0);
 		try (KiwiDataSource dataSource = openKiwi("app.db");
-				Replicator replicator = new Replicator(dataSource, client(), settings)) {
+				Replicator replicator = new Replicator(dataSource, client(), settings, clock)) {
 			replicator.start();
-			for (int sync = 0; sync < 5; sync++) {
+			// Within the retention: a snapshot each hour (the log index moves on with checkpoints),
+			// and nothing deleted.
+			for (int sync = 0; sync < 3; sync++) {
 				insert(dataSource, id, 10);
 				id += 10;
-				Thread.sleep(5);
+				clock.advance(snapshotInterval);
 				replicator.syncNow();
 			}
 			String current = replicator.status().position().generation();
+			// (The restart may continue the first generation: then it is the current one.)
+			assertThat(client().generations()).as("generations within the retention")
+				.containsExactlyInAnyOrderElementsOf(new java.util.TreeSet<>(List.of(first, current)));
+			assertThat(client().snapshots(current)).as("snapshots within the retention").hasSizeGreaterThan(2);
+			assertThat(client().walSegments(current)).as("segments within the retention")
+				.anyMatch((segment) -> segment.index() == 0);
+
+			// Past it: everything written so far is more than a day old on the clock. (So is the
+			// claim, which no timer renews here: each sync renews it before the next writes.)
+			clock.advance(retention);
+			for (int sync = 0; sync < 2; sync++) {
+				clock.advance(snapshotInterval);
+				replicator.syncNow();
+				insert(dataSource, id, 10);
+				id += 10;
+			}
+			replicator.syncNow();
+			assertThat(replicator.status().position().generation()).isEqualTo(current);
 			assertThat(client().generations()).as("generations: %s was past retention", first).containsExactly(current);
 			List<SnapshotInfo> snapshots = client().snapshots(current);
 			assertThat(snapshots).as("snapshots").hasSize(1);

@@ -9,9 +9,8 @@ import java.time.Duration;
 
 import io.kiwistack.db.KiwiDataSource;
 import io.kiwistack.db.KiwiDbSettings;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,20 +21,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class S3FollowerTests {
 
-	private static S3ProxyServer s3;
+	@RegisterExtension
+	static final S3ProxyServer s3 = new S3ProxyServer();
 
 	@TempDir
 	Path dir;
-
-	@BeforeAll
-	static void start() throws Exception {
-		s3 = S3ProxyServer.start();
-	}
-
-	@AfterAll
-	static void stop() throws Exception {
-		s3.close();
-	}
 
 	@Test
 	void aReadReplicaFollowsAPrimaryThroughS3() throws Exception {

@@ -35,6 +35,8 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.kiwistack.db.KiwiDataSource;
 import io.kiwistack.db.KiwiDbSettings;
@@ -45,6 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.fail;
 import io.kiwistack.db.replication.s3.S3ReplicaClient;
 import io.kiwistack.db.replication.s3.S3Settings;
@@ -55,6 +58,11 @@ import io.kiwistack.db.replication.s3.S3Settings;
  * same port with the same objects), keeps its write-ahead log within its bound meanwhile, and
  * once S3 is back a restore holds every acknowledged write; a primary killed with SIGKILL (another
  * JVM) keeps the replica claimed until its claim expires, and then a second primary takes over.
+ * <p>
+ * The minutes involved (the outage, the claims, the back-off) pass on a {@link TestClock} that
+ * the tests move by hand, ten times as fast as real time during the outage and in one step to a
+ * dead primary's expiry; what must happen in real time does: the writes, the checkpoints that keep
+ * the log within its bound, the refused connections, the kill.
  */
 class S3OutageTests {
 
@@ -62,25 +70,42 @@ class S3OutageTests {
 
 	private static final Duration SYNC_INTERVAL = Duration.ofMillis(200);
 
+	/** The longest back-off after failed syncs: the doubling stops at 32 sync intervals. */
+	private static final Duration MAX_BACKOFF = SYNC_INTERVAL.multipliedBy(32);
+
 	private static final long CHECKPOINT_THRESHOLD = 256 * 1024;
 
-	private static final long MAX_WAL_BYTES = 8L * 1024 * 1024;
+	/**
+	 * The log's bound during the outage, small enough that the writer fills it several times in
+	 * the few seconds of real time the outage takes.
+	 */
+	private static final long MAX_WAL_BYTES = 2L * 1024 * 1024;
 
 	/**
-	 * How far past {@link #MAX_WAL_BYTES} the -wal file may get. The replicator looks at the log
-	 * once per sync interval, and a round that first tries the unreachable replica (the AWS SDK
-	 * tries a refused connection four times, with back-off) looks only after that attempt failed;
-	 * then it takes the writer barrier and checkpoints. What the writer adds meanwhile is the
-	 * overshoot: at this test's few MiB/s of log, one interval plus a refused attempt is about a
-	 * MiB at most (measured: 0.1-0.5 MiB). A whole bound's worth leaves room for a loaded
-	 * machine and still fails at once if the bound is not enforced, since the writer puts several
-	 * times {@link #MAX_WAL_BYTES} into the log during the outage.
+	 * How far past {@link #MAX_WAL_BYTES} the -wal file may get during the outage. The replicator
+	 * looks at the log once per sync interval, and a round that first tries the unreachable replica
+	 * (the AWS SDK tries a refused connection four times, with back-off) looks only after that
+	 * attempt failed; then it takes the writer barrier and checkpoints. What the writer adds
+	 * meanwhile is the overshoot: this test's writer puts 2-3 MiB a second into the log, and once
+	 * the claim's renewal is due every round tries the replica first. Measured: 0.1-0.5 MiB with
+	 * an 8 MiB bound and the outage in real time; 1.1-2.2 MiB here, where a third or more of the
+	 * outage's real time comes after the renewal fell due on the clock. Two bounds' worth leaves
+	 * room for a loaded machine and still fails if the bound is not enforced: the outage lasts
+	 * until the writer has put three bounds' worth of rows alone (and twice that of log) into the
+	 * log, and the log must have restarted after checkpoints at least three times meanwhile.
 	 */
-	private static final long WAL_SLACK = MAX_WAL_BYTES;
+	private static final long WAL_SLACK = 2 * MAX_WAL_BYTES;
 
 	private static final Duration OUTAGE = Duration.ofSeconds(60);
 
-	private static final Duration LEASE_TIMEOUT = Duration.ofSeconds(3);
+	/** How far the clock moves per {@link #STEP} of real time during the outage. */
+	private static final Duration OUTAGE_STEP = Duration.ofSeconds(1);
+
+	/** How often the tests look, and move the clock. */
+	private static final Duration STEP = Duration.ofMillis(100);
+
+	/** The killed primary's claim: two minutes, of which the second primary waits none in real time. */
+	private static final Duration LEASE_TIMEOUT = Duration.ofMinutes(2);
 
 	private static S3ProxyServer s3;
 
@@ -99,17 +124,25 @@ class S3OutageTests {
 		}
 	}
 
+	/**
+	 * Writes go on through 60 s of outage on the clock, with a claim of twice that: the primary
+	 * keeps acknowledging commits (its renewals, due after 40 s, fail, but the claim is valid for
+	 * 100 s), checkpoints the log at its bound without shipping it, retries with a back-off that
+	 * stops doubling at 32 sync intervals, and ships a new generation once S3 is back.
+	 */
 	@Test
 	void writesGoOnThroughA60SecondOutageAndNothingAcknowledgedIsLost() throws Exception {
 		String bucket = s3.newBucket();
 		Path database = this.dir.resolve("primary.db");
 		// A claim that outlasts the outage: the primary may keep acknowledging writes throughout.
 		// FencingTests covers an outage past the claim.
+		Duration leaseTimeout = OUTAGE.multipliedBy(2);
 		ReplicationSettings settings = ReplicationSettings.defaults()
 			.withSyncInterval(SYNC_INTERVAL)
 			.withCheckpointThresholdBytes(CHECKPOINT_THRESHOLD)
 			.withMaxWalBytes(MAX_WAL_BYTES)
-			.withLeaseTimeout(OUTAGE.multipliedBy(2));
+			.withLeaseTimeout(leaseTimeout);
+		TestClock clock = TestClock.startingNow();
 		Capture log = Capture.install(Replicator.class.getName());
 		try (KiwiDataSource dataSource = KiwiDataSource
 			.open(KiwiDbSettings.builder(database.toString()).autoCheckpoint(false).build());
@@ -119,7 +152,8 @@ class S3OutageTests {
 				statement.execute("CREATE TABLE acked (id INTEGER PRIMARY KEY, payload BLOB NOT NULL)");
 			}
 			Path wal = dataSource.file().orElseThrow().walFile();
-			Replicator replicator = new Replicator(dataSource, client, settings);
+			long claimedOnClock = clock.nanoTime();
+			Replicator replicator = new Replicator(dataSource, client, settings, clock);
 			WalSampler sampler = new WalSampler(wal);
 			RowWriter writer = new RowWriter(dataSource);
 			try {
@@ -128,27 +162,43 @@ class S3OutageTests {
 				sampler.start();
 				writer.start();
 
-				// Normal shipping first.
-				Thread.sleep(5000);
-				writer.assertHealthy();
+				// Normal shipping first, the clock moving with real time.
+				long shippingSince = System.nanoTime();
+				while (replicator.status().transactionsShipped() <= 100) {
+					assertThat(System.nanoTime() - shippingSince).as("time to ship 100 transactions, in ns")
+						.isLessThan(TimeUnit.SECONDS.toNanos(30));
+					step(clock, STEP);
+					writer.assertHealthy();
+				}
 				ReplicationStatus before = replicator.status();
 				assertThat(before.failingSince()).as("shipping works before the outage: %s", before).isNull();
-				assertThat(before.transactionsShipped()).as("shipped before the outage").isGreaterThan(100);
 				assertThat(client.generations()).as("generations before the outage").hasSize(1);
 				long maxWalBeforeOutage = sampler.max();
 
-				// The outage: S3 refuses connections for 60 s.
+				// The outage: S3 refuses connections for 60 s on the clock, and for as long in real
+				// time as the writer takes to fill the log's bound three times over.
 				long acksAtStop = writer.acked();
 				long payloadAtStop = writer.payloadBytes();
 				long stoppedAt = System.nanoTime();
+				long stoppedOnClock = clock.nanoTime();
 				sampler.outage(true);
 				s3.stop();
 				Instant firstFailingSince = null;
 				String lastErrorSeen = null;
 				long failingSeenAfterNanos = -1;
-				while (System.nanoTime() - stoppedAt < OUTAGE.toNanos()) {
-					Thread.sleep(250);
+				long acksAtRenewalDue = -1;
+				while (clock.since(stoppedOnClock).compareTo(OUTAGE) < 0
+						|| writer.payloadBytes() - payloadAtStop <= 3 * MAX_WAL_BYTES
+						|| sampler.restartsDuringOutage() < 3) {
+					assertThat(System.nanoTime() - stoppedAt).as("real time the outage took, in ns")
+						.isLessThan(TimeUnit.SECONDS.toNanos(60));
+					step(clock, (clock.since(stoppedOnClock).compareTo(OUTAGE) < 0) ? OUTAGE_STEP : Duration.ZERO);
 					writer.assertHealthy();
+					assertThat(replicator.writesRefused()).as("writes refused %s into the outage, with the claim valid",
+							clock.since(stoppedOnClock)).isNull();
+					if (acksAtRenewalDue < 0 && clock.since(claimedOnClock).compareTo(leaseTimeout.dividedBy(3)) > 0) {
+						acksAtRenewalDue = writer.acked();
+					}
 					ReplicationStatus status = replicator.status();
 					if (firstFailingSince == null) {
 						if (status.failingSince() != null) {
@@ -170,25 +220,35 @@ class S3OutageTests {
 				}
 				long acksAtRestart = writer.acked();
 				long payloadDuringOutage = writer.payloadBytes() - payloadAtStop;
+				long outageRealNanos = System.nanoTime() - stoppedAt;
 				s3.restart();
 				long restartedAt = System.nanoTime();
 				sampler.outage(false);
 				assertThat(firstFailingSince).as("status().failingSince during the outage").isNotNull();
 				assertThat(lastErrorSeen).as("status().lastError during the outage").contains(client.describe());
+				assertThat(acksAtRenewalDue).as("acknowledged when the claim's renewal fell due").isPositive();
+				assertThat(acksAtRestart).as("acknowledged after the renewals began failing, with the claim valid")
+					.isGreaterThan(acksAtRenewalDue);
 
-				// Back: replication catches up by itself while writes go on.
+				// Back: once the longest back-off has passed on the clock, the next round ships, and
+				// replication catches up by itself while writes go on.
+				clock.advance(MAX_BACKOFF);
 				long recoveredAfterNanos = -1;
-				while (System.nanoTime() - restartedAt < TimeUnit.SECONDS.toNanos(10)) {
-					Thread.sleep(100);
+				while (recoveredAfterNanos < 0 && System.nanoTime() - restartedAt < TimeUnit.SECONDS.toNanos(10)) {
+					step(clock, STEP);
 					writer.assertHealthy();
 					ReplicationStatus status = replicator.status();
-					if (recoveredAfterNanos < 0 && status.failingSince() == null) {
+					if (status.failingSince() == null) {
 						recoveredAfterNanos = System.nanoTime() - restartedAt;
 						assertThat(status.lastError()).as("the last error once shipping works again").isNull();
 					}
 				}
 				assertThat(recoveredAfterNanos).as("scheduled syncs succeed again within 10 s of the restart")
 					.isGreaterThanOrEqualTo(0);
+				for (int i = 0; i < 5; i++) {
+					step(clock, STEP);
+					writer.assertHealthy();
+				}
 				writer.finish();
 				long acknowledged = writer.acked();
 
@@ -201,17 +261,20 @@ class S3OutageTests {
 
 				// A restore holds exactly the acknowledged writes.
 				Path restored = this.dir.resolve("restored.db");
+				List<Long> backoffs = backoffsMillis(log.records());
 				try (S3ReplicaClient reader = s3.client(bucket, PREFIX)) {
 					RestoreResult result = new Restorer(reader).restoreLatest(restored).orElseThrow();
 					List<String> generations = reader.generations();
 					System.out.printf("outage: %d acknowledged (%d before the outage, %d during it, %d after);"
-							+ " %.1f MiB of row payload during the outage; longest commit %d ms;"
-							+ " status said failing %d ms after the stop; shipping recovered %d ms after the restart;"
+							+ " %.1f MiB of row payload during the outage, %d ms of real time for %d s on the clock;"
+							+ " longest commit %d ms; status said failing %d ms after the stop; back-offs %s ms;"
+							+ " shipping recovered %d ms after the restart;"
 							+ " WAL max %d bytes before the outage, %d during it, %d overall (bound %d + slack %d);"
 							+ " %d log restarts seen during the outage; generations %s; restored %s%n",
 							acknowledged, acksAtStop, acksAtRestart - acksAtStop, acknowledged - acksAtRestart,
-							payloadDuringOutage / 1048576.0, TimeUnit.NANOSECONDS.toMillis(writer.longestCommitNanos()),
-							TimeUnit.NANOSECONDS.toMillis(failingSeenAfterNanos),
+							payloadDuringOutage / 1048576.0, TimeUnit.NANOSECONDS.toMillis(outageRealNanos),
+							OUTAGE.toSeconds(), TimeUnit.NANOSECONDS.toMillis(writer.longestCommitNanos()),
+							TimeUnit.NANOSECONDS.toMillis(failingSeenAfterNanos), backoffs,
 							TimeUnit.NANOSECONDS.toMillis(recoveredAfterNanos), maxWalBeforeOutage,
 							sampler.maxDuringOutage(), sampler.max(), MAX_WAL_BYTES, WAL_SLACK,
 							sampler.restartsDuringOutage(), generations, result.position());
@@ -232,8 +295,14 @@ class S3OutageTests {
 					.isGreaterThan(3 * MAX_WAL_BYTES);
 				assertThat(sampler.restartsDuringOutage()).as("the log restarted after checkpoints during the outage")
 					.isGreaterThanOrEqualTo(3);
-				assertThat(sampler.max()).as("the largest -wal file seen, every 50 ms")
+				// The bound holds while the replica is unreachable. Once it is back, the log grows while
+				// the new generation's snapshot uploads, as it would without the outage.
+				assertThat(sampler.maxDuringOutage()).as("the largest -wal file seen during the outage, every 50 ms")
 					.isLessThanOrEqualTo(MAX_WAL_BYTES + WAL_SLACK);
+				// The back-off doubled up to its bound during the 60 s, and no further.
+				assertThat(backoffs).as("back-offs after failed syncs, in ms")
+					.contains(MAX_BACKOFF.toMillis())
+					.allMatch((backoff) -> backoff <= MAX_BACKOFF.toMillis());
 				List<String> records = log.records();
 				assertThat(records).as("logged: checkpointed without shipping")
 					.anyMatch((record) -> record.contains("was checkpointed without being shipped"));
@@ -255,6 +324,25 @@ class S3OutageTests {
 		}
 	}
 
+	/** Wait a {@link #STEP} of real time, then move the clock on by {@code onTheClock}. */
+	private static void step(TestClock clock, Duration onTheClock) throws InterruptedException {
+		Thread.sleep(STEP.toMillis());
+		clock.advance(onTheClock);
+	}
+
+	/** The back-offs the replicator logged after failed syncs ("next in N ms"), in order. */
+	private static List<Long> backoffsMillis(List<String> records) {
+		Pattern next = Pattern.compile("failed \\(attempt \\d+, next in (\\d+) ms\\)");
+		List<Long> backoffs = new ArrayList<>();
+		for (String record : records) {
+			Matcher matcher = next.matcher(record);
+			if (matcher.find()) {
+				backoffs.add(Long.parseLong(matcher.group(1)));
+			}
+		}
+		return backoffs;
+	}
+
 	@Test
 	void aKilledPrimarysClaimExpiresAndASecondPrimaryTakesOver() throws Exception {
 		String bucket = s3.newBucket();
@@ -273,6 +361,8 @@ class S3OutageTests {
 		ReplicationSettings settings = ReplicationSettings.defaults()
 			.withSyncInterval(SYNC_INTERVAL)
 			.withLeaseTimeout(LEASE_TIMEOUT);
+		// The second primary's clock: at the real time until the kill, then moved by hand.
+		TestClock clock = TestClock.startingNow();
 		long restoredFromFirst;
 		Replicator second = null;
 		KiwiDataSource secondDataSource = null;
@@ -295,7 +385,7 @@ class S3OutageTests {
 			assertThat(restoredFromFirst).as("rows the first primary shipped").isGreaterThan(0);
 			secondDataSource = KiwiDataSource
 				.open(KiwiDbSettings.builder(secondDatabase.toString()).autoCheckpoint(false).build());
-			second = new Replicator(secondDataSource, secondClient, settings);
+			second = new Replicator(secondDataSource, secondClient, settings, clock);
 			assertThatExceptionOfType(ReplicaLeaseHeldException.class).isThrownBy(second::start)
 				.satisfies((ex) -> {
 					System.out.println("second primary refused: " + ex.getMessage());
@@ -312,35 +402,26 @@ class S3OutageTests {
 			child.destroyForcibly();
 			assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
 		}
-		long killedAt = System.nanoTime();
 		Instant killed = Instant.now();
 		reader.join(TimeUnit.SECONDS.toMillis(10));
 		assertThat(child.exitValue()).as("killed by SIGKILL").isEqualTo(128 + 9);
 		try {
-			// The claim outlives the first primary until it expires; then the second takes it.
-			List<Instant> refusalsAfterKill = new ArrayList<>();
-			Instant lastExpiry = null;
-			Instant claimedAt = null;
-			long takeoverDeadline = killedAt + LEASE_TIMEOUT.plusSeconds(5).toNanos();
-			while (claimedAt == null) {
-				try {
-					second.start();
-					claimedAt = Instant.now();
-				}
-				catch (ReplicaLeaseHeldException ex) {
-					assertThat(ex.holder()).as("the holder while it lasts").startsWith(child.pid() + "@");
-					refusalsAfterKill.add(Instant.now());
-					lastExpiry = ex.expiresAt();
-					assertThat(System.nanoTime()).as("the second primary claims within the lease timeout and 5 s "
-							+ "of the kill; the claim expires at %s", ex.expiresAt()).isLessThan(takeoverDeadline);
-					Thread.sleep(100);
-				}
-			}
-			System.out.printf("killed at %s; %d refusals after the kill; the claim expired at %s; claimed at %s (%d ms "
-					+ "after the kill)%n", killed, refusalsAfterKill.size(), lastExpiry, claimedAt,
-					TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt));
-			assertThat(refusalsAfterKill).as("the dead primary's claim holds until it expires").isNotEmpty();
-			assertThat(claimedAt).as("claimed no earlier than the claim's expiry").isAfterOrEqualTo(lastExpiry);
+			// The claim outlives the first primary until it expires, on the second's clock: refused
+			// up to the last millisecond before, taken at the expiry.
+			clock.advanceTo(killed);
+			Instant expiry = refusedBy(second, child).expiresAt();
+			assertThat(expiry).as("the dead primary's claim expires a lease timeout after its last renewal")
+				.isAfter(killed)
+				.isBeforeOrEqualTo(killed.plus(LEASE_TIMEOUT));
+			clock.advanceTo(expiry.minusMillis(1));
+			assertThat(refusedBy(second, child).expiresAt()).as("the claim a millisecond before it expires")
+				.isEqualTo(expiry);
+			clock.advanceTo(expiry);
+			second.start();
+			Instant claimedAt = clock.instant();
+			System.out.printf("killed at %s; the claim expired at %s, %d ms later on the second primary's clock; "
+					+ "claimed then%n", killed, expiry, Duration.between(killed, expiry).toMillis());
+			assertThat(claimedAt).as("claimed at the claim's expiry").isEqualTo(expiry);
 			VersionedObject claim = secondClient.readVersioned(PrimaryLease.PATH);
 			assertThat(new String(claim.content(), StandardCharsets.UTF_8)).as("the claim now")
 				.contains("holder=" + ProcessHandle.current().pid() + "@");
@@ -375,6 +456,14 @@ class S3OutageTests {
 			.isEqualTo(restoredFromFirst);
 		assertThat(countRows(restored, "id <= " + restoredFromFirst)).as("the first primary's rows 1..n")
 			.isEqualTo(restoredFromFirst);
+	}
+
+	/** {@code replicator} can't start: the killed {@code holder} holds the claim still. */
+	private static ReplicaLeaseHeldException refusedBy(Replicator replicator, Process holder) {
+		ReplicaLeaseHeldException refusal = catchThrowableOfType(replicator::start, ReplicaLeaseHeldException.class);
+		assertThat(refusal).as("the second primary's start, refused").isNotNull();
+		assertThat(refusal.holder()).as("the holder while it lasts").startsWith(holder.pid() + "@");
+		return refusal;
 	}
 
 	private static void syncUntilItSucceeds(Replicator replicator, Duration timeout) throws InterruptedException {
@@ -707,8 +796,8 @@ class S3OutageTests {
 	}
 
 	/**
-	 * A primary in a JVM of its own, to be killed with SIGKILL: replicates to S3 with a short
-	 * claim timeout, prints {@code READY} once a sync has shipped, then commits single-row
+	 * A primary in a JVM of its own, to be killed with SIGKILL: replicates to S3 with the claim
+	 * timeout given, prints {@code READY} once a sync has shipped, then commits single-row
 	 * transactions (ids 1, 2, 3...) printing {@code ACK id} after each, until killed (or after two
 	 * minutes). Arguments: database, endpoint, bucket, prefix, access key, secret key, sync
 	 * interval in ms, lease timeout in ms.

@@ -12,16 +12,15 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import io.kiwistack.db.KiwiDataSource;
 import io.kiwistack.db.KiwiDbSettings;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.kiwistack.db.testsupport.AcknowledgedWrites;
+import io.kiwistack.db.testsupport.ChildJvm;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,32 +42,24 @@ class S3ReplicationCrashTests {
 	/** Generous for a loaded two-core machine; a sync takes a few milliseconds when it is not. */
 	private static final Duration SLACK = Duration.ofMillis(1500);
 
-	private static S3ProxyServer s3;
+	@RegisterExtension
+	static final S3ProxyServer s3 = new S3ProxyServer();
 
 	@TempDir
 	Path dir;
-
-	@BeforeAll
-	static void startS3() throws Exception {
-		s3 = S3ProxyServer.start();
-	}
-
-	@AfterAll
-	static void stopS3() throws Exception {
-		if (s3 != null) {
-			s3.close();
-		}
-	}
 
 	@Test
 	void aRestoreAfterSigkillHoldsAPrefixOfTheAcknowledgedWrites() throws Exception {
 		String bucket = s3.newBucket();
 		Path database = this.dir.resolve("primary.db");
 		Path log = this.dir.resolve("writer.log");
-		List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-				"-cp", System.getProperty("java.class.path"), Writer.class.getName(), database.toString(), s3.endpoint(),
-				bucket, PREFIX, S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY, Long.toString(SYNC_INTERVAL.toMillis()));
-		Process writer = new ProcessBuilder(command).redirectError(log.toFile()).start();
+		Process writer = ChildJvm.of(Writer.class)
+			.jvmOptions("-Xmx256m")
+			.arguments(database.toString(), s3.endpoint(), bucket, PREFIX, S3ProxyServer.ACCESS_KEY,
+					S3ProxyServer.SECRET_KEY, Long.toString(SYNC_INTERVAL.toMillis()))
+			.error(log)
+			.start()
+			.process();
 		Acks acks = new Acks();
 		Thread reader = new Thread(() -> acks.readFrom(writer), "ack-reader");
 		reader.setDaemon(true);
@@ -133,7 +124,7 @@ class S3ReplicationCrashTests {
 	/** The acknowledgements the writer printed, with when this JVM read each. */
 	private static final class Acks {
 
-		private final List<Long> times = new ArrayList<>();
+		private final AcknowledgedWrites<Void> writes = new AcknowledgedWrites<>();
 
 		private volatile boolean ready;
 
@@ -146,12 +137,10 @@ class S3ReplicationCrashTests {
 					}
 					else if (line.startsWith("ACK ")) {
 						long id = Long.parseLong(line.substring(4));
-						synchronized (this) {
-							if (id != this.times.size() + 1) {
-								throw new IllegalStateException("acknowledged " + id + " after " + this.times.size());
-							}
-							this.times.add(System.nanoTime());
+						if (id != this.writes.count() + 1) {
+							throw new IllegalStateException("acknowledged " + id + " after " + this.writes.count());
 						}
+						this.writes.acknowledge(id, null);
 					}
 				}
 			}
@@ -169,21 +158,17 @@ class S3ReplicationCrashTests {
 			}
 		}
 
-		synchronized long count() {
-			return this.times.size();
+		long count() {
+			return this.writes.count();
 		}
 
-		synchronized long acknowledgedAt(long id) {
-			return this.times.get((int) id - 1);
+		long acknowledgedAt(long id) {
+			return this.writes.acknowledgedAt(id);
 		}
 
 		/** The highest id acknowledged at or before {@code nanoTime}, 0 when none. */
-		synchronized long lastAcknowledgedBefore(long nanoTime) {
-			long last = 0;
-			for (int i = 0; i < this.times.size() && this.times.get(i) <= nanoTime; i++) {
-				last = i + 1;
-			}
-			return last;
+		long lastAcknowledgedBefore(long nanoTime) {
+			return this.writes.lastAcknowledgedBefore(nanoTime);
 		}
 
 	}

@@ -20,9 +20,8 @@ import java.util.concurrent.TimeUnit;
 
 import io.kiwistack.db.KiwiDataSource;
 import io.kiwistack.db.KiwiDbSettings;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 
@@ -40,22 +39,11 @@ class S3ReplicationTests {
 
 	private static final String PREFIX = "some/prefix";
 
-	private static S3ProxyServer s3;
+	@RegisterExtension
+	static final S3ProxyServer s3 = new S3ProxyServer();
 
 	@TempDir
 	Path dir;
-
-	@BeforeAll
-	static void startS3() throws Exception {
-		s3 = S3ProxyServer.start();
-	}
-
-	@AfterAll
-	static void stopS3() throws Exception {
-		if (s3 != null) {
-			s3.close();
-		}
-	}
 
 	@Test
 	void kiwiAndLitestreamRestoreFromS3TheSameRowsKiwiShipped() throws Exception {

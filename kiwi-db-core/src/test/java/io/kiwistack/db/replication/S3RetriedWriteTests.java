@@ -10,10 +10,9 @@ import java.util.List;
 
 import io.kiwistack.db.KiwiDataSource;
 import io.kiwistack.db.KiwiDbSettings;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.Delete;
@@ -35,22 +34,11 @@ class S3RetriedWriteTests {
 
 	private static final String PREFIX = "some/prefix";
 
-	private static S3ProxyServer s3;
+	@RegisterExtension
+	static final S3ProxyServer s3 = new S3ProxyServer();
 
 	@TempDir
 	Path dir;
-
-	@BeforeAll
-	static void startS3() throws Exception {
-		s3 = S3ProxyServer.start();
-	}
-
-	@AfterAll
-	static void stopS3() throws Exception {
-		if (s3 != null) {
-			s3.close();
-		}
-	}
 
 	@AfterEach
 	void noFaults() {

@@ -9,20 +9,14 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 
 import io.kiwistack.db.KiwiDataSource;
 import io.kiwistack.db.KiwiDbSettings;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.kiwistack.db.testsupport.LogCapture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,28 +36,17 @@ class S3SecretsTests {
 
 	private static final String WRONG_SECRET = "kiwi-WRONG-secret-do-not-leak-456";
 
-	private static S3ProxyServer s3;
+	@RegisterExtension
+	static final S3ProxyServer s3 = new S3ProxyServer();
 
 	@TempDir
 	Path dir;
-
-	@BeforeAll
-	static void startS3() throws Exception {
-		s3 = S3ProxyServer.start();
-	}
-
-	@AfterAll
-	static void stopS3() throws Exception {
-		if (s3 != null) {
-			s3.close();
-		}
-	}
 
 	@Test
 	void theSecretKeyIsInNoLogFailureOrDescription() throws Exception {
 		List<String> shown = new ArrayList<>();
 		List<String> failures = new ArrayList<>();
-		Capture capture = Capture.install();
+		LogCapture capture = LogCapture.everything();
 		try {
 			String bucket = s3.newBucket();
 			S3Settings settings = s3.settings();
@@ -131,7 +114,7 @@ class S3SecretsTests {
 		}
 		finally {
 			s3.requireSecret(S3ProxyServer.SECRET_KEY);
-			capture.uninstall();
+			capture.close();
 		}
 		List<String> logged = capture.records();
 
@@ -177,7 +160,7 @@ class S3SecretsTests {
 		throw new AssertionError("expected the call to fail");
 	}
 
-	private static void awaitLogged(Capture capture, String text) throws InterruptedException {
+	private static void awaitLogged(LogCapture capture, String text) throws InterruptedException {
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
 		while (capture.records().stream().noneMatch((record) -> record.contains(text))) {
 			assertThat(System.nanoTime()).as("logged in 20 s: %s", text).isLessThan(deadline);
@@ -189,63 +172,6 @@ class S3SecretsTests {
 		try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
 			return socket.getLocalPort();
 		}
-	}
-
-	/** Every java.util.logging record, at every level, as text with its parameters and exception. */
-	private static final class Capture extends Handler {
-
-		private final List<String> records = new ArrayList<>();
-
-		private final SimpleFormatter formatter = new SimpleFormatter();
-
-		private Level rootLevel;
-
-		static Capture install() {
-			Capture capture = new Capture();
-			capture.setLevel(Level.ALL);
-			Logger root = Logger.getLogger("");
-			capture.rootLevel = root.getLevel();
-			root.setLevel(Level.ALL);
-			root.addHandler(capture);
-			return capture;
-		}
-
-		void uninstall() {
-			Logger root = Logger.getLogger("");
-			root.removeHandler(this);
-			root.setLevel(this.rootLevel);
-		}
-
-		@Override
-		public void publish(LogRecord record) {
-			StringBuilder text = new StringBuilder();
-			text.append(record.getLoggerName()).append(' ').append(record.getLevel()).append(' ');
-			text.append(this.formatter.formatMessage(record));
-			if (record.getParameters() != null) {
-				text.append(" parameters ").append(Arrays.toString(record.getParameters()));
-			}
-			if (record.getThrown() != null) {
-				StringWriter trace = new StringWriter();
-				record.getThrown().printStackTrace(new PrintWriter(trace));
-				text.append('\n').append(trace);
-			}
-			synchronized (this) {
-				this.records.add(text.toString());
-			}
-		}
-
-		synchronized List<String> records() {
-			return new ArrayList<>(this.records);
-		}
-
-		@Override
-		public void flush() {
-		}
-
-		@Override
-		public void close() {
-		}
-
 	}
 
 }

@@ -9,9 +9,8 @@ import java.util.Random;
 
 import io.kiwistack.db.KiwiDataSource;
 import io.kiwistack.db.KiwiDbSettings;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -28,22 +27,11 @@ class S3SnapshotStreamingTests {
 
 	private static final String PREFIX = "streaming";
 
-	private static S3ProxyServer s3;
+	@RegisterExtension
+	static final S3ProxyServer s3 = new S3ProxyServer();
 
 	@TempDir
 	Path dir;
-
-	@BeforeAll
-	static void startS3() throws Exception {
-		s3 = S3ProxyServer.start();
-	}
-
-	@AfterAll
-	static void stopS3() throws Exception {
-		if (s3 != null) {
-			s3.close();
-		}
-	}
 
 	@Test
 	void aSnapshotOfSeveralPartsIsUploadedInPartsAndRestoresWhole() throws Exception {
@@ -83,7 +71,7 @@ class S3SnapshotStreamingTests {
 				}
 			}
 			assertThat(ReplicaFiles.list(this.dir)).as("files beside the database").containsExactlyInAnyOrder(
-					"primary.db", "primary.db-node-id", "primary.db-wal");
+					"primary.db", "primary.db-node-id", "primary.db-shipped", "primary.db-wal");
 		}
 		Path restored = this.dir.resolve("restored.db");
 		try (S3ReplicaClient reader = s3.client(bucket, PREFIX)) {

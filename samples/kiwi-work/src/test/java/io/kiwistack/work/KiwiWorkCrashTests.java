@@ -4,14 +4,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
+import io.kiwistack.db.testsupport.Sqlite3Shell;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import static io.kiwistack.work.KiwiWorkClient.titlesById;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -74,20 +74,10 @@ class KiwiWorkCrashTests {
 		System.out.printf("after a graceful stop: WAL %s, shared memory %s%n", Files.exists(wal) ? "left" : "removed",
 				Files.exists(this.tempDir.resolve("work.db-shm")) ? "left" : "removed");
 
-		assertThat(Sqlite3Cli.run(database, "PRAGMA integrity_check;")).isEqualTo("ok");
-		assertThat(titlesById(Sqlite3Cli.run(database, "SELECT id, title FROM tasks;")))
+		assertThat(Sqlite3Shell.run(database, "PRAGMA integrity_check;")).isEqualTo("ok");
+		assertThat(Sqlite3Shell.byFirstColumn(Sqlite3Shell.run(database, "SELECT id, title FROM tasks;")))
 			.as("tasks read by sqlite3")
 			.containsAllEntriesOf(acknowledged);
-	}
-
-	private static Map<Long, String> titlesById(List<Task> tasks) {
-		return tasks.stream().collect(Collectors.toMap(Task::id, Task::title));
-	}
-
-	private static Map<Long, String> titlesById(String sqlite3Rows) {
-		return sqlite3Rows.lines()
-			.map((row) -> row.split("\\|", 2))
-			.collect(Collectors.toMap((columns) -> Long.parseLong(columns[0]), (columns) -> columns[1]));
 	}
 
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
@@ -24,9 +23,10 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import io.kiwistack.db.testsupport.Command;
+import io.kiwistack.db.testsupport.Sqlite3Shell;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -76,11 +76,11 @@ class KiwiWorkDiskFullReplicationTests {
 
 	/** What a stored database holds beside its file, and nothing else should appear there. */
 	private static final Set<String> EXPECTED_BESIDE_DATABASE = Set.of("work.db", "work.db-wal", "work.db-shm",
-			"work.db-node-id");
+			"work.db-node-id", "work.db-shipped");
 
 	/** The node id file (a few bytes) is written through a temporary file the first time a primary starts. */
 	private static final Pattern NODE_ID_STAGING = Pattern
-		.compile("\\.work\\.db-node-id\\.kiwi-node-id-[0-9a-f-]{36}\\.tmp");
+		.compile("\\.work\\.db-(node-id\\.kiwi-node-id|shipped\\.kiwi-record)-[0-9a-f-]{36}\\.tmp");
 
 	@TempDir
 	Path tempDir;
@@ -257,9 +257,9 @@ class KiwiWorkDiskFullReplicationTests {
 				count(primaryLog, "Could not checkpoint"), count(primaryLog, "failed (attempt"));
 		assertThat(primaryLog).as("the clean stop checkpointed the log").doesNotContain("with its write-ahead log kept");
 
-		assertThat(Sqlite3Cli.run(database, "PRAGMA integrity_check;")).as("integrity of the primary's file")
+		assertThat(Sqlite3Shell.run(database, "PRAGMA integrity_check;")).as("integrity of the primary's file")
 			.isEqualTo("ok");
-		Map<Long, String> inFile = titlesById(Sqlite3Cli.run(database, "SELECT id, title FROM tasks;"));
+		Map<Long, String> inFile = Sqlite3Shell.byFirstColumn(Sqlite3Shell.run(database, "SELECT id, title FROM tasks;"));
 		assertThat(inFile).as("tasks in the primary's file").containsAllEntriesOf(acknowledged);
 
 		Map<Long, String> restored = restore(replica, "full-disk-restore");
@@ -340,8 +340,8 @@ class KiwiWorkDiskFullReplicationTests {
 		assertThat(primary.stop()).as("exit status of the primary, log:%n%s", primary.logTail())
 			.isIn(0, SIGTERM_EXIT_STATUS);
 		assertThat(primary.logText()).as("the primary's log").doesNotContain("failed (attempt", "Could not checkpoint");
-		assertThat(Sqlite3Cli.run(database, "PRAGMA integrity_check;")).isEqualTo("ok");
-		Map<Long, String> inFile = titlesById(Sqlite3Cli.run(database, "SELECT id, title FROM tasks;"));
+		assertThat(Sqlite3Shell.run(database, "PRAGMA integrity_check;")).isEqualTo("ok");
+		Map<Long, String> inFile = Sqlite3Shell.byFirstColumn(Sqlite3Shell.run(database, "SELECT id, title FROM tasks;"));
 		assertThat(inFile).as("tasks in the primary's file").containsAllEntriesOf(acknowledged);
 
 		Map<Long, String> restored = restore(replica, "nearly-full-restore");
@@ -369,10 +369,10 @@ class KiwiWorkDiskFullReplicationTests {
 		long healthyMillis = millisSince(started);
 		assertThat(node.stop()).as("exit status of the restored node, log:%n%s", node.logTail())
 			.isIn(0, SIGTERM_EXIT_STATUS);
-		assertThat(Sqlite3Cli.run(restoredFile, "PRAGMA integrity_check;")).as("integrity of the restored file")
+		assertThat(Sqlite3Shell.run(restoredFile, "PRAGMA integrity_check;")).as("integrity of the restored file")
 			.isEqualTo("ok");
 		System.out.printf("[%s] restored node healthy after %d ms%n", name, healthyMillis);
-		return titlesById(Sqlite3Cli.run(restoredFile, "SELECT id, title FROM tasks;"));
+		return Sqlite3Shell.byFirstColumn(Sqlite3Shell.run(restoredFile, "SELECT id, title FROM tasks;"));
 	}
 
 	private static List<String> replicationArguments(Path replica) {
@@ -401,19 +401,9 @@ class KiwiWorkDiskFullReplicationTests {
 		}
 	}
 
-	/** Runs a command; returns null when it succeeded, else its exit status and output. */
+	/** Runs a command; returns null when it succeeded, else what went wrong. */
 	private static String run(String... command) throws IOException, InterruptedException {
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-		byte[] output;
-		try (InputStream in = process.getInputStream()) {
-			output = in.readAllBytes();
-		}
-		if (!process.waitFor(30, TimeUnit.SECONDS)) {
-			process.destroyForcibly();
-			return "did not finish in 30 s";
-		}
-		return (process.exitValue() == 0) ? null
-				: "exit status " + process.exitValue() + ": " + new String(output, StandardCharsets.UTF_8).trim();
+		return Command.run(Duration.ofSeconds(30), command).failure();
 	}
 
 	private String randomTitle(int minLength, int maxLength) {
@@ -470,13 +460,6 @@ class KiwiWorkDiskFullReplicationTests {
 			}
 			Thread.sleep(20);
 		}
-	}
-
-	private static Map<Long, String> titlesById(String sqlite3Rows) {
-		return sqlite3Rows.lines()
-			.filter((row) -> !row.isEmpty())
-			.map((row) -> row.split("\\|", 2))
-			.collect(Collectors.toMap((columns) -> Long.parseLong(columns[0]), (columns) -> columns[1]));
 	}
 
 	private static String diskUsage(Path disk) throws IOException {

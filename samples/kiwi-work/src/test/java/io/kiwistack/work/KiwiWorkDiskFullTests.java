@@ -7,8 +7,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
+import io.kiwistack.db.testsupport.Sqlite3Shell;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,7 +84,7 @@ class KiwiWorkDiskFullTests {
 			}
 			assertThat(disk.path().resolve("work.db-wal")).as("log left by the clean stop").doesNotExist();
 			assertThat(tasksIn(database)).as("tasks read by sqlite3").isEqualTo(acknowledged);
-			assertThat(Sqlite3Cli.run(database, "PRAGMA integrity_check;")).isEqualTo("ok");
+			assertThat(Sqlite3Shell.run(database, "PRAGMA integrity_check;")).isEqualTo("ok");
 		}
 	}
 
@@ -112,7 +112,7 @@ class KiwiWorkDiskFullTests {
 
 			disk.resize("64m");
 			assertThat(tasksIn(database)).as("tasks read by sqlite3").isEqualTo(acknowledged);
-			assertThat(Sqlite3Cli.run(database, "PRAGMA integrity_check;")).isEqualTo("ok");
+			assertThat(Sqlite3Shell.run(database, "PRAGMA integrity_check;")).isEqualTo("ok");
 		}
 	}
 
@@ -136,11 +136,7 @@ class KiwiWorkDiskFullTests {
 	}
 
 	private static Map<Long, String> tasksIn(Path database) throws IOException, InterruptedException {
-		return Sqlite3Cli.run(database, "SELECT id, title FROM tasks ORDER BY id;")
-			.lines()
-			.map((row) -> row.split("\\|", 2))
-			.collect(Collectors.toMap((columns) -> Long.parseLong(columns[0]), (columns) -> columns[1], (a, b) -> a,
-					LinkedHashMap::new));
+		return Sqlite3Shell.byFirstColumn(Sqlite3Shell.run(database, "SELECT id, title FROM tasks ORDER BY id;"));
 	}
 
 }

@@ -5,6 +5,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Instant;
 
+import io.kiwistack.db.testsupport.Sqlite3Shell;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -111,9 +112,9 @@ class KiwiWorkEndToEndTests {
 		assertThat(database).isRegularFile();
 		assertThat(this.tempDir.resolve("work.db-wal")).as("WAL file left after both closed").doesNotExist();
 		assertThat(this.tempDir.resolve("work.db-shm")).as("shared-memory file left after both closed").doesNotExist();
-		assertThat(Sqlite3Cli.run(database, "PRAGMA integrity_check;")).isEqualTo("ok");
-		assertThat(Sqlite3Cli.run(database, "SELECT count(*) FROM tasks;")).isEqualTo("4");
-		assertThat(Sqlite3Cli.run(database, "SELECT count(*) FROM tasks WHERE done = 1;")).isEqualTo("1");
+		assertThat(Sqlite3Shell.run(database, "PRAGMA integrity_check;")).isEqualTo("ok");
+		assertThat(Sqlite3Shell.run(database, "SELECT count(*) FROM tasks;")).isEqualTo("4");
+		assertThat(Sqlite3Shell.run(database, "SELECT count(*) FROM tasks WHERE done = 1;")).isEqualTo("1");
 	}
 
 	private static ConfigurableApplicationContext start(Path database) {

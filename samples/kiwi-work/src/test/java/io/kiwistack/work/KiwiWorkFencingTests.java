@@ -17,11 +17,13 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import io.kiwistack.db.testsupport.Sqlite3Shell;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
+import static io.kiwistack.work.KiwiWorkClient.titlesById;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -85,7 +87,7 @@ class KiwiWorkFencingTests {
 			Path generationDirA = replica.resolve("generations").resolve(generationA);
 			assertThat(generationDirA.resolve("wal")).as("A's generation's log segments").isDirectory();
 
-			a.signal("STOP");
+			a.pause();
 			long stoppedAt = System.nanoTime();
 			Thread.sleep(LEASE_TIMEOUT.plusSeconds(2).toMillis());
 
@@ -106,7 +108,7 @@ class KiwiWorkFencingTests {
 				// A resumes with requests already waiting for it, and more coming for 3 s.
 				PacedWriters writers = PacedWriters.start(clientA, "A after the pause", WRITERS);
 				Thread.sleep(200);
-				a.signal("CONT");
+				a.resume();
 				long resumedAt = System.nanoTime();
 
 				JsonNode deposed = awaitReplication(clientA, "A deposed",
@@ -314,8 +316,8 @@ class KiwiWorkFencingTests {
 			tasks = titlesById(clientC.pending());
 			assertThat(c.stop()).as("exit status of C, log:%n%s", c.logTail()).isIn(0, SIGTERM_EXIT_STATUS);
 		}
-		assertThat(Sqlite3Cli.run(file, "PRAGMA integrity_check;")).as("integrity of C's file").isEqualTo("ok");
-		assertThat(titlesById(Sqlite3Cli.run(file, "SELECT id, title FROM tasks WHERE done = 0;")))
+		assertThat(Sqlite3Shell.run(file, "PRAGMA integrity_check;")).as("integrity of C's file").isEqualTo("ok");
+		assertThat(Sqlite3Shell.byFirstColumn(Sqlite3Shell.run(file, "SELECT id, title FROM tasks WHERE done = 0;")))
 			.as("tasks in C's file, read by sqlite3")
 			.isEqualTo(tasks);
 		return tasks;
@@ -382,16 +384,6 @@ class KiwiWorkFencingTests {
 			.collect(Collectors.groupingBy((result) -> result.answered() ? Integer.toString(result.status()) : "none",
 					java.util.TreeMap::new, Collectors.counting()))
 			.toString();
-	}
-
-	private static Map<Long, String> titlesById(List<Task> tasks) {
-		return tasks.stream().collect(Collectors.toMap(Task::id, Task::title));
-	}
-
-	private static Map<Long, String> titlesById(String sqlite3Rows) {
-		return sqlite3Rows.lines()
-			.map((row) -> row.split("\\|", 2))
-			.collect(Collectors.toMap((columns) -> Long.parseLong(columns[0]), (columns) -> columns[1]));
 	}
 
 	/**

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
+import io.kiwistack.db.testsupport.Sqlite3Shell;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -181,7 +182,7 @@ class KiwiWorkRestoreSafetyTests {
 			assertThat(node.stop()).as("exit status of the stopped node, log:%n%s", node.logTail())
 				.isIn(0, SIGTERM_EXIT_STATUS);
 		}
-		assertThat(Sqlite3Cli.run(nodeFile, "SELECT count(*) FROM tasks;"))
+		assertThat(Sqlite3Shell.run(nodeFile, "SELECT count(*) FROM tasks;"))
 			.as("tasks in the restored file, read by sqlite3")
 			.isEqualTo(String.valueOf(firstGenerationTasks.size()));
 	}
@@ -302,7 +303,7 @@ class KiwiWorkRestoreSafetyTests {
 			assertThat(primary.stop()).as("exit status of the stopped primary, log:%n%s", primary.logTail())
 				.isIn(0, SIGTERM_EXIT_STATUS);
 		}
-		assertThat(Sqlite3Cli.run(primaryFile, "SELECT count(*) FROM tasks;")).as("tasks in the first primary's file")
+		assertThat(Sqlite3Shell.run(primaryFile, "SELECT count(*) FROM tasks;")).as("tasks in the first primary's file")
 			.isEqualTo(String.valueOf(acknowledged.size()));
 	}
 

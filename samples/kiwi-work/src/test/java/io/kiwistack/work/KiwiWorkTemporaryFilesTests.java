@@ -15,17 +15,18 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import io.kiwistack.db.replication.RestoreResult;
 import io.kiwistack.db.replication.ReplicaRestore;
+import io.kiwistack.db.testsupport.Sqlite3Shell;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
+import static io.kiwistack.work.KiwiWorkClient.titlesById;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import io.kiwistack.db.replication.file.FileReplicaClient;
@@ -77,9 +78,12 @@ class KiwiWorkTemporaryFilesTests {
 	private static final Pattern REPLICA_TEMPORARY = Pattern.compile("\\..+\\." + UUID + "\\.tmp");
 
 	/** The node id's temporary file: a few bytes, written once, at the first start with replication. */
-	private static final Pattern NODE_ID_TEMPORARY = Pattern.compile("\\.work\\.db-node-id\\.kiwi-node-id-" + UUID + "\\.tmp");
+	/** The node id and the shipped record are small files, each written through a temporary file beside it. */
+	private static final Pattern NODE_ID_TEMPORARY = Pattern
+		.compile("\\.work\\.db-(node-id\\.kiwi-node-id|shipped\\.kiwi-record)-" + UUID + "\\.tmp");
 
-	private static final Set<String> DATABASE_FILES = Set.of("work.db", "work.db-wal", "work.db-shm", "work.db-node-id");
+	private static final Set<String> DATABASE_FILES = Set.of("work.db", "work.db-wal", "work.db-shm", "work.db-node-id",
+			"work.db-shipped");
 
 	@TempDir
 	static Path shared;
@@ -181,9 +185,9 @@ class KiwiWorkTemporaryFilesTests {
 		}
 		assertThat(names(directoryB)).as("files beside B's database once it stopped")
 			.noneMatch((file) -> file.contains(".kiwi-") || file.contains("restore"));
-		assertThat(Sqlite3Cli.run(fileB, "PRAGMA integrity_check;")).as("integrity of B's file").isEqualTo("ok");
-		assertThat(Sqlite3Cli.run(fileB, "SELECT count(*) FROM ballast;")).as("rows of ballast in B's file")
-			.isEqualTo(Sqlite3Cli.run(fileA, "SELECT count(*) FROM ballast;"));
+		assertThat(Sqlite3Shell.run(fileB, "PRAGMA integrity_check;")).as("integrity of B's file").isEqualTo("ok");
+		assertThat(Sqlite3Shell.run(fileB, "SELECT count(*) FROM ballast;")).as("rows of ballast in B's file")
+			.isEqualTo(Sqlite3Shell.run(fileA, "SELECT count(*) FROM ballast;"));
 	}
 
 	@Test
@@ -278,10 +282,10 @@ class KiwiWorkTemporaryFilesTests {
 			RestoreResult result = ReplicaRestore.latest(client, restored, false).orElseThrow();
 			System.out.printf("restored %s at %s%n", restored, result.position());
 		}
-		assertThat(Sqlite3Cli.run(restored, "PRAGMA integrity_check;")).as("integrity of the restored file").isEqualTo("ok");
-		assertThat(Sqlite3Cli.run(restored, "SELECT count(*) FROM ballast;")).as("rows of ballast restored")
-			.isEqualTo(Sqlite3Cli.run(fileA, "SELECT count(*) FROM ballast;"));
-		assertThat(titlesById(Sqlite3Cli.run(restored, "SELECT id, title FROM tasks;"))).as("tasks restored")
+		assertThat(Sqlite3Shell.run(restored, "PRAGMA integrity_check;")).as("integrity of the restored file").isEqualTo("ok");
+		assertThat(Sqlite3Shell.run(restored, "SELECT count(*) FROM ballast;")).as("rows of ballast restored")
+			.isEqualTo(Sqlite3Shell.run(fileA, "SELECT count(*) FROM ballast;"));
+		assertThat(Sqlite3Shell.byFirstColumn(Sqlite3Shell.run(restored, "SELECT id, title FROM tasks;"))).as("tasks restored")
 			.isEqualTo(baseTasks);
 	}
 
@@ -391,7 +395,7 @@ class KiwiWorkTemporaryFilesTests {
 
 	/** Adds {@code rows} rows of 64 KiB of random bytes to the ballast table, creating it when needed. */
 	private static void addBallast(Path database, int rows) throws Exception {
-		Sqlite3Cli.run(database, "PRAGMA journal_mode=wal; "
+		Sqlite3Shell.run(database, "PRAGMA journal_mode=wal; "
 				+ "CREATE TABLE IF NOT EXISTS ballast (id INTEGER PRIMARY KEY, data BLOB NOT NULL); "
 				+ "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " + rows + ") "
 				+ "INSERT INTO ballast (data) SELECT randomblob(65536) FROM n;");
@@ -416,16 +420,6 @@ class KiwiWorkTemporaryFilesTests {
 			}
 			Thread.sleep(50);
 		}
-	}
-
-	private static Map<Long, String> titlesById(List<Task> tasks) {
-		return tasks.stream().collect(Collectors.toMap(Task::id, Task::title));
-	}
-
-	private static Map<Long, String> titlesById(String sqlite3Rows) {
-		return sqlite3Rows.lines()
-			.map((row) -> row.split("\\|", 2))
-			.collect(Collectors.toMap((columns) -> Long.parseLong(columns[0]), (columns) -> columns[1]));
 	}
 
 	/** A thread listing one directory every 2 ms, collecting every name it saw there. */

@@ -1,9 +1,6 @@
 package io.kiwistack.work;
 
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,20 +49,15 @@ class SecretsStayHiddenTests {
 				"--management.endpoint.configprops.show-values=always", "--logging.level.io.kiwistack=DEBUG",
 				"--logging.level.software.amazon.awssdk=DEBUG")) {
 			int port = app.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
-			HttpClient http = HttpClient.newHttpClient();
-			HttpResponse<String> created = http.send(
-					HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/tasks"))
-						.header("Content-Type", "application/json")
-						.POST(HttpRequest.BodyPublishers.ofString("{\"title\":\"kept local while S3 is down\"}"))
-						.build(),
-					HttpResponse.BodyHandlers.ofString());
+			KiwiWorkClient client = new KiwiWorkClient(port);
+			HttpResponse<String> created = client.post("/tasks", "{\"title\":\"kept local while S3 is down\"}");
 			assertThat(created.statusCode()).as("writes go on while the replica is unreachable").isEqualTo(201);
 			PrimaryReplication replicator = app.getBean(PrimaryReplication.class);
 			assertThat(replicator.awaitReplicated(Duration.ofSeconds(2))).isFalse();
 			Thread.sleep(300);
 
-			String health = get(http, port, "/actuator/health");
-			String configprops = get(http, port, "/actuator/configprops");
+			String health = client.get("/actuator/health").body();
+			String configprops = client.get("/actuator/configprops").body();
 			assertThat(health).contains("kiwiDb", "lastError", "DOWN");
 			assertThat(configprops).contains("kiwi.db", "secretAccessKey", "kiwi-key-id");
 			assertThat(output.getAll()).contains("Replication to s3://kiwi-backups/work");
@@ -76,13 +68,6 @@ class SecretsStayHiddenTests {
 			assertThat(output.getAll()).doesNotContain(SECRET);
 		}
 		assertThat(output.getAll()).doesNotContain(SECRET);
-	}
-
-	private static String get(HttpClient http, int port, String path) throws Exception {
-		return http
-			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-					HttpResponse.BodyHandlers.ofString())
-			.body();
 	}
 
 }

@@ -6,22 +6,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
+
+import io.kiwistack.db.testsupport.AcknowledgedWrites;
 
 /**
  * Client threads creating tasks as fast as the service answers, remembering every task whose
- * creation was acknowledged with {@code 201 Created}. Each thread stops when told to, after a
- * number of requests, or after a time limit, whichever comes first.
+ * creation was acknowledged with {@code 201 Created} ({@link AcknowledgedWrites}). Each thread
+ * stops when told to, after a number of requests, or after a time limit, whichever comes first.
  */
 final class TaskWriteLoad {
 
-	private final Map<Long, String> acknowledged = new ConcurrentHashMap<>();
-
-	private final List<String> rejected = new CopyOnWriteArrayList<>();
-
-	private final AtomicInteger unanswered = new AtomicInteger();
+	private final AcknowledgedWrites<String> writes = new AcknowledgedWrites<>();
 
 	private final List<Thread> threads = new ArrayList<>();
 
@@ -51,14 +46,14 @@ final class TaskWriteLoad {
 				HttpResponse<String> response = client.postTask(title);
 				Task task = (response.statusCode() == 201) ? KiwiWorkClient.task(response) : null;
 				if (task != null && title.equals(task.title())) {
-					this.acknowledged.put(task.id(), task.title());
+					this.writes.acknowledge(task.id(), task.title());
 				}
 				else {
-					this.rejected.add(title + " -> " + response.statusCode() + " " + response.body());
+					this.writes.reject(title + " -> " + response.statusCode() + " " + response.body());
 				}
 			}
 			catch (IOException | RuntimeException ex) {
-				this.unanswered.incrementAndGet();
+				this.writes.noAnswer();
 				pause();
 			}
 		}
@@ -81,17 +76,17 @@ final class TaskWriteLoad {
 
 	/** Tasks whose creation was acknowledged, by id. */
 	Map<Long, String> acknowledged() {
-		return Map.copyOf(this.acknowledged);
+		return this.writes.acknowledged();
 	}
 
 	/** Requests answered with anything but a {@code 201} for the title sent. */
 	List<String> rejected() {
-		return List.copyOf(this.rejected);
+		return this.writes.rejected();
 	}
 
 	/** Requests that got no answer (connection refused or reset, timeout). */
 	int unanswered() {
-		return this.unanswered.get();
+		return this.writes.unanswered();
 	}
 
 	private static void pause() {

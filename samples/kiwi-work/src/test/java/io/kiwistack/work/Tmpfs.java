@@ -1,11 +1,11 @@
 package io.kiwistack.work;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+
+import io.kiwistack.db.testsupport.Command;
 
 import static org.assertj.core.api.Assertions.fail;
 
@@ -56,17 +56,7 @@ final class Tmpfs implements AutoCloseable {
 
 	/** Runs {@code command}; what went wrong, or {@code null} when it succeeded. */
 	private static String attempt(String... command) throws IOException, InterruptedException {
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-		byte[] output = process.getInputStream().readAllBytes();
-		if (!process.waitFor(30, TimeUnit.SECONDS)) {
-			process.destroyForcibly();
-			return "'" + String.join(" ", command) + "' did not finish within 30 s";
-		}
-		if (process.exitValue() != 0) {
-			return "'" + String.join(" ", List.of(command)) + "' failed with exit status " + process.exitValue() + ": "
-					+ new String(output, StandardCharsets.UTF_8).trim();
-		}
-		return null;
+		return Command.run(Duration.ofSeconds(30), command).failure();
 	}
 
 }

@@ -37,7 +37,8 @@ public class KiwiDbReplicationProperties {
 	private Duration maxLag = Duration.ofSeconds(30);
 
 	/**
-	 * How often committed transactions are shipped: a crash loses at most this much.
+	 * How often committed transactions are shipped. A process crash loses nothing (the local file
+	 * has every commit); a lost machine loses at most this much of the latest commits.
 	 */
 	private Duration syncInterval = Duration.ofSeconds(1);
 

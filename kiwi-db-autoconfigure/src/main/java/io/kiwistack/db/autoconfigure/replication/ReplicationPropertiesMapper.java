@@ -19,6 +19,11 @@ final class ReplicationPropertiesMapper {
 	}
 
 	static ReplicaClient client(KiwiDbReplicationProperties replication) {
+		if (replication.getUrl() == null || replication.getUrl().isBlank()) {
+			throw new InvalidConfigurationPropertyValueException("kiwi.db.replication.url", replication.getUrl(),
+					"Replication is enabled (kiwi.db.replication.enabled=true) but no replica is named: set "
+							+ "kiwi.db.replication.url to file:/some/dir or s3://bucket/path, or turn replication off.");
+		}
 		try {
 			KiwiDbReplicationProperties.S3 s3 = replication.getS3();
 			return ReplicaUrl.open(replication.getUrl(), new S3Settings(s3.getEndpoint(), s3.getRegion(),

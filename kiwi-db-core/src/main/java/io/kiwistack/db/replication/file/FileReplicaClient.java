@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -16,10 +17,14 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 import io.kiwistack.db.replication.ReplicaClient;
@@ -32,7 +37,8 @@ import io.kiwistack.db.replication.KeepOpenOutputStream;
 /**
  * A replica in a local directory, for example a mounted volume. Every object is written to a
  * temporary file, synced, and renamed into place, and the directory is synced after, so a crash
- * leaves either the whole object or none of it.
+ * leaves either the whole object or none of it. What the client creates, directories and files, is
+ * owner-only (where the file system has POSIX permissions): a replica holds the whole database.
  */
 public final class FileReplicaClient implements ReplicaClient {
 
@@ -40,10 +46,37 @@ public final class FileReplicaClient implements ReplicaClient {
 	private static final Pattern TEMPORARY_NAME = Pattern
 		.compile("\\..+\\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.tmp");
 
+	/** {@code .<object name>.lock}: the lock files of conditional replaces, which are not objects. */
+	private static final Pattern LOCK_NAME = Pattern.compile("\\..+\\.lock");
+
+	/**
+	 * The lock of each lock file this JVM holds or waits for. A {@link FileLock} is held by the
+	 * whole process: a second thread asking for one that is held fails with
+	 * {@link java.nio.channels.OverlappingFileLockException} instead of waiting, so threads (and
+	 * clients on the same directory) take turns here first, and the file lock keeps other
+	 * processes out.
+	 */
+	private static final ConcurrentHashMap<Path, Object> processLocks = new ConcurrentHashMap<>();
+
 	private final Path root;
+
+	/** The attributes of new directories and files: owner-only, or none where permissions aren't POSIX. */
+	private final FileAttribute<?>[] directoryAttributes;
+
+	private final FileAttribute<?>[] fileAttributes;
 
 	public FileReplicaClient(Path root) {
 		this.root = root.toAbsolutePath().normalize();
+		if (this.root.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+			this.directoryAttributes = new FileAttribute<?>[] {
+					PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")) };
+			this.fileAttributes = new FileAttribute<?>[] {
+					PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")) };
+		}
+		else {
+			this.directoryAttributes = new FileAttribute<?>[0];
+			this.fileAttributes = new FileAttribute<?>[0];
+		}
 	}
 
 	/** The replica's root directory. */
@@ -104,7 +137,7 @@ public final class FileReplicaClient implements ReplicaClient {
 		publish(writeTemporary(target, content), target);
 	}
 
-	private static Path writeTemporary(Path target, byte[] content) throws IOException {
+	private Path writeTemporary(Path target, byte[] content) throws IOException {
 		Path temporary = prepareTemporary(target);
 		try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
 			java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(content);
@@ -112,6 +145,11 @@ public final class FileReplicaClient implements ReplicaClient {
 				channel.write(buffer);
 			}
 			channel.force(true);
+		}
+		catch (IOException | RuntimeException ex) {
+			// A full disk, say: what was written of it is no object, and no one else removes it.
+			Files.deleteIfExists(temporary);
+			throw ex;
 		}
 		return temporary;
 	}
@@ -162,7 +200,8 @@ public final class FileReplicaClient implements ReplicaClient {
 		List<String> names = new ArrayList<>();
 		for (Path entry : list(resolve(folder))) {
 			String name = entry.getFileName().toString();
-			if (Files.isRegularFile(entry) && !TEMPORARY_NAME.matcher(name).matches()) {
+			if (Files.isRegularFile(entry) && !TEMPORARY_NAME.matcher(name).matches()
+					&& !LOCK_NAME.matcher(name).matches()) {
 				names.add(name);
 			}
 		}
@@ -187,19 +226,31 @@ public final class FileReplicaClient implements ReplicaClient {
 		}
 	}
 
+	/**
+	 * Read, compare and rename under a lock on {@code .<object name>.lock} beside the object:
+	 * held by one thread of this JVM at a time, and by one process at a time through the file
+	 * system's lock (where it has one that works across machines, across those too). The lock
+	 * file stays: removing it while another process waits for it would let a third lock a new one.
+	 */
 	@Override
 	public String replaceIfVersion(String path, byte[] content, String version) throws IOException {
 		Path target = resolve(path);
-		Files.createDirectories(target.getParent());
-		Path lockFile = target.resolveSibling("." + target.getFileName() + ".lock");
-		try (FileChannel lock = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-				java.nio.channels.FileLock held = lock.lock()) {
-			VersionedObject current = readVersioned(path);
-			if (current == null || !current.version().equals(version)) {
-				return null;
+		if (!Files.isRegularFile(target)) {
+			// Nothing to replace; and no lock file is left beside an object that never was.
+			return null;
+		}
+		// The real path: clients that reach the directory through different links share the lock.
+		Path lockFile = target.getParent().toRealPath().resolve("." + target.getFileName() + ".lock");
+		synchronized (processLocks.computeIfAbsent(lockFile, (file) -> new Object())) {
+			try (FileChannel lock = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+					this.fileAttributes); FileLock held = lock.lock()) {
+				VersionedObject current = readVersioned(path);
+				if (current == null || !current.version().equals(version)) {
+					return null;
+				}
+				publish(writeTemporary(target, content), target);
+				return versionOf(content);
 			}
-			publish(writeTemporary(target, content), target);
-			return versionOf(content);
 		}
 	}
 
@@ -232,9 +283,10 @@ public final class FileReplicaClient implements ReplicaClient {
 		return Files.newInputStream(resolve(path));
 	}
 
+	/** Objects only: a folder is not one (S3 has none). */
 	@Override
 	public boolean exists(String path) {
-		return Files.exists(resolve(path));
+		return Files.isRegularFile(resolve(path));
 	}
 
 	@Override
@@ -279,10 +331,11 @@ public final class FileReplicaClient implements ReplicaClient {
 		return resolved;
 	}
 
-	private static Path prepareTemporary(Path target) throws IOException {
-		Files.createDirectories(target.getParent());
+	private Path prepareTemporary(Path target) throws IOException {
+		// Only the directories created now get the attributes; those that were there keep theirs.
+		Files.createDirectories(target.getParent(), this.directoryAttributes);
 		Path temporary = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
-		Files.createFile(temporary);
+		Files.createFile(temporary, this.fileAttributes);
 		return temporary;
 	}
 

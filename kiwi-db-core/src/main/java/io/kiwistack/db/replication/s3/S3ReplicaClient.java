@@ -237,49 +237,44 @@ public final class S3ReplicaClient implements ReplicaClient {
 
 	@Override
 	public VersionedObject readVersioned(String path) throws IOException {
-		try {
+		return unlessMissing(path, () -> {
 			var response = this.s3.getObjectAsBytes((get) -> get.bucket(this.bucket).key(key(path)));
 			return new VersionedObject(response.asByteArray(), response.response().eTag());
-		}
-		catch (NoSuchKeyException ex) {
-			return null;
-		}
-		catch (S3Exception ex) {
-			if (ex.statusCode() == 404) {
-				return null;
-			}
-			throw failure(path, ex);
-		}
-		catch (SdkException ex) {
-			throw failure(path, ex);
-		}
+		}, null);
 	}
 
 	@Override
 	public InputStream open(String path) throws IOException {
-		try {
-			return this.s3.getObject((get) -> get.bucket(this.bucket).key(key(path)));
+		InputStream in = unlessMissing(path, () -> this.s3.getObject((get) -> get.bucket(this.bucket).key(key(path))),
+				null);
+		if (in == null) {
+			throw new java.nio.file.NoSuchFileException(describe() + path);
 		}
-		catch (NoSuchKeyException ex) {
-			throw new java.nio.file.NoSuchFileException(describe() + "/" + path);
-		}
-		catch (SdkException ex) {
-			throw failure(path, ex);
-		}
+		return in;
 	}
 
 	@Override
 	public boolean exists(String path) throws IOException {
-		try {
+		return unlessMissing(path, () -> {
 			this.s3.headObject((head) -> head.bucket(this.bucket).key(key(path)));
 			return true;
+		}, false);
+	}
+
+	/**
+	 * Call S3 for the object at {@code path}, answering {@code missing} when there is none: S3's
+	 * NoSuchKey, or a plain 404 (some S3-compatible servers send no code).
+	 */
+	private <T> T unlessMissing(String path, java.util.function.Supplier<T> call, T missing) throws IOException {
+		try {
+			return call.get();
 		}
 		catch (NoSuchKeyException ex) {
-			return false;
+			return missing;
 		}
 		catch (S3Exception ex) {
 			if (ex.statusCode() == 404) {
-				return false;
+				return missing;
 			}
 			throw failure(path, ex);
 		}

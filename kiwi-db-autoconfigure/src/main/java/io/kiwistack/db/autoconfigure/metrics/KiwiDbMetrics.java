@@ -37,19 +37,24 @@ public class KiwiDbMetrics implements MeterBinder {
 			.description("Time threads waited for the single writer connection")
 			.register(registry);
 		if (this.replicator != null) {
-			this.replicator.meters().forEach((meter) -> bindReplication(registry, meter));
+			this.replicator.meters().forEach((meter) -> bindReplication(registry, this.replicator, meter));
 		}
 	}
 
-	private static void bindReplication(MeterRegistry registry, ReplicationMeter meter) {
+	/**
+	 * Micrometer holds a function meter's state object weakly: it is the replicator, which the
+	 * application context holds, and not the short-lived {@link ReplicationMeter}, which the
+	 * garbage collector could take, leaving the meter reading nothing.
+	 */
+	private static void bindReplication(MeterRegistry registry, KiwiDbReplicator replicator, ReplicationMeter meter) {
 		if (meter.kind() == ReplicationMeter.Kind.COUNTER) {
-			FunctionCounter.builder(meter.name(), meter, (m) -> m.value().getAsDouble())
+			FunctionCounter.builder(meter.name(), replicator, (r) -> meter.value().getAsDouble())
 				.description(meter.description())
 				.baseUnit(meter.baseUnit())
 				.register(registry);
 		}
 		else {
-			Gauge.builder(meter.name(), meter, (m) -> m.value().getAsDouble())
+			Gauge.builder(meter.name(), replicator, (r) -> meter.value().getAsDouble())
 				.description(meter.description())
 				.baseUnit(meter.baseUnit())
 				.register(registry);

@@ -1,6 +1,7 @@
 package io.kiwistack.db;
 
 import java.sql.SQLException;
+import java.util.function.LongSupplier;
 
 /**
  * Whether this node may still acknowledge writes. Replication raises it: a primary whose claim on
@@ -12,7 +13,8 @@ import java.sql.SQLException;
  * clock, which runs on while the process is stopped.
  * <p>
  * Without replication the fence never rises. Each check is one volatile read and, while a
- * deadline is set, one {@link System#nanoTime()}.
+ * deadline is set, one reading of the deadline's monotonic clock ({@link System#nanoTime()}, or a
+ * test's).
  */
 public final class WriteFence {
 
@@ -26,15 +28,23 @@ public final class WriteFence {
 	 * them after it with {@code expiredReason}, until the deadline is moved again.
 	 */
 	public void allowUntil(long deadlineNanos, String expiredReason) {
+		allowUntil(deadlineNanos, System::nanoTime, expiredReason);
+	}
+
+	/**
+	 * Allow writes until {@code deadlineNanos} on {@code clock}, a monotonic clock in nanoseconds,
+	 * and refuse them after it with {@code expiredReason}, until the deadline is moved again.
+	 */
+	public void allowUntil(long deadlineNanos, LongSupplier clock, String expiredReason) {
 		State current = this.state;
 		if (current.deposedReason == null) {
-			this.state = new State(true, deadlineNanos, expiredReason, null);
+			this.state = new State(clock, deadlineNanos, expiredReason, null);
 		}
 	}
 
 	/** Refuse every write from now on, for good: another node writes the history now. */
 	public void depose(String reason) {
-		this.state = new State(false, 0, null, reason);
+		this.state = new State(null, 0, null, reason);
 	}
 
 	/**
@@ -45,7 +55,7 @@ public final class WriteFence {
 		if (current.deposedReason != null) {
 			return current.deposedReason;
 		}
-		if (current.bounded && current.deadlineNanos - System.nanoTime() < 0) {
+		if (current.clock != null && current.deadlineNanos - current.clock.getAsLong() < 0) {
 			return current.expiredReason;
 		}
 		return null;
@@ -72,9 +82,10 @@ public final class WriteFence {
 		}
 	}
 
-	private record State(boolean bounded, long deadlineNanos, String expiredReason, String deposedReason) {
+	/** @param clock the deadline's clock, {@code null} while there is no deadline */
+	private record State(LongSupplier clock, long deadlineNanos, String expiredReason, String deposedReason) {
 
-		static final State OPEN = new State(false, 0, null, null);
+		static final State OPEN = new State(null, 0, null, null);
 
 	}
 

@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
-import io.kiwistack.db.replication.KiwiDbReplicator;
 import io.kiwistack.db.replication.PrimaryReplication;
 import io.kiwistack.db.replication.Position;
 import io.kiwistack.db.replication.ReplicationStatus;

@@ -4,7 +4,6 @@ import java.sql.SQLException;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
-import io.kiwistack.db.replication.KiwiDbReplicator;
 import io.kiwistack.db.replication.PrimaryReplication;
 import io.kiwistack.db.replication.ReplicationStatus;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -205,7 +205,7 @@ final class Follower implements AutoCloseable {
 			return;
 		}
 		List<WalSegmentInfo> applied = new ArrayList<>();
-		for (WalSegmentInfo segment : this.client.walSegments(saved.generation())) {
+		for (WalSegmentInfo segment : this.client.walSegments(saved.generation(), saved.index())) {
 			if (segment.index() == saved.index() && segment.offset() < saved.offset()) {
 				applied.add(segment);
 			}

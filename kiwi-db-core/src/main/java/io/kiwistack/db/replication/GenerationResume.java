@@ -1,6 +1,7 @@
 package io.kiwistack.db.replication;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -113,18 +114,22 @@ final class GenerationResume {
 		return new LogReader(this.client).readToEnd(last, LogProgress.start(plan.generation(), index));
 	}
 
-	/** Whether the local log's frames up to the shipped end chain to the same checksum. */
+	/**
+	 * Whether the local log's frame that ends where shipping ended carries the log's salts and the
+	 * checksum the replica's log ends with: the checksum runs over every frame before it, so the
+	 * frames up to there are the ones shipped. One small read.
+	 */
 	private boolean sameFramesAsShipped(WalHeader local, LogProgress shipped) throws IOException {
-		long length = shipped.offset();
-		if (length > Integer.MAX_VALUE - 16L) {
+		if (shipped.offset() <= WalHeader.SIZE) {
+			return local.checksum().equals(shipped.checksum());
+		}
+		byte[] frameHeader = this.wal.read(shipped.offset() - local.frameSize(), WalFrames.FRAME_HEADER_SIZE);
+		if (frameHeader.length < WalFrames.FRAME_HEADER_SIZE) {
 			return false;
 		}
-		byte[] log = this.wal.read(0, (int) length);
-		if (log.length != length) {
-			return false;
-		}
-		WalFrames.Scan scan = WalFrames.scan(local, local.checksum(), log, WalHeader.SIZE, log.length - WalHeader.SIZE);
-		return !scan.trailingBytes() && scan.checksumAtCommit().equals(shipped.checksum());
+		ByteBuffer fields = ByteBuffer.wrap(frameHeader, 8, 16);
+		return fields.getInt() == local.salt1() && fields.getInt() == local.salt2()
+				&& new WalChecksum(fields.getInt(), fields.getInt()).equals(shipped.checksum());
 	}
 
 }

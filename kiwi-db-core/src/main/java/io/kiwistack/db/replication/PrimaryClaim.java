@@ -67,8 +67,6 @@ final class PrimaryClaim {
 				+ valid.toMillis() + " ms (kiwi.db.replication.lease-timeout " + timeout.toMillis() + " ms, less a "
 				+ "safety margin): another node may take over once the claim expires, so this node acknowledges no "
 				+ "writes until the replica answers and the claim is renewed";
-		// A clock moved by hand (a test's) jumps past deadlines the fence was given in real time.
-		monotonic.whenAdvanced(this::armFence);
 	}
 
 	/**
@@ -172,14 +170,13 @@ final class PrimaryClaim {
 	}
 
 	/**
-	 * Let the fence allow commits until the claim's validity ends, on the fence's clock. Also run
-	 * by a test's clock after each jump, on the test's thread: one at a time, and never interleaved
-	 * with {@link #depose}, so that the last deadline given is the one of the latest renewal and a
-	 * deposed node's fence is never opened again.
+	 * Let the fence allow commits until the claim's validity ends, on the claim's monotonic clock:
+	 * one at a time, and never interleaved with {@link #depose}, so that the last deadline given is
+	 * the one of the latest renewal and a deposed node's fence is never opened again.
 	 */
 	private synchronized void armFence() {
 		if (this.lease.held() && !this.released) {
-			this.fence.allowUntil(this.monotonic.toSystemNanoTime(this.lease.validUntilNanos()), this.expiredReason);
+			this.fence.allowUntil(this.lease.validUntilNanos(), this.monotonic::nanoTime, this.expiredReason);
 		}
 	}
 

@@ -194,39 +194,14 @@ final class PrimaryLease {
 	 * {@link Clock} also implements this interface moves both by hand, so that lease expiry and
 	 * back-off take no real time; {@link #of(Clock)} picks it.
 	 */
+	@FunctionalInterface
 	interface MonotonicClock {
 
 		/** {@link System#nanoTime()}. */
-		MonotonicClock SYSTEM = new MonotonicClock() {
-
-			@Override
-			public long nanoTime() {
-				return System.nanoTime();
-			}
-
-			@Override
-			public long toSystemNanoTime(long nanoTime) {
-				return nanoTime;
-			}
-
-		};
+		MonotonicClock SYSTEM = System::nanoTime;
 
 		/** Nanoseconds from an arbitrary origin, as {@link System#nanoTime()}. */
 		long nanoTime();
-
-		/**
-		 * The moment on {@link System#nanoTime()} at which this clock reaches {@code nanoTime}, as
-		 * far as this clock can tell now: the {@link io.kiwistack.db.WriteFence} deadlines run on
-		 * {@link System#nanoTime()}.
-		 */
-		long toSystemNanoTime(long nanoTime);
-
-		/**
-		 * Have {@code listener} run right after each jump of a clock that moves by jumps (a test's),
-		 * so that what was converted with {@link #toSystemNanoTime} is converted again.
-		 */
-		default void whenAdvanced(Runnable listener) {
-		}
 
 		/** {@code clock} itself when it is a monotonic clock too (a test's), else {@link #SYSTEM}. */
 		static MonotonicClock of(Clock clock) {

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 
 import io.kiwistack.db.DatabaseFile;
 import io.kiwistack.db.KiwiDataSource;

@@ -57,10 +57,6 @@ final class SegmentLog {
 		return this.bytes;
 	}
 
-	WalSegmentInfo first() {
-		return this.segments.get(0);
-	}
-
 	/** The segment that byte {@code position} of {@link #bytes()} came from. */
 	WalSegmentInfo segmentAt(long position) {
 		int at = 0;

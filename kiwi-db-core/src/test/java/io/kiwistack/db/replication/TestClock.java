@@ -5,8 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A clock that stands still until a test {@linkplain #advance moves it}: the wall clock the
@@ -17,20 +15,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * the replicator's timer (a sync every sync interval), the SDK's own retries, and the dates
  * storage gives objects, which is why a test clock starts at the real time.
  * <p>
- * The write fence deadlines run on {@link System#nanoTime()}: while the claim is valid on this
- * clock the fence stays open however long real time takes, and right after each advance the
- * claims on this clock re-arm their fences, so that one that expired is closed before
- * {@link #advance} returns.
+ * The write fence reads its deadline on this clock too: it stays open however long real time takes
+ * while the claim is valid here, and is closed once an advance takes this clock past it.
  */
 final class TestClock extends Clock implements PrimaryLease.MonotonicClock {
 
-	/** How far into the real future an open fence's deadline lies: beyond any test. */
-	private static final long OPEN = Duration.ofDays(365).toNanos();
-
 	/** The time, wall and monotonic together, replaced whole so that readers never see half a move. */
 	private volatile Reading now;
-
-	private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
 	private TestClock(Instant start) {
 		this.now = new Reading(start, 0);
@@ -41,7 +32,7 @@ final class TestClock extends Clock implements PrimaryLease.MonotonicClock {
 		return new TestClock(Instant.now());
 	}
 
-	/** Move on by {@code duration}, then let the claims on this clock look again at their deadlines. */
+	/** Move on by {@code duration}. */
 	void advance(Duration duration) {
 		if (duration.isNegative()) {
 			throw new IllegalArgumentException("A clock moves forward only, not by " + duration);
@@ -49,9 +40,6 @@ final class TestClock extends Clock implements PrimaryLease.MonotonicClock {
 		synchronized (this) {
 			Reading current = this.now;
 			this.now = new Reading(current.instant().plus(duration), current.nanos() + duration.toNanos());
-		}
-		for (Runnable listener : this.listeners) {
-			listener.run();
 		}
 	}
 
@@ -76,17 +64,6 @@ final class TestClock extends Clock implements PrimaryLease.MonotonicClock {
 	@Override
 	public long nanoTime() {
 		return this.now.nanos();
-	}
-
-	/** Open while this clock is not past {@code nanoTime}, for as long as it stands still; closed once it is. */
-	@Override
-	public long toSystemNanoTime(long nanoTime) {
-		return (nanoTime - nanoTime() >= 0) ? System.nanoTime() + OPEN : System.nanoTime() - 1;
-	}
-
-	@Override
-	public void whenAdvanced(Runnable listener) {
-		this.listeners.add(listener);
 	}
 
 	@Override

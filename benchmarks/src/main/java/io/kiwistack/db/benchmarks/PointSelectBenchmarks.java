@@ -20,8 +20,9 @@ import org.openjdk.jmh.annotations.Threads;
 
 /**
  * Point select by primary key on a table of {@value #ROWS} rows, random ids: kiwi-db through
- * {@code JdbcClient} (prepare, execute, close per query), against raw sqlite-jdbc with one
- * {@link PreparedStatement} prepared once and reused, the fastest a user can hand-roll.
+ * {@code JdbcClient} (prepare, execute, close per query), against the same {@code JdbcClient} code
+ * over HikariCP, and against raw sqlite-jdbc with one {@link PreparedStatement} prepared once and
+ * reused, the fastest a user can hand-roll.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -32,6 +33,12 @@ public class PointSelectBenchmarks {
 
 	@Benchmark
 	public Item kiwiJdbcClient(KiwiTarget target) {
+		return target.store.find(randomId());
+	}
+
+	/** What kiwi-db's layer costs: the same JdbcClient code over HikariCP with kiwi-db's file locking. */
+	@Benchmark
+	public Item hikariJdbcClientProcessExclusive(HikariProcessExclusiveTarget target) {
 		return target.store.find(randomId());
 	}
 
@@ -66,6 +73,26 @@ public class PointSelectBenchmarks {
 		@Setup(Level.Trial)
 		public void start() throws SQLException {
 			this.database = SpringDatabase.start(SpringDatabase.Kind.KIWI, ROWS);
+			this.store = this.database.store();
+		}
+
+		@TearDown(Level.Trial)
+		public void stop() {
+			this.database.close();
+		}
+
+	}
+
+	@State(Scope.Benchmark)
+	public static class HikariProcessExclusiveTarget {
+
+		private SpringDatabase database;
+
+		ItemStore store;
+
+		@Setup(Level.Trial)
+		public void start() throws SQLException {
+			this.database = SpringDatabase.start(SpringDatabase.Kind.HIKARI_SQLITE_PROCESS_EXCLUSIVE, ROWS);
 			this.store = this.database.store();
 		}
 

@@ -1,5 +1,8 @@
 package io.kiwistack.db.benchmarks;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -16,9 +19,11 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 
 /**
- * Read-only transactions ({@code @Transactional(readOnly = true)}, {@value #READS_PER_TX} point
- * selects through {@code JdbcClient} each) on kiwi-db at 1, 2, 4 and 8 threads sharing one
- * context. JMH reports the throughput summed over the threads; the baseline is the 1-thread figure.
+ * Read-only transactions of {@value #READS_PER_TX} point selects each, at 1, 2, 4 and 8 threads:
+ * kiwi-db ({@code @Transactional(readOnly = true)}, {@code JdbcClient}, one context shared by the
+ * threads), and raw sqlite-jdbc with a connection of its own per thread, the most a machine gives.
+ * JMH reports the throughput summed over the threads. The targets compare the two's scaling from
+ * one thread, so that the number of cores cancels out.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -50,6 +55,39 @@ public class ReadOnlyTxBenchmarks {
 		return target.readOnlyTransaction();
 	}
 
+	@Benchmark
+	@Threads(1)
+	public long rawThreads1(RawConnection connection) throws SQLException {
+		return connection.readOnlyTransaction();
+	}
+
+	@Benchmark
+	@Threads(2)
+	public long rawThreads2(RawConnection connection) throws SQLException {
+		return connection.readOnlyTransaction();
+	}
+
+	@Benchmark
+	@Threads(4)
+	public long rawThreads4(RawConnection connection) throws SQLException {
+		return connection.readOnlyTransaction();
+	}
+
+	@Benchmark
+	@Threads(8)
+	public long rawThreads8(RawConnection connection) throws SQLException {
+		return connection.readOnlyTransaction();
+	}
+
+	static long[] randomIds() {
+		ThreadLocalRandom random = ThreadLocalRandom.current();
+		long[] ids = new long[READS_PER_TX];
+		for (int i = 0; i < ids.length; i++) {
+			ids[i] = random.nextLong(1, PointSelectBenchmarks.ROWS + 1);
+		}
+		return ids;
+	}
+
 	@State(Scope.Benchmark)
 	public static class KiwiTarget {
 
@@ -64,17 +102,83 @@ public class ReadOnlyTxBenchmarks {
 		}
 
 		long readOnlyTransaction() {
-			ThreadLocalRandom random = ThreadLocalRandom.current();
-			long[] ids = new long[READS_PER_TX];
-			for (int i = 0; i < ids.length; i++) {
-				ids[i] = random.nextLong(1, PointSelectBenchmarks.ROWS + 1);
-			}
-			return this.store.sumQuantities(ids);
+			return this.store.sumQuantities(randomIds());
 		}
 
 		@TearDown(Level.Trial)
 		public void stop() {
 			this.database.close();
+		}
+
+	}
+
+	/**
+	 * The raw baseline's database: created and filled through a connection that stays open for the
+	 * trial, as kiwi-db's writer does, with kiwi-db's pragmas and its file locking ({@code unix-excl}).
+	 */
+	@State(Scope.Benchmark)
+	public static class RawDatabase {
+
+		private TempDatabaseDirectory directory;
+
+		private Connection owner;
+
+		java.nio.file.Path file;
+
+		@Setup(Level.Trial)
+		public void start() throws SQLException {
+			this.directory = TempDatabaseDirectory.create("raw-read-only");
+			this.file = this.directory.resolve("raw.db");
+			this.owner = RawSqlite.open(this.file, true);
+			RawSqlite.createAndFill(this.owner, PointSelectBenchmarks.ROWS);
+		}
+
+		@TearDown(Level.Trial)
+		public void stop() throws SQLException {
+			try {
+				this.owner.close();
+			}
+			finally {
+				this.directory.close();
+			}
+		}
+
+	}
+
+	/** One benchmark thread's own raw connection, with its select prepared once. */
+	@State(Scope.Thread)
+	public static class RawConnection {
+
+		private Connection connection;
+
+		private PreparedStatement select;
+
+		@Setup(Level.Trial)
+		public void open(RawDatabase database) throws SQLException {
+			this.connection = RawSqlite.open(database.file, true);
+			this.connection.setAutoCommit(false);
+			this.select = this.connection.prepareStatement(ItemStore.SELECT_BY_ID);
+		}
+
+		long readOnlyTransaction() throws SQLException {
+			long sum = 0;
+			for (long id : randomIds()) {
+				this.select.setLong(1, id);
+				try (ResultSet rows = this.select.executeQuery()) {
+					if (!rows.next()) {
+						throw new IllegalStateException("No row " + id);
+					}
+					sum += rows.getInt(3);
+				}
+			}
+			this.connection.commit();
+			return sum;
+		}
+
+		@TearDown(Level.Trial)
+		public void close() throws SQLException {
+			this.select.close();
+			this.connection.close();
 		}
 
 	}

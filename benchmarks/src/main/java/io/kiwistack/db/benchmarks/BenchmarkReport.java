@@ -70,7 +70,9 @@ public final class BenchmarkReport {
 		Collection<RunResult> results = new Runner(jmhOptions(options)).run();
 		// Timed runs, not JMH: in this JVM, after the forks are done, so nothing else competes.
 		ReplicationRuns.Result replication = options.replicationRuns() ? ReplicationRuns.run(options, out) : null;
-		Report report = Report.of(options, results, replication);
+		LitestreamSideBySide.Result sideBySide = options.replicationRuns()
+				? LitestreamSideBySide.run(options.heavyLoadRunTime(), options.outputDirectory(), out) : null;
+		Report report = Report.of(options, results, replication, sideBySide);
 		report.print(out);
 		Files.createDirectories(options.outputDirectory());
 		Path markdown = options.outputDirectory().resolve(MARKDOWN_FILE);
@@ -173,9 +175,10 @@ public final class BenchmarkReport {
 	/** Everything one run measured; {@code replication} is null when the timed runs were skipped. */
 	public record Report(ReportOptions options, String date, Map<String, Measurement> measurements,
 			List<RatioResult> ratios, List<RatioResult> infoRatios, ReplicationRuns.Result replication,
-			LimitResult latencyLimit, LimitResult followerLimit) {
+			LimitResult latencyLimit, LimitResult followerLimit, LitestreamSideBySide.Result sideBySide) {
 
-		static Report of(ReportOptions options, Collection<RunResult> results, ReplicationRuns.Result replication) {
+		static Report of(ReportOptions options, Collection<RunResult> results, ReplicationRuns.Result replication,
+				LitestreamSideBySide.Result sideBySide) {
 			Map<String, Measurement> measurements = new LinkedHashMap<>();
 			for (Figure figure : Figure.ALL) {
 				for (RunResult result : results) {
@@ -190,7 +193,7 @@ public final class BenchmarkReport {
 			List<RatioResult> infoRatios = ratios(Ratio.INFO, measurements);
 			String date = ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z"));
 			return new Report(options, date, measurements, ratios, infoRatios, replication, LimitResult.of(replication),
-					LimitResult.follower(replication));
+					LimitResult.follower(replication), sideBySide);
 		}
 
 		private static List<RatioResult> ratios(List<Ratio> wanted, Map<String, Measurement> measurements) {
@@ -216,6 +219,24 @@ public final class BenchmarkReport {
 			return List.of(this.latencyLimit, this.followerLimit);
 		}
 
+		/** The side-by-side targets, each NOT MET and unmeasured when those runs were skipped. */
+		List<LitestreamSideBySide.Check> sideBySideChecks() {
+			if (this.sideBySide != null) {
+				return this.sideBySide.checks();
+			}
+			return LitestreamSideBySide.targetLabels().stream().map((label) -> new LitestreamSideBySide.Check(label, "n/a", "", false)).toList();
+		}
+
+		/** How many targets there are in all, and how many are met. */
+		long targets() {
+			return this.ratios.size() + limits().size() + sideBySideChecks().size();
+		}
+
+		long targetsMet() {
+			return this.ratios.stream().filter(RatioResult::met).count() + limits().stream().filter(LimitResult::met).count()
+					+ sideBySideChecks().stream().filter(LitestreamSideBySide.Check::met).count();
+		}
+
 		void print(PrintStream out) {
 			out.println();
 			out.println("Figures (higher is better; ± is JMH's 99.9% confidence half-width):");
@@ -235,6 +256,17 @@ public final class BenchmarkReport {
 						this.replication.heavyRatio());
 			}
 			out.println();
+			out.println("Litestream side by side (timed runs in this JVM: single-row commits, directory replicas, 1 s sync):");
+			if (this.sideBySide != null) {
+				for (LitestreamSideBySide.Run run : this.sideBySide.runs()) {
+					out.printf(Locale.ROOT, "side    %-44s %s%n",
+							run.shipper().label + ", " + LitestreamSideBySide.paceLabel(run.pace()), this.sideBySide.describe(run));
+				}
+			}
+			else {
+				out.println("side    MISSING (skipped)");
+			}
+			out.println();
 			out.println("Targets (ratios of figures from this run, and the replication latency limits), on "
 					+ Runtime.getRuntime().availableProcessors() + " cores:");
 			for (RatioResult ratio : this.ratios) {
@@ -245,13 +277,16 @@ public final class BenchmarkReport {
 				out.printf(Locale.ROOT, "limit   %-58s %10s  target %s  %s%n", limit.label(), limit.formattedValue(),
 						limit.formattedLimit(), limit.verdict());
 			}
+			for (LitestreamSideBySide.Check check : sideBySideChecks()) {
+				out.printf(Locale.ROOT, "target  %-58s %10s  target %s  %s%n", check.label(), check.measured(),
+						check.wanted(), check.verdict());
+			}
 			for (RatioResult info : this.infoRatios) {
 				out.printf(Locale.ROOT, "info    %-58s %8s  (not a target)%n", info.ratio().label(), info.formattedValue());
 			}
-			long met = this.ratios.stream().filter(RatioResult::met).count()
-					+ limits().stream().filter(LimitResult::met).count();
 			out.println();
-			out.println(met + " of " + (this.ratios.size() + limits().size()) + " targets met.");
+			out.println(targetsMet() + " of " + targets() + " targets met, on "
+					+ Runtime.getRuntime().availableProcessors() + " cores.");
 			out.flush();
 		}
 
@@ -288,6 +323,17 @@ public final class BenchmarkReport {
 					.append(limit.formattedLimit().replace("<=", "≤"))
 					.append(" | ")
 					.append(limit.verdict())
+					.append(" |\n");
+			}
+			for (LitestreamSideBySide.Check check : sideBySideChecks()) {
+				md.append("| ")
+					.append(check.label())
+					.append(" | ")
+					.append(check.measured())
+					.append(" | ")
+					.append(check.wanted().replace(">=", "≥").replace("<=", "≤"))
+					.append(" | ")
+					.append(check.verdict())
 					.append(" |\n");
 			}
 			md.append("\nNot targets: the scaling that the relative read-only targets compare, and kiwi-db "
@@ -348,6 +394,28 @@ public final class BenchmarkReport {
 						this.replication.heavyRatio()));
 			}
 			md.append("\n![Replication latency and checkpoint barrier](").append(REPLICATION_CHART_FILE).append(")\n");
+			md.append("\n## Litestream side by side\n\n");
+			md.append("One thread commits single-row transactions, paced at ")
+				.append(String.format(Locale.ROOT, "%,d", LitestreamSideBySide.PACED_COMMITS_PER_SECOND))
+				.append(" a second, then unthrottled: kiwi-db with replication off; kiwi-db replicating to a directory; "
+						+ "kiwi-db with `kiwi.db.process-exclusive=false` while `litestream replicate` (")
+				.append(LitestreamBinary.VERSION)
+				.append(") ships the same file to a directory. Both at their default intervals.\n\n");
+			md.append("| run | measured |\n|---|---|\n");
+			if (this.sideBySide != null) {
+				for (LitestreamSideBySide.Run run : this.sideBySide.runs()) {
+					md.append("| ")
+						.append(run.shipper().label)
+						.append(", ")
+						.append(LitestreamSideBySide.paceLabel(run.pace()))
+						.append(" | ")
+						.append(this.sideBySide.describe(run))
+						.append(" |\n");
+				}
+			}
+			else {
+				md.append("| skipped | |\n");
+			}
 			return md.toString();
 		}
 

@@ -8,8 +8,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 import io.kiwistack.db.replication.PrimaryReplication;
@@ -116,11 +114,10 @@ final class ReplicationRuns {
 
 			int capacity = (int) (duration.toNanos() / every.toNanos()) + 16;
 			long[] committedAt = new long[capacity];
-			Monitor monitor = new Monitor(replicator, baseline, capacity, syncInterval);
-			Thread monitorThread = new Thread(monitor, "replication-latency-monitor");
-			monitorThread.setDaemon(true);
-			monitorThread.setPriority(Thread.MAX_PRIORITY);
-			monitorThread.start();
+			// The scheduled syncs ship the rest once the writer is done; a few intervals is plenty.
+			ShippedMonitor monitor = new ShippedMonitor(() -> replicator.status().transactionsShipped(), baseline,
+					capacity, syncInterval.multipliedBy(3).plusSeconds(5), null);
+			Thread monitorThread = monitor.start("replication-latency-monitor");
 
 			PacedCommits.Result written;
 			try {
@@ -132,18 +129,11 @@ final class ReplicationRuns {
 			}
 			int commits = written.commits();
 			long writeNanos = written.writeNanos();
-			monitorThread.join();
-			if (monitor.failure.get() != null) {
-				throw new IllegalStateException("The latency monitor failed", monitor.failure.get());
-			}
+			monitor.await(monitorThread);
 			ReplicationStatus status = replicator.status();
 
-			int seen = Math.min(monitor.seen, commits);
-			double[] latencies = new double[seen];
-			for (int k = 0; k < seen; k++) {
-				latencies[k] = Math.max(0, monitor.seenAt[k] - committedAt[k]) / 1e6;
-			}
-			Arrays.sort(latencies);
+			double[] latencies = monitor.latencyMillis(committedAt, commits);
+			int seen = latencies.length;
 			return new Latency(syncInterval, every, duration, commits, seen, commits / (writeNanos / 1e9),
 					percentile(latencies, 0.50), percentile(latencies, 0.99),
 					(seen > 0) ? latencies[seen - 1] : Double.NaN, monitor.shippedBeyond(commits),
@@ -244,85 +234,6 @@ final class ReplicationRuns {
 		}
 		int rank = (int) Math.ceil(fraction * sorted.length);
 		return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
-	}
-
-	/** Polls the replicator's shipped count about every millisecond; notes when each commit is covered. */
-	private static final class Monitor implements Runnable {
-
-		private final PrimaryReplication replicator;
-
-		private final long baseline;
-
-		private final Duration syncInterval;
-
-		final long[] seenAt;
-
-		volatile int committed;
-
-		volatile boolean writerDone;
-
-		int seen;
-
-		long lastShipped;
-
-		long polls;
-
-		long pollNanos;
-
-		long longestPollNanos;
-
-		final AtomicReference<Throwable> failure = new AtomicReference<>();
-
-		Monitor(PrimaryReplication replicator, long baseline, int capacity, Duration syncInterval) {
-			this.replicator = replicator;
-			this.baseline = baseline;
-			this.seenAt = new long[capacity];
-			this.syncInterval = syncInterval;
-		}
-
-		@Override
-		public void run() {
-			try {
-				long deadline = Long.MAX_VALUE;
-				while (true) {
-					boolean done = this.writerDone;
-					long before = System.nanoTime();
-					long shipped = this.replicator.status().transactionsShipped() - this.baseline;
-					long now = System.nanoTime();
-					this.polls++;
-					this.pollNanos += now - before;
-					this.longestPollNanos = Math.max(this.longestPollNanos, now - before);
-					this.lastShipped = shipped;
-					int covered = (int) Math.min(shipped, this.seenAt.length);
-					for (int k = this.seen; k < covered; k++) {
-						this.seenAt[k] = now;
-					}
-					this.seen = Math.max(this.seen, covered);
-					if (done) {
-						if (this.seen >= this.committed) {
-							return;
-						}
-						if (deadline == Long.MAX_VALUE) {
-							// The scheduled syncs ship the rest; a few intervals is plenty.
-							deadline = now + this.syncInterval.multipliedBy(3).plusSeconds(5).toNanos();
-						}
-						else if (now > deadline) {
-							return;
-						}
-					}
-					LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-				}
-			}
-			catch (Throwable ex) {
-				this.failure.set(ex);
-			}
-		}
-
-		/** Transactions the replicator counted beyond the commits made: should be 0. */
-		long shippedBeyond(int commits) {
-			return Math.max(0, this.lastShipped - commits);
-		}
-
 	}
 
 	/** A printed line: a short stable key and what it is. */

@@ -35,6 +35,12 @@ final class SpringDatabase implements AutoCloseable {
 		 */
 		KIWI_REPLICATED,
 
+		/**
+		 * kiwi-db with its defaults but {@code kiwi.db.process-exclusive=false}, so that another process
+		 * (an external {@code litestream replicate}) can open the file too.
+		 */
+		KIWI_SHARED,
+
 		/** Boot's HikariCP with {@code maximum-pool-size=1} over sqlite-jdbc, the same pragmas in the URL. */
 		HIKARI_SQLITE,
 
@@ -112,6 +118,10 @@ final class SpringDatabase implements AutoCloseable {
 		}
 		switch (kind) {
 			case KIWI -> properties.put("kiwi.db.path", directory.resolve("kiwi.db").toString());
+			case KIWI_SHARED -> {
+				properties.put("kiwi.db.path", directory.resolve("kiwi.db").toString());
+				properties.put("kiwi.db.process-exclusive", "false");
+			}
 			case KIWI_REPLICATED -> {
 				properties.put("kiwi.db.path", directory.resolve("kiwi.db").toString());
 				properties.put("kiwi.db.replication.enabled", "true");
@@ -148,7 +158,7 @@ final class SpringDatabase implements AutoCloseable {
 	private void check(Kind kind) throws SQLException {
 		String dataSource = this.context.getBean(javax.sql.DataSource.class).getClass().getName();
 		boolean expected = switch (kind) {
-			case KIWI, KIWI_REPLICATED, KIWI_JPA, KIWI_JPA_HELD_CONNECTION -> dataSource.startsWith("io.kiwistack.");
+			case KIWI, KIWI_REPLICATED, KIWI_SHARED, KIWI_JPA, KIWI_JPA_HELD_CONNECTION -> dataSource.startsWith("io.kiwistack.");
 			case HIKARI_SQLITE, HIKARI_SQLITE_PROCESS_EXCLUSIVE, H2 ->
 				dataSource.equals("com.zaxxer.hikari.HikariDataSource");
 		};
@@ -182,7 +192,7 @@ final class SpringDatabase implements AutoCloseable {
 				throw new IllegalStateException("Target " + kind + " runs with connection handling " + handling);
 			}
 		}
-		if (kind == Kind.KIWI || replicated) {
+		if (kind == Kind.KIWI || kind == Kind.KIWI_SHARED || replicated) {
 			String autocheckpoint = this.store.pragma("wal_autocheckpoint");
 			if (replicated != "0".equals(autocheckpoint)) {
 				throw new IllegalStateException("Target " + kind + " runs with wal_autocheckpoint=" + autocheckpoint);

@@ -25,6 +25,10 @@ final class TempDatabaseDirectory implements AutoCloseable {
 		}
 	}
 
+	Path path() {
+		return this.path;
+	}
+
 	Path resolve(String file) {
 		return this.path.resolve(file);
 	}

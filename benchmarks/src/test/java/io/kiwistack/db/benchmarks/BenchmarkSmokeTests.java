@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BenchmarkSmokeTests {
 
 	@Test
-	@Timeout(value = 3, unit = TimeUnit.MINUTES)
+	@Timeout(value = 5, unit = TimeUnit.MINUTES)
 	void smokeRunPrintsEveryFigureAndRatioAndWritesTheReport(@TempDir Path out) throws Exception {
 		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 		try (PrintStream tee = new PrintStream(new TeeOutputStream(bytes, System.out), true, StandardCharsets.UTF_8)) {
@@ -55,8 +55,26 @@ class BenchmarkSmokeTests {
 		assertThat(lines).as("read replica lag limit")
 			.anySatisfy((line) -> assertThat(line).startsWith("limit   read replica lag p99 <= 2000 ms ")
 				.containsPattern("\\d+\\.\\d ms  target <= \\d+\\.\\d ms  (MET|NOT MET)$"));
-		assertThat(lines).as("every target counted")
-			.anySatisfy((line) -> assertThat(line).matches("\\d+ of " + (Ratio.ALL.size() + 2) + " targets met\\."));
+		for (LitestreamSideBySide.Shipper shipper : LitestreamSideBySide.Shipper.values()) {
+			for (String pace : List.of("5,000 commits/s", "unthrottled")) {
+				assertThat(lines).as("side by side: " + shipper.label + ", " + pace)
+					.anySatisfy((line) -> assertThat(line).startsWith("side    " + shipper.label + ", " + pace + " ")
+						.containsPattern("[\\d,]+ commits/s")
+						.containsPattern("largest -wal \\d+\\.\\d MiB$"));
+			}
+		}
+		assertThat(lines).as("litestream's runs measured latency and CPU")
+			.anySatisfy((line) -> assertThat(line).startsWith("side    litestream")
+				.containsPattern("replicated p50 / p99 \\d+\\.\\d ms / \\d+\\.\\d ms \\((\\d+) of \\1\\)")
+				.containsPattern("shipping CPU \\d+\\.\\d\\d s"));
+		for (String target : LitestreamSideBySide.targetLabels()) {
+			assertThat(lines).as("side-by-side target " + target)
+				.anySatisfy((line) -> assertThat(line).startsWith("target  " + target + " ")
+					.containsPattern("\\d+\\.\\d+(x|\\sms)  target [<>]= \\d+\\.\\d+(x| ms)  (MET|NOT MET)$"));
+		}
+		int targets = Ratio.ALL.size() + 2 + LitestreamSideBySide.targetLabels().size();
+		assertThat(lines).as("every target counted, with the core count")
+			.anySatisfy((line) -> assertThat(line).matches("\\d+ of " + targets + " targets met, on \\d+ cores\\."));
 		assertThat(lines).as("heavy load on / off")
 			.anySatisfy((line) -> assertThat(line).startsWith("info    heavy load throughput, replication on / off: ")
 				.containsPattern("\\d+\\.\\d\\dx"));
@@ -67,7 +85,8 @@ class BenchmarkSmokeTests {
 		assertThat(Files.size(markdown)).isPositive();
 		assertThat(Files.readString(markdown)).contains("## Replication", "commit-to-replicated p99",
 				"read replica lag p99 ≤ 2000 ms", "read replica lag (commit to visible on the replica), p99",
-				"writes: kiwi-db replication on / off", BenchmarkReport.REPLICATION_CHART_FILE);
+				"writes: kiwi-db replication on / off", BenchmarkReport.REPLICATION_CHART_FILE,
+				"## Litestream side by side", "litestream " + LitestreamBinary.VERSION + " beside kiwi-db, unthrottled");
 		assertThat(chart).isRegularFile();
 		assertThat(Files.size(chart)).isPositive();
 		assertThat(replicationChart).isRegularFile();

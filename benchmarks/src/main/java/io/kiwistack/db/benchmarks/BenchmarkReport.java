@@ -41,6 +41,8 @@ public final class BenchmarkReport {
 
 	static final String REPLICATION_CHART_FILE = "benchmark-replication.png";
 
+	static final String SIZE_CHART_FILE = "benchmark-sizes.png";
+
 	private BenchmarkReport() {
 	}
 
@@ -72,7 +74,9 @@ public final class BenchmarkReport {
 		ReplicationRuns.Result replication = options.replicationRuns() ? ReplicationRuns.run(options, out) : null;
 		LitestreamSideBySide.Result sideBySide = options.replicationRuns()
 				? LitestreamSideBySide.run(options.heavyLoadRunTime(), options.outputDirectory(), out) : null;
-		Report report = Report.of(options, results, replication, sideBySide);
+		SizeRuns.Result sizes = options.sizeRuns()
+				? SizeRuns.run(options, LitestreamBinary.locate(options.outputDirectory()), out) : null;
+		Report report = Report.of(options, results, replication, sideBySide, sizes);
 		report.print(out);
 		Files.createDirectories(options.outputDirectory());
 		Path markdown = options.outputDirectory().resolve(MARKDOWN_FILE);
@@ -84,6 +88,9 @@ public final class BenchmarkReport {
 		out.println("wrote " + markdown);
 		out.println("wrote " + chart);
 		out.println("wrote " + replicationChart);
+		Path sizeChart = options.outputDirectory().resolve(SIZE_CHART_FILE);
+		SizeChart.write(report, sizeChart);
+		out.println("wrote " + sizeChart);
 		out.flush();
 		return report;
 	}
@@ -175,10 +182,11 @@ public final class BenchmarkReport {
 	/** Everything one run measured; {@code replication} is null when the timed runs were skipped. */
 	public record Report(ReportOptions options, String date, Map<String, Measurement> measurements,
 			List<RatioResult> ratios, List<RatioResult> infoRatios, ReplicationRuns.Result replication,
-			LimitResult latencyLimit, LimitResult followerLimit, LitestreamSideBySide.Result sideBySide) {
+			LimitResult latencyLimit, LimitResult followerLimit, LitestreamSideBySide.Result sideBySide,
+			SizeRuns.Result sizes) {
 
 		static Report of(ReportOptions options, Collection<RunResult> results, ReplicationRuns.Result replication,
-				LitestreamSideBySide.Result sideBySide) {
+				LitestreamSideBySide.Result sideBySide, SizeRuns.Result sizes) {
 			Map<String, Measurement> measurements = new LinkedHashMap<>();
 			for (Figure figure : Figure.ALL) {
 				for (RunResult result : results) {
@@ -193,7 +201,7 @@ public final class BenchmarkReport {
 			List<RatioResult> infoRatios = ratios(Ratio.INFO, measurements);
 			String date = ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z"));
 			return new Report(options, date, measurements, ratios, infoRatios, replication, LimitResult.of(replication),
-					LimitResult.follower(replication), sideBySide);
+					LimitResult.follower(replication), sideBySide, sizes);
 		}
 
 		private static List<RatioResult> ratios(List<Ratio> wanted, Map<String, Measurement> measurements) {
@@ -220,21 +228,37 @@ public final class BenchmarkReport {
 		}
 
 		/** The side-by-side targets, each NOT MET and unmeasured when those runs were skipped. */
-		List<LitestreamSideBySide.Check> sideBySideChecks() {
+		List<TimedTarget> sideBySideChecks() {
 			if (this.sideBySide != null) {
 				return this.sideBySide.checks();
 			}
-			return LitestreamSideBySide.targetLabels().stream().map((label) -> new LitestreamSideBySide.Check(label, "n/a", "", false)).toList();
+			return LitestreamSideBySide.targetLabels().stream().map((label) -> new TimedTarget(label, "n/a", "", false)).toList();
+		}
+
+		/** The database-size targets, each NOT MET and unmeasured when those runs were skipped. */
+		List<TimedTarget> sizeChecks() {
+			List<Long> sizes = SizeRuns.sizes(this.options);
+			if (this.sizes != null) {
+				return this.sizes.checks(sizes);
+			}
+			return SizeRuns.targetLabels(sizes).stream().map((label) -> new TimedTarget(label, "n/a", "", false)).toList();
+		}
+
+		/** The targets of the timed runs, in the order printed. */
+		List<TimedTarget> timedTargets() {
+			List<TimedTarget> targets = new ArrayList<>(sideBySideChecks());
+			targets.addAll(sizeChecks());
+			return targets;
 		}
 
 		/** How many targets there are in all, and how many are met. */
 		long targets() {
-			return this.ratios.size() + limits().size() + sideBySideChecks().size();
+			return this.ratios.size() + limits().size() + timedTargets().size();
 		}
 
 		long targetsMet() {
 			return this.ratios.stream().filter(RatioResult::met).count() + limits().stream().filter(LimitResult::met).count()
-					+ sideBySideChecks().stream().filter(LitestreamSideBySide.Check::met).count();
+					+ timedTargets().stream().filter(TimedTarget::met).count();
 		}
 
 		void print(PrintStream out) {
@@ -267,6 +291,16 @@ public final class BenchmarkReport {
 				out.println("side    MISSING (skipped)");
 			}
 			out.println();
+			out.println("Database sizes (timed runs in this JVM: incompressible 1 KiB rows, directory replica):");
+			if (this.sizes != null) {
+				for (SizeRuns.Size size : this.sizes.sizes()) {
+					out.printf(Locale.ROOT, "size    %-8s %s%n", SizeRuns.megabytes(size.bytes()), size.describe());
+				}
+			}
+			else {
+				out.println("size    MISSING (skipped)");
+			}
+			out.println();
 			out.println("Targets (ratios of figures from this run, and the replication latency limits), on "
 					+ Runtime.getRuntime().availableProcessors() + " cores:");
 			for (RatioResult ratio : this.ratios) {
@@ -277,7 +311,7 @@ public final class BenchmarkReport {
 				out.printf(Locale.ROOT, "limit   %-58s %10s  target %s  %s%n", limit.label(), limit.formattedValue(),
 						limit.formattedLimit(), limit.verdict());
 			}
-			for (LitestreamSideBySide.Check check : sideBySideChecks()) {
+			for (TimedTarget check : timedTargets()) {
 				out.printf(Locale.ROOT, "target  %-58s %10s  target %s  %s%n", check.label(), check.measured(),
 						check.wanted(), check.verdict());
 			}
@@ -325,7 +359,7 @@ public final class BenchmarkReport {
 					.append(limit.verdict())
 					.append(" |\n");
 			}
-			for (LitestreamSideBySide.Check check : sideBySideChecks()) {
+			for (TimedTarget check : timedTargets()) {
 				md.append("| ")
 					.append(check.label())
 					.append(" | ")
@@ -416,6 +450,31 @@ public final class BenchmarkReport {
 			else {
 				md.append("| skipped | |\n");
 			}
+			md.append("\n## Database sizes\n\n");
+			md.append("A database of incompressible 1 KiB rows at each size, a directory replica. Startup: a service "
+					+ "context on the existing file, Flyway with nothing to do (median of three). Full snapshot: the same "
+					+ "start with replication on and an empty replica until the snapshot is shipped, less the startup. "
+					+ "Restore: the latest state from that replica, by kiwi-db and by `litestream restore`, each copy "
+					+ "checked equal to the primary's file. Read replica: a replica-mode context's first start on a "
+					+ "missing file. Clean restart: the bytes the replica grew by when the primary stopped and started "
+					+ "again.\n\n");
+			md.append("| size | startup | full snapshot | restore: kiwi-db | restore: litestream | read replica's first start "
+					+ "| clean restart uploads |\n|---|---:|---:|---:|---:|---:|---:|\n");
+			if (this.sizes != null) {
+				for (SizeRuns.Size size : this.sizes.sizes()) {
+					md.append("| ").append(SizeRuns.megabytes(size.bytes())).append(" | ");
+					if (!size.measured()) {
+						md.append("skipped | | | | | |\n");
+						continue;
+					}
+					md.append(String.format(Locale.ROOT, "%.0f ms | %.0f ms | %.0f ms (%.0f MB/s) | %.0f ms (%.0f MB/s) | %.0f ms | %,d B |%n",
+							size.startupMillis(), size.snapshotMillis(), size.kiwiRestoreMillis(),
+							size.throughput(size.kiwiRestoreMillis()), size.litestreamRestoreMillis(),
+							size.throughput(size.litestreamRestoreMillis()), size.replicaFirstStartMillis(),
+							size.restartUploadBytes()));
+				}
+			}
+			md.append("\n![Costs by database size](").append(SIZE_CHART_FILE).append(")\n");
 			return md.toString();
 		}
 

@@ -262,15 +262,6 @@ final class LitestreamSideBySide {
 			long largestWalBytes, double shippingCpuSeconds, long shippedBeyond) {
 	}
 
-	/** A side-by-side target and whether it is met. */
-	record Check(String label, String measured, String wanted, boolean met) {
-
-		String verdict() {
-			return this.met ? "MET" : "NOT MET";
-		}
-
-	}
-
 	/** Every run. */
 	record Result(List<Run> runs) {
 
@@ -308,16 +299,16 @@ final class LitestreamSideBySide {
 		}
 
 		/** The targets: kiwi-db's writer ratio at least Litestream's and 0.95x when paced, its p99 at most Litestream's. */
-		List<Check> checks() {
-			List<Check> checks = new ArrayList<>();
+		List<TimedTarget> checks() {
+			List<TimedTarget> checks = new ArrayList<>();
 			int paced = PACED_COMMITS_PER_SECOND;
 			double pacedRatio = writerRatio(Shipper.KIWI, paced);
-			checks.add(new Check(offRatioLabel(),
+			checks.add(new TimedTarget(offRatioLabel(),
 					String.format(Locale.ROOT, "%.2fx", pacedRatio), ">= 0.95x", pacedRatio >= 0.95));
 			for (int pace : new int[] { paced, 0 }) {
 				double kiwi = writerRatio(Shipper.KIWI, pace);
 				double litestream = writerRatio(Shipper.LITESTREAM, pace);
-				checks.add(new Check(writerLabel(pace),
+				checks.add(new TimedTarget(writerLabel(pace),
 						String.format(Locale.ROOT, "%.2fx", kiwi), String.format(Locale.ROOT, ">= %.2fx", litestream),
 						kiwi >= litestream));
 			}
@@ -326,7 +317,7 @@ final class LitestreamSideBySide {
 				Run litestream = run(Shipper.LITESTREAM, pace);
 				// A shipper that lost track of commits can't win on latency.
 				boolean met = complete(kiwi) && (!complete(litestream) || kiwi.p99() <= litestream.p99());
-				checks.add(new Check(latencyLabel(pace),
+				checks.add(new TimedTarget(latencyLabel(pace),
 						ReplicationRuns.Result.ms(kiwi.p99()), "<= " + ReplicationRuns.Result.ms(litestream.p99()), met));
 			}
 			return checks;

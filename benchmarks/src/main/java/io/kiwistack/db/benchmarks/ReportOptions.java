@@ -14,7 +14,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * seconds-long check that everything runs, each setting overridable.
  */
 record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue warmupTime, int measurementIterations,
-		TimeValue measurementTime, Path outputDirectory, boolean verbose, String include, TimeValue replicationTime) {
+		TimeValue measurementTime, Path outputDirectory, boolean verbose, String include, TimeValue replicationTime,
+		boolean sizeRuns, boolean large) {
 
 	static final String USAGE = """
 			Usage: java -jar benchmarks/target/kiwi-db-benchmarks.jar [options]
@@ -30,7 +31,9 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 			  --replication-time T    how long the commit-to-replicated latency run and the read replica lag run
 			                          each write (full mode: 20s, smoke: 2s); each of the 3 heavy-load runs takes
 			                          half of it (a quarter in smoke mode)
-			  --no-replication-runs   skip those timed runs (their figures are missing)
+			  --no-replication-runs   skip those timed runs and Litestream side by side (their figures are missing)
+			  --no-size-runs          skip the runs at each database size (10 MB, 100 MB, 1 GB; a few MB in smoke mode)
+			  --large                 add 10 GB to the database sizes (needs 50 GB free in the temporary directory)
 			JVM options given to java (for example -Dkiwi.db.pool.readers=4) reach the forked JVMs too.
 			""";
 
@@ -45,6 +48,8 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 		Boolean verbose = null;
 		String include = null;
 		TimeValue replicationTime = smoke ? TimeValue.seconds(2) : TimeValue.seconds(20);
+		boolean sizeRuns = true;
+		boolean large = false;
 		List<String> rest = new ArrayList<>(List.of(args));
 		for (int i = 0; i < rest.size(); i++) {
 			String arg = rest.get(i);
@@ -62,6 +67,8 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 				case "--quiet" -> verbose = false;
 				case "--replication-time" -> replicationTime = TimeValue.fromString(value(rest, ++i, arg));
 				case "--no-replication-runs" -> replicationTime = null;
+				case "--no-size-runs" -> sizeRuns = false;
+				case "--large" -> large = true;
 				default -> throw new IllegalArgumentException("Unknown option " + arg + "\n" + USAGE);
 			}
 		}
@@ -73,7 +80,7 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 		}
 		return new ReportOptions(smoke, forks, warmupIterations, warmupTime, iterations, time,
 				(out != null) ? out : defaultOutputDirectory(), (verbose != null) ? verbose : !smoke, include,
-				replicationTime);
+				replicationTime, sizeRuns, large);
 	}
 
 	private static String value(List<String> args, int index, String option) {
@@ -120,15 +127,17 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 
 	String describe() {
 		String only = (this.include != null) ? ", only " + this.include : "";
+		String sizes = this.sizeRuns ? ", database sizes " + SizeRuns.sizes(this).stream().map(SizeRuns::megabytes).toList()
+				: ", no size runs";
 		String replication = replicationRuns()
 				? ", replication runs 2 x " + format(latencyRunTime()) + " + 3 x " + format(heavyLoadRunTime())
 				: ", no replication runs";
 		if (this.smoke) {
 			return "smoke mode (forks " + this.forks + ", " + this.measurementIterations + " x " + this.measurementTime
-					+ " per benchmark" + replication + ": proves it runs, the figures mean nothing" + only + ")";
+					+ " per benchmark" + replication + sizes + ": proves it runs, the figures mean nothing" + only + ")";
 		}
 		return "forks " + this.forks + ", warmup " + this.warmupIterations + " x " + this.warmupTime + ", measurement "
-				+ this.measurementIterations + " x " + this.measurementTime + replication + only;
+				+ this.measurementIterations + " x " + this.measurementTime + replication + sizes + only;
 	}
 
 }

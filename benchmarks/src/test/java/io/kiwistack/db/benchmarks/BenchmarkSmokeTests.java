@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BenchmarkSmokeTests {
 
 	@Test
-	@Timeout(value = 5, unit = TimeUnit.MINUTES)
+	@Timeout(value = 6, unit = TimeUnit.MINUTES)
 	void smokeRunPrintsEveryFigureAndRatioAndWritesTheReport(@TempDir Path out) throws Exception {
 		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 		try (PrintStream tee = new PrintStream(new TeeOutputStream(bytes, System.out), true, StandardCharsets.UTF_8)) {
@@ -72,7 +72,21 @@ class BenchmarkSmokeTests {
 				.anySatisfy((line) -> assertThat(line).startsWith("target  " + target + " ")
 					.containsPattern("\\d+\\.\\d+(x|\\sms)  target [<>]= \\d+\\.\\d+(x| ms)  (MET|NOT MET)$"));
 		}
-		int targets = Ratio.ALL.size() + 2 + LitestreamSideBySide.targetLabels().size();
+		ReportOptions smoke = ReportOptions.parse("--smoke");
+		for (long size : SizeRuns.sizes(smoke)) {
+			assertThat(lines).as("size " + size)
+				.anySatisfy((line) -> assertThat(line).startsWith(String.format("size    %-8s ", SizeRuns.megabytes(size)))
+					.containsPattern("startup \\d+ ms; full snapshot \\d+ ms; restore kiwi-db \\d+ ms \\(\\d+ MB/s\\), "
+							+ "litestream \\d+ ms \\(\\d+ MB/s\\); read replica's first start \\d+ ms; "
+							+ "clean restart writes [\\d,]+ bytes to the replica$"));
+		}
+		for (String target : SizeRuns.targetLabels(SizeRuns.sizes(smoke))) {
+			assertThat(lines).as("size target " + target)
+				.anySatisfy((line) -> assertThat(line).startsWith("target  " + target + " ")
+					.containsPattern("[\\d.,]+(x| B)  target [<>]=? [\\d.,]+(x| B)  (MET|NOT MET)$"));
+		}
+		int targets = Ratio.ALL.size() + 2 + LitestreamSideBySide.targetLabels().size()
+				+ SizeRuns.targetLabels(SizeRuns.sizes(smoke)).size();
 		assertThat(lines).as("every target counted, with the core count")
 			.anySatisfy((line) -> assertThat(line).matches("\\d+ of " + targets + " targets met, on \\d+ cores\\."));
 		assertThat(lines).as("heavy load on / off")
@@ -89,6 +103,8 @@ class BenchmarkSmokeTests {
 				"## Litestream side by side", "litestream " + LitestreamBinary.VERSION + " beside kiwi-db, unthrottled");
 		assertThat(chart).isRegularFile();
 		assertThat(Files.size(chart)).isPositive();
+		assertThat(out.resolve(BenchmarkReport.SIZE_CHART_FILE)).isRegularFile();
+		assertThat(Files.readString(markdown)).contains("## Database sizes", BenchmarkReport.SIZE_CHART_FILE);
 		assertThat(replicationChart).isRegularFile();
 		assertThat(Files.size(replicationChart)).isPositive();
 	}

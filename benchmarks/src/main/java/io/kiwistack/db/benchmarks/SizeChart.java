@@ -20,13 +20,13 @@ final class SizeChart {
 	static void write(BenchmarkReport.Report report, Path file) throws IOException {
 		System.setProperty("java.awt.headless", "true");
 		XYChart chart = new XYChartBuilder().width(1000)
-			.height(600)
+			.height(650)
 			.title("kiwi-db: costs by database size (" + report.date() + (report.options().smoke() ? ", SMOKE RUN" : "")
 					+ ((report.sizes() == null) ? ", SKIPPED" : "") + ")")
 			.xAxisTitle("database size (MB)")
 			.yAxisTitle("milliseconds (lower is better)")
 			.build();
-		chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+		chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
 		chart.getStyler().setChartBackgroundColor(Color.WHITE);
 		chart.getStyler().setXAxisLogarithmic(true);
 		chart.getStyler().setYAxisLogarithmic(true);

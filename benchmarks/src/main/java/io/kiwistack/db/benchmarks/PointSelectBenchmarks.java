@@ -70,29 +70,13 @@ public class PointSelectBenchmarks {
 
 		ItemStore store;
 
-		@Setup(Level.Trial)
-		public void start() throws SQLException {
-			this.database = SpringDatabase.start(SpringDatabase.Kind.KIWI, ROWS);
-			this.store = this.database.store();
+		SpringDatabase.Kind kind() {
+			return SpringDatabase.Kind.KIWI;
 		}
-
-		@TearDown(Level.Trial)
-		public void stop() {
-			this.database.close();
-		}
-
-	}
-
-	@State(Scope.Benchmark)
-	public static class HikariProcessExclusiveTarget {
-
-		private SpringDatabase database;
-
-		ItemStore store;
 
 		@Setup(Level.Trial)
 		public void start() throws SQLException {
-			this.database = SpringDatabase.start(SpringDatabase.Kind.HIKARI_SQLITE_PROCESS_EXCLUSIVE, ROWS);
+			this.database = SpringDatabase.start(kind(), ROWS);
 			this.store = this.database.store();
 		}
 
@@ -143,6 +127,16 @@ public class PointSelectBenchmarks {
 		@Override
 		boolean processExclusive() {
 			return true;
+		}
+
+	}
+
+	/** The same JdbcClient code over HikariCP(max 1), kiwi-db's file locking ({@code unix-excl}) in the URL. */
+	public static class HikariProcessExclusiveTarget extends KiwiTarget {
+
+		@Override
+		SpringDatabase.Kind kind() {
+			return SpringDatabase.Kind.HIKARI_SQLITE_PROCESS_EXCLUSIVE;
 		}
 
 	}

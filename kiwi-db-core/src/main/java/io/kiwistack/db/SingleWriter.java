@@ -186,8 +186,7 @@ final class SingleWriter implements Lender, AutoCloseable {
 	public void close() throws SQLException {
 		boolean acquired = tryAcquire(this.acquireTimeout);
 		if (!acquired) {
-			logger.log(Level.WARNING, "Closing the kiwi-db writer connection while thread ''{0}'' still holds it",
-					describeHolder());
+			logger.log(Level.WARNING, closingWhileHeldMessage());
 		}
 		try {
 			this.closed = true;
@@ -289,6 +288,12 @@ final class SingleWriter implements Lender, AutoCloseable {
 	private void release() {
 		this.holder = null;
 		this.permit.release();
+	}
+
+	/** The warning when closing waited the acquire timeout for the writer and goes on without it. */
+	private String closingWhileHeldMessage() {
+		return "Closing the kiwi-db writer connection without waiting longer for it (waited "
+				+ format(this.acquireTimeout) + ", kiwi.db.pool.acquire-timeout): " + describeHolder();
 	}
 
 	private String describeHolder() {

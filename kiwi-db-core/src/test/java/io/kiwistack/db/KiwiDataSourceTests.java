@@ -31,6 +31,7 @@ import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.kiwistack.db.testsupport.LogCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -253,6 +254,33 @@ class KiwiDataSourceTests {
 			}
 			try (Connection connection = dataSource.getConnection()) {
 				assertThat(connection.isValid(1)).as("the writer is usable once the holder gives it back").isTrue();
+			}
+		}
+
+		@Test
+		void closingWhileAThreadHoldsTheWriterWarnsOnceNamingTheHolderAndTheTimeout() throws Exception {
+			KiwiDataSource dataSource = KiwiDataSource.open(
+					KiwiDbSettings.builder(dbPath().toString()).acquireTimeout(Duration.ofMillis(200)).build());
+			CountDownLatch holds = new CountDownLatch(1);
+			CountDownLatch mayGiveBack = new CountDownLatch(1);
+			Worker<Void> holder = startThread("nightly-export", () -> {
+				try (Connection connection = dataSource.getConnection()) {
+					holds.countDown();
+					mayGiveBack.await(WAIT_SECONDS, TimeUnit.SECONDS);
+				}
+				return null;
+			});
+			try (LogCapture log = LogCapture.of(SingleWriter.class.getName())) {
+				assertThat(holds.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+				dataSource.close();
+				assertThat(log.records()).hasSize(1);
+				assertThat(log.records().get(0)).matches(Pattern.quote(SingleWriter.class.getName() + " WARNING "
+						+ "Closing the kiwi-db writer connection without waiting longer for it (waited 200 ms, "
+						+ "kiwi.db.pool.acquire-timeout): thread 'nightly-export' has held it for ") + "(\\d+ ms|\\d+\\.\\d s)");
+			}
+			finally {
+				mayGiveBack.countDown();
+				holder.await();
 			}
 		}
 

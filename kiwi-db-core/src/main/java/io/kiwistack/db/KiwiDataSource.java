@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Optional;
 
 import javax.sql.DataSource;
@@ -57,7 +58,8 @@ public final class KiwiDataSource extends EmbeddedDataSourceSupport implements A
 	 * @param settings the database's settings
 	 * @return the open data source
 	 * @throws DatabaseFileException when the file or its directory can't be used, or another
-	 * process holds the file while this one asks for it exclusively;
+	 * process holds the file locked (it has it open while this one asks for it exclusively, or it
+	 * holds it exclusively, or past the busy timeout);
 	 * {@link DamagedDatabaseException} when the file is damaged, found so before SQLite opens it or
 	 * by SQLite while the pragmas are set
 	 * @throws PragmaRejectedException when SQLite does not take a configured pragma
@@ -92,14 +94,32 @@ public final class KiwiDataSource extends EmbeddedDataSourceSupport implements A
 			if (file != null && isDamaged(ex)) {
 				throw new DamagedDatabaseException(file.path(), "SQLite finds it damaged (" + ex.getMessage() + ")", ex);
 			}
-			if (file != null && settings.processExclusive() && isBusy(ex)) {
-				throw new DatabaseFileException(file.path(), "another process has it open (" + ex.getMessage() + ")",
-						"kiwi-db takes the file for this process alone (kiwi.db.process-exclusive=true): stop the "
-								+ "other process (another instance of this service, a sqlite3 shell, an external Litestream), "
-								+ "or set kiwi.db.process-exclusive=false wherever the file is opened to share it");
+			if (file != null && isBusy(ex)) {
+				throw settings.processExclusive() ? heldByAnotherProcess(file.path(), ex)
+						: lockedByAnotherProcess(file.path(), settings, ex);
 			}
 			throw ex;
 		}
+	}
+
+	private static DatabaseFileException heldByAnotherProcess(Path file, Exception ex) {
+		return new DatabaseFileException(file, "another process has it open (" + ex.getMessage() + ")",
+				"kiwi-db takes the file for this process alone (kiwi.db.process-exclusive=true): stop the "
+						+ "other process (another instance of this service, a sqlite3 shell, an external Litestream), "
+						+ "or set kiwi.db.process-exclusive=false wherever the file is opened to share it",
+				ex);
+	}
+
+	private static DatabaseFileException lockedByAnotherProcess(Path file, KiwiDbSettings settings, Exception ex) {
+		return new DatabaseFileException(file,
+				"another process holds it locked, and still did after the busy timeout (kiwi.db.busy-timeout="
+						+ asProperty(settings.busyTimeout()) + "): it has the file open exclusively, as another "
+						+ "kiwi-db service with kiwi.db.process-exclusive=true (the default) does, or a sqlite3 with "
+						+ "PRAGMA locking_mode=EXCLUSIVE, or it keeps a long transaction open (" + ex.getMessage() + ")",
+				"Stop the other process, or make it share the file: kiwi.db.process-exclusive=false shares the file "
+						+ "only when every process that opens it shares it too, so another kiwi-db service on this file "
+						+ "needs kiwi.db.process-exclusive=false as well (two services are better given a file each)",
+				ex);
 	}
 
 	private static HeldOpenFile hold(DatabaseFile file) {
@@ -110,6 +130,11 @@ public final class KiwiDataSource extends EmbeddedDataSourceSupport implements A
 			throw new DatabaseFileException(file.path(), "it can't be read (" + ex.getMessage() + ")",
 					"Check the file's permissions and the disk");
 		}
+	}
+
+	private static String asProperty(Duration duration) {
+		long millis = duration.toMillis();
+		return (millis % 1000 == 0) ? millis / 1000 + "s" : millis + "ms";
 	}
 
 	private static boolean isBusy(Exception ex) {
@@ -231,7 +256,7 @@ public final class KiwiDataSource extends EmbeddedDataSourceSupport implements A
 	 * which has no writer.
 	 */
 	public WaitStatistics writerWaitStatistics() {
-		return (this.writer != null) ? this.writer.waitStatistics() : new WaitStatistics(0, java.time.Duration.ZERO);
+		return (this.writer != null) ? this.writer.waitStatistics() : new WaitStatistics(0, Duration.ZERO);
 	}
 
 	/**

@@ -6,6 +6,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * One pragma kiwi-db sets on a connection and then reads back, because SQLite ignores a pragma it
@@ -34,10 +36,28 @@ record PragmaSetting(String name, String value) {
 			statement.execute("PRAGMA " + this.name + " = " + this.value);
 			drain(statement);
 			String actual = readBack(statement);
-			if (actual == null || !normalize(actual).equals(normalize(this.value))) {
+			if (actual == null) {
+				throw new PragmaRejectedException(this.name, this.value, null, knownPragmas(statement));
+			}
+			if (!normalize(actual).equals(normalize(this.value))) {
 				throw new PragmaRejectedException(this.name, this.value, actual);
 			}
 		}
+	}
+
+	/** The pragmas this SQLite knows, from its own list; empty if it can't list them. */
+	private static Set<String> knownPragmas(Statement statement) {
+		Set<String> names = new TreeSet<>();
+		try (ResultSet rows = statement.executeQuery("PRAGMA pragma_list")) {
+			while (rows.next()) {
+				names.add(rows.getString(1));
+			}
+		}
+		catch (SQLException ex) {
+			// Only a "did you mean" hint is lost; the rejection itself stands.
+			return Set.of();
+		}
+		return names;
 	}
 
 	private String readBack(Statement statement) throws SQLException {

@@ -171,6 +171,9 @@ class PragmaSettingTests {
 			assertThat(rejected.pragma()).isEqualTo("no_such_pragma");
 			assertThat(rejected.requested()).isEqualTo("1");
 			assertThat(rejected.actual()).isNull();
+			assertThat(rejected.knownPragmas()).as("SQLite's own PRAGMA pragma_list")
+				.contains("cache_size", "journal_mode", "foreign_keys")
+				.doesNotContain("no_such_pragma");
 			assertThat(dbPath()).doesNotExist();
 		}
 

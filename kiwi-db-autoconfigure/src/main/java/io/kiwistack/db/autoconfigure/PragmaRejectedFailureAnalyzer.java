@@ -1,5 +1,7 @@
 package io.kiwistack.db.autoconfigure;
 
+import java.util.Set;
+
 import io.kiwistack.db.PragmaRejectedException;
 
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
@@ -7,21 +9,38 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
  * Explains a {@link PragmaRejectedException}: the property that asked for the pragma, what SQLite
- * reported instead, and what to change.
+ * reported instead, and what to change. A pragma SQLite does not know gets the known one it most
+ * likely meant, from SQLite's own list, and a link to the pragma page rather than to an anchor
+ * that does not exist.
  */
 class PragmaRejectedFailureAnalyzer extends AbstractFailureAnalyzer<PragmaRejectedException> {
 
+	private static final String PRAGMA_PAGE = "https://sqlite.org/pragma.html";
+
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, PragmaRejectedException cause) {
-		String property = propertyFor(cause.pragma());
-		String reported = (cause.actual() != null) ? "it reports '" + cause.actual() + "' instead"
-				: "it reports no value, so this SQLite does not know the pragma";
-		String description = "SQLite did not take PRAGMA " + cause.pragma() + " = " + cause.requested()
-				+ " (property " + property + "): " + reported + ".";
-		String action = "Change or remove " + property + ". Some pragmas only take effect on a new database "
-				+ "(page_size, auto_vacuum before WAL) and an in-memory database has no WAL; see "
-				+ "https://sqlite.org/pragma.html#pragma_" + cause.pragma() + ".";
-		return new FailureAnalysis(description, action, cause);
+		String pragma = cause.pragma();
+		String property = propertyFor(pragma);
+		Set<String> known = cause.knownPragmas();
+		String start = "SQLite did not take PRAGMA " + pragma + " = " + cause.requested() + " (property " + property + "): ";
+		if (cause.actual() != null) {
+			return new FailureAnalysis(start + "it reports '" + cause.actual() + "' instead.", "Change or remove "
+					+ property + ". Some pragmas only take effect on a new database (page_size, auto_vacuum before WAL) "
+					+ "and an in-memory database has no WAL; see " + PRAGMA_PAGE + "#pragma_" + pragma + ".", cause);
+		}
+		if (known.contains(pragma)) {
+			return new FailureAnalysis(start + "it reports no value for it, so kiwi-db can't check that it holds.",
+					"Remove " + property + ": kiwi.db.pragmas holds settings that SQLite reports back, and PRAGMA "
+							+ pragma + " is not one (see " + PRAGMA_PAGE + "#pragma_" + pragma + ").",
+					cause);
+		}
+		String didYouMean = NearestName.among(pragma, known)
+			.map((nearest) -> "Did you mean '" + nearest + "' (property " + propertyFor(nearest) + ")? ")
+			.orElse("");
+		return new FailureAnalysis(start + "it reports no value, so this SQLite does not know the pragma.",
+				didYouMean + "Change or remove " + property + "; the pragmas SQLite knows are listed at " + PRAGMA_PAGE
+						+ ".",
+				cause);
 	}
 
 	private static String propertyFor(String pragma) {

@@ -1,50 +1,31 @@
 package io.kiwistack.db.autoconfigure;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 
 import io.kiwistack.db.DamagedDatabaseException;
 import io.kiwistack.db.DatabaseFileException;
 import io.kiwistack.db.PragmaRejectedException;
 import io.kiwistack.db.autoconfigure.replication.KiwiDbReplicationAutoConfiguration;
+import io.kiwistack.db.testsupport.ChildJvm;
 import io.kiwistack.db.testsupport.Sqlite3Shell;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import org.springframework.beans.factory.BeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
-import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.JdbcClientAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.core.env.Environment;
-import org.springframework.core.io.support.SpringFactoriesLoader;
-import org.springframework.core.io.support.SpringFactoriesLoader.ArgumentResolver;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -89,6 +70,17 @@ class StartupFailureAnalysisTests {
 		finally {
 			unlock.run();
 		}
+	}
+
+	@Test
+	void whenAParentOfThePathIsAFileThenStartupFailsWithAnalysis() throws Exception {
+		Path notADirectory = Files.writeString(this.tempDir.resolve("data"), "a file where a directory should be");
+		Path file = notADirectory.resolve("app.db");
+		FailureAnalysis analysis = assertStartupFails(this.runner, DatabaseFileException.class, "kiwi.db.path=" + file);
+		assertThat(analysis.getDescription()).isEqualTo("The kiwi-db database file '" + file + "' (property "
+				+ "kiwi.db.path) can't be used: " + notADirectory + " is not a directory. Nothing was created or changed.");
+		assertThat(analysis.getAction()).isEqualTo("Choose a path whose parent folders are directories. Or set "
+				+ "kiwi.db.path to another file.");
 	}
 
 	@Test
@@ -235,19 +227,98 @@ class StartupFailureAnalysisTests {
 	}
 
 	@Test
-	void whenJournalModeIsUnknownThenStartupFailsWithAnalysis() throws Exception {
-		FailureAnalysis analysis = assertStartupFails(this.runner, null,
-				"kiwi.db.path=" + this.tempDir.resolve("app.db"), "kiwi.db.journal-mode=walx");
-		assertThat(analysis.getDescription()).contains("kiwi.db.journal-mode", "walx");
-		assertThat(analysis.getAction()).contains("DELETE", "TRUNCATE", "PERSIST", "MEMORY", "WAL", "OFF");
+	void whenAnotherProcessHoldsTheFileExclusivelyAndTheFileIsSharedThenStartupFailsWithAnalysis() throws Exception {
+		Path file = this.tempDir.resolve("app.db");
+		Process shell = holdExclusively(file);
+		try {
+			FailureAnalysis analysis = assertStartupFails(this.runner, DatabaseFileException.class,
+					"kiwi.db.path=" + file, "kiwi.db.process-exclusive=false", "kiwi.db.busy-timeout=200ms");
+			assertThat(analysis.getDescription()).startsWith("The kiwi-db database file '" + file
+					+ "' (property kiwi.db.path) can't be used: another process holds it locked, and still did after "
+					+ "the busy timeout (kiwi.db.busy-timeout=200ms): it has the file open exclusively, as another "
+					+ "kiwi-db service with kiwi.db.process-exclusive=true (the default) does, or a sqlite3 with "
+					+ "PRAGMA locking_mode=EXCLUSIVE, or it keeps a long transaction open ([SQLITE_BUSY]")
+				.endsWith(". Nothing was created or changed.");
+			assertThat(analysis.getAction()).isEqualTo("Stop the other process, or make it share the file: "
+					+ "kiwi.db.process-exclusive=false shares the file only when every process that opens it shares it "
+					+ "too, so another kiwi-db service on this file needs kiwi.db.process-exclusive=false as well (two "
+					+ "services are better given a file each). Or set kiwi.db.path to another file.");
+		}
+		finally {
+			shell.getOutputStream().close();
+			shell.waitFor();
+		}
 	}
 
 	@Test
-	void whenSynchronousIsUnknownThenStartupFailsWithAnalysis() throws Exception {
-		FailureAnalysis analysis = assertStartupFails(this.runner, null,
-				"kiwi.db.path=" + this.tempDir.resolve("app.db"), "kiwi.db.synchronous=sometimes");
-		assertThat(analysis.getDescription()).contains("kiwi.db.synchronous", "sometimes");
-		assertThat(analysis.getAction()).contains("OFF", "NORMAL", "FULL", "EXTRA");
+	void whenAnotherKiwiDbServiceTookTheFileThenAServiceThatSharesItFailsWithAnalysis() throws Exception {
+		Path file = this.tempDir.resolve("app.db");
+		try (ChildJvm other = ChildJvm.of(ExclusiveService.class).arguments(file.toString()).start()) {
+			assertThat(new String(other.process().getInputStream().readNBytes("open".length()), StandardCharsets.UTF_8))
+				.as("the other service's output").isEqualTo("open");
+			FailureAnalysis analysis = assertStartupFails(this.runner, DatabaseFileException.class,
+					"kiwi.db.path=" + file, "kiwi.db.process-exclusive=false", "kiwi.db.busy-timeout=200ms");
+			assertThat(analysis.getDescription()).contains("'" + file + "' (property kiwi.db.path) can't be used: "
+					+ "another process holds it locked", "another kiwi-db service with kiwi.db.process-exclusive=true");
+			assertThat(analysis.getAction()).startsWith("Stop the other process, or make it share the file");
+			other.process().getOutputStream().close();
+			assertThat(other.process().waitFor(10, TimeUnit.SECONDS)).as("the other service stops").isTrue();
+		}
+	}
+
+	@Test
+	void whenAnotherProcessHoldsTheFileExclusivelyAndThisOneWantsItToItselfThenStartupFailsWithAnalysis()
+			throws Exception {
+		Path file = this.tempDir.resolve("app.db");
+		Process shell = holdExclusively(file);
+		try {
+			FailureAnalysis analysis = assertStartupFails(this.runner, DatabaseFileException.class,
+					"kiwi.db.path=" + file, "kiwi.db.busy-timeout=200ms");
+			assertThat(analysis.getDescription()).startsWith("The kiwi-db database file '" + file
+					+ "' (property kiwi.db.path) can't be used: another process has it open ([SQLITE_BUSY]");
+			assertThat(analysis.getAction()).startsWith("kiwi-db takes the file for this process alone "
+					+ "(kiwi.db.process-exclusive=true): stop the other process (another instance of this service, a "
+					+ "sqlite3 shell, an external Litestream)");
+		}
+		finally {
+			shell.getOutputStream().close();
+			shell.waitFor();
+		}
+	}
+
+	/**
+	 * A sqlite3 shell that creates {@code file} and keeps it locked exclusively, as a kiwi-db service
+	 * that takes its file for itself does: SQLite's exclusive locking mode keeps the write lock after
+	 * the first write.
+	 */
+	private static Process holdExclusively(Path file) throws IOException {
+		Process shell = Sqlite3Shell.start(file);
+		shell.getOutputStream().write(("PRAGMA locking_mode=EXCLUSIVE;\nCREATE TABLE t (v TEXT);\n"
+				+ "INSERT INTO t VALUES ('theirs');\nSELECT 'held';\n").getBytes(StandardCharsets.UTF_8));
+		shell.getOutputStream().flush();
+		String answer = new String(shell.getInputStream().readNBytes("exclusive\nheld".length()),
+				StandardCharsets.UTF_8);
+		assertThat(answer).as("the shell's answer").isEqualTo("exclusive\nheld");
+		return shell;
+	}
+
+	@Test
+	void whenStatementCacheSizeIsNegativeThenStartupFailsWithAnalysis() {
+		FailureAnalysis analysis = assertStartupFails(this.runner, InvalidConfigurationPropertyValueException.class,
+				"kiwi.db.path=" + this.tempDir.resolve("app.db"), "kiwi.db.pool.statement-cache-size=-1");
+		assertThat(analysis.getDescription()).startsWith("Invalid value '-1' for configuration property "
+				+ "'kiwi.db.pool.statement-cache-size'").endsWith("It must be 0 (no cache) or more.");
+	}
+
+	@Test
+	void whenTheDatasourceUrlIsASqliteUrlThenStartupFailsWithAnalysis() {
+		Path file = this.tempDir.resolve("app.db");
+		FailureAnalysis analysis = assertStartupFails(this.runner, SqliteDataSourceUrlException.class,
+				"spring.datasource.url=jdbc:sqlite:" + file);
+		assertThat(analysis.getDescription()).startsWith("Property 'spring.datasource.url' is set to 'jdbc:sqlite:"
+				+ file + "', a SQLite database.");
+		assertThat(analysis.getAction()).startsWith("Remove spring.datasource.url and set kiwi.db.path=" + file
+				+ " instead.");
 	}
 
 	@Test
@@ -309,10 +380,29 @@ class StartupFailureAnalysisTests {
 		Path file = this.tempDir.resolve("nested").resolve("deeper").resolve("app.db");
 		FailureAnalysis analysis = assertStartupFails(this.runner, PragmaRejectedException.class,
 				"kiwi.db.path=" + file, "kiwi.db.pragmas.no_such_pragma=1");
-		assertThat(analysis.getDescription()).contains("kiwi.db.pragmas.no_such_pragma", "PRAGMA no_such_pragma = 1",
-				"does not know the pragma");
-		assertThat(analysis.getAction()).contains("Change or remove kiwi.db.pragmas.no_such_pragma");
+		assertThat(analysis.getDescription()).isEqualTo("SQLite did not take PRAGMA no_such_pragma = 1 (property "
+				+ "kiwi.db.pragmas.no_such_pragma): it reports no value, so this SQLite does not know the pragma.");
+		assertThat(analysis.getAction()).isEqualTo("Change or remove kiwi.db.pragmas.no_such_pragma; the pragmas "
+				+ "SQLite knows are listed at https://sqlite.org/pragma.html.");
 		assertThat(this.tempDir.resolve("nested")).doesNotExist();
+	}
+
+	@Test
+	void whenPragmaIsMisspeltThenTheAnalysisSaysWhichOneWasMeantAndLinksNoMissingAnchor() {
+		FailureAnalysis analysis = assertStartupFails(this.runner, PragmaRejectedException.class,
+				"kiwi.db.path=" + this.tempDir.resolve("app.db"), "kiwi.db.pragmas.cache_sise=-20000");
+		assertThat(analysis.getDescription()).isEqualTo("SQLite did not take PRAGMA cache_sise = -20000 (property "
+				+ "kiwi.db.pragmas.cache_sise): it reports no value, so this SQLite does not know the pragma.");
+		assertThat(analysis.getAction()).isEqualTo("Did you mean 'cache_size' (property kiwi.db.pragmas.cache_size)? "
+				+ "Change or remove kiwi.db.pragmas.cache_sise; the pragmas SQLite knows are listed at "
+				+ "https://sqlite.org/pragma.html.");
+	}
+
+	@Test
+	void whenAMisspeltPragmaIsOneKiwiDbSetsThenTheAnalysisNamesItsProperty() {
+		FailureAnalysis analysis = assertStartupFails(this.runner, PragmaRejectedException.class,
+				"kiwi.db.path=" + this.tempDir.resolve("app.db"), "kiwi.db.pragmas.jornal_mode=delete");
+		assertThat(analysis.getAction()).startsWith("Did you mean 'journal_mode' (property kiwi.db.journal-mode)? ");
 	}
 
 	@Test
@@ -337,95 +427,13 @@ class StartupFailureAnalysisTests {
 		assertThat(analysis.getDescription()).contains("kiwi.db.pragmas.cache_size", "is not a number or a keyword");
 	}
 
-	/**
-	 * Run the context with {@code properties}, assert that it failed (with a cause of
-	 * {@code expectedCause} in the chain, when given) and that nothing under the temporary directory
-	 * was created or changed, and return the failure analysis.
-	 */
 	private FailureAnalysis assertStartupFails(ApplicationContextRunner runner, Class<? extends Throwable> expectedCause,
 			String... properties) {
-		StartupFailure startup = startupFailure(runner, properties);
-		if (expectedCause != null) {
-			assertThat(causeChain(startup.failure())).anyMatch(expectedCause::isInstance);
-		}
-		assertThat(startup.analysis()).as("failure analysis of %s", startup.failure()).isNotNull();
-		return startup.analysis();
-	}
-
-	/**
-	 * Run the context with {@code properties}, assert that it failed and that nothing under the
-	 * temporary directory was created or changed, and return the failure with its analysis, if any.
-	 */
-	private StartupFailure startupFailure(ApplicationContextRunner runner, String... properties) {
-		Map<String, String> before = snapshot(this.tempDir);
-		AtomicReference<ConfigurableApplicationContext> captured = new AtomicReference<>();
-		AtomicReference<StartupFailure> result = new AtomicReference<>();
-		runner.withInitializer(captured::set).withPropertyValues(properties).run((context) -> {
-			assertThat(context).hasFailed();
-			Throwable failure = context.getStartupFailure();
-			result.set(new StartupFailure(failure, analyze(failure, captured.get())));
-		});
-		assertThat(snapshot(this.tempDir)).as("files under %s", this.tempDir).isEqualTo(before);
-		return result.get();
-	}
-
-	private record StartupFailure(Throwable failure, FailureAnalysis analysis) {
-	}
-
-	private static List<Throwable> causeChain(Throwable failure) {
-		List<Throwable> chain = new java.util.ArrayList<>();
-		for (Throwable candidate = failure; candidate != null && !chain.contains(candidate); candidate = candidate
-			.getCause()) {
-			chain.add(candidate);
-		}
-		return chain;
-	}
-
-	private static FailureAnalysis analyze(Throwable failure, ConfigurableApplicationContext context) {
-		ArgumentResolver arguments = ArgumentResolver.of(BeanFactory.class, context.getBeanFactory())
-			.and(Environment.class, context.getEnvironment());
-		List<FailureAnalyzer> analyzers = SpringFactoriesLoader
-			.forDefaultResourceLocation(StartupFailureAnalysisTests.class.getClassLoader())
-			.load(FailureAnalyzer.class, arguments, (factoryType, implementationName, ex) -> {
-				// an analyzer that can't be built in this setting is skipped, as Boot does
-			});
-		return analyzers.stream().map((analyzer) -> analyzer.analyze(failure)).filter(Objects::nonNull).findFirst()
-			.orElse(null);
-	}
-
-	/**
-	 * Every path under {@code root} (not {@code root} itself) with its type, size, modification time
-	 * and, for files, a SHA-256 of the content.
-	 */
-	private static Map<String, String> snapshot(Path root) {
-		Map<String, String> entries = new TreeMap<>();
-		try (Stream<Path> paths = Files.walk(root)) {
-			for (Path path : paths.filter((candidate) -> !candidate.equals(root)).toList()) {
-				BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
-				String entry = (attributes.isDirectory() ? "dir" : "file size=" + attributes.size() + " sha256="
-						+ sha256(path)) + " modified=" + attributes.lastModifiedTime().toMillis() + " perms="
-						+ PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
-				entries.put(root.relativize(path).toString(), entry);
-			}
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		return entries;
+		return StartupFailures.analysisOf(runner, this.tempDir, expectedCause, properties);
 	}
 
 	private static String sha256(Path file) throws IOException {
-		try (InputStream in = Files.newInputStream(file)) {
-			MessageDigest digest = MessageDigest.getInstance("SHA-256");
-			byte[] buffer = new byte[8192];
-			for (int read = in.read(buffer); read != -1; read = in.read(buffer)) {
-				digest.update(buffer, 0, read);
-			}
-			return HexFormat.of().formatHex(digest.digest());
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
-		}
+		return StartupFailures.sha256(file);
 	}
 
 }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import io.kiwistack.db.DatabaseFileException;
 import io.kiwistack.db.KiwiDataSource;
 import io.kiwistack.db.KiwiDbSettings;
 import io.kiwistack.db.replication.KiwiDbReplicator;
@@ -36,10 +37,15 @@ record ReadReplicaNode(String replicaUrl, Duration pollInterval, Duration maxLag
 			ReadReplication.prepare(database, client, this.allowOlderGeneration);
 		}
 		catch (ReplicaException ex) {
-			// An existing file that is no replica copy is refused as it is; a missing one that could
-			// not be restored is explained like a primary's failed restore.
+			// An existing file that is no replica copy is refused as a file kiwi-db can't use; a
+			// missing one that could not be restored is explained like a primary's failed restore.
 			if (Files.exists(database)) {
-				throw ex;
+				throw new DatabaseFileException(database, "it exists but is not a read replica's copy, and a read "
+						+ "replica (kiwi.db.replication.mode=replica) never overwrites a file", "Move it away, with its "
+								+ "-wal and -shm if any, and the read replica restores its own copy from "
+								+ "kiwi.db.replication.url at the next start; if this node is the primary, set "
+								+ "kiwi.db.replication.mode=primary",
+						ex);
 			}
 			throw new StartupRestoreException(database, client.describe(), ex);
 		}

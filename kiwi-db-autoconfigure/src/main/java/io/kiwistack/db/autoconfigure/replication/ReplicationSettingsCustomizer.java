@@ -37,11 +37,17 @@ final class ReplicationSettingsCustomizer implements KiwiDbSettingsCustomizer {
 			throw new InvalidConfigurationPropertyValueException("kiwi.db.replication.enabled", true,
 					"An in-memory database (kiwi.db.path=:memory:) can't be replicated; set kiwi.db.path to a file.");
 		}
+		Path database = Path.of(settings.path()).toAbsolutePath().normalize();
 		try (ReplicaClient client = ReplicationPropertiesMapper.client(this.properties)) {
-			this.node.prepare(Path.of(settings.path()).toAbsolutePath().normalize(), client);
+			try {
+				this.node.prepare(database, client);
+			}
+			catch (IOException ex) {
+				throw new ReplicaUnreachableException(database, client.describe(), ex);
+			}
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Restoring the kiwi-db database from its replica failed", ex);
+			throw new UncheckedIOException("Closing the client of replica " + this.properties.getUrl() + " failed", ex);
 		}
 	}
 

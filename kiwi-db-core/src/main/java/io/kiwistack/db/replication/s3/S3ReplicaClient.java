@@ -3,6 +3,7 @@ package io.kiwistack.db.replication.s3;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -11,6 +12,7 @@ import java.util.function.Consumer;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -27,6 +29,7 @@ import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
+import io.kiwistack.db.replication.InvalidReplicaSettingException;
 import io.kiwistack.db.replication.ReplicaClient;
 import io.kiwistack.db.replication.ReplicaLayout;
 import io.kiwistack.db.replication.SnapshotInfo;
@@ -71,7 +74,7 @@ public final class S3ReplicaClient implements ReplicaClient {
 			.overrideConfiguration((client) -> client.apiCallTimeout(Duration.ofSeconds(60)))
 			.forcePathStyle(settings.forcePathStyle());
 		if (settings.endpoint() != null) {
-			builder.endpointOverride(URI.create(settings.endpoint()));
+			builder.endpointOverride(endpoint(settings.endpoint()));
 			// aws-chunked request bodies are where S3-compatible servers differ most; a plain
 			// body with its hash up front is understood by all of them.
 			builder.serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build());
@@ -87,7 +90,34 @@ public final class S3ReplicaClient implements ReplicaClient {
 			builder.credentialsProvider(StaticCredentialsProvider
 				.create(AwsBasicCredentials.create(settings.accessKeyId(), settings.secretAccessKey())));
 		}
-		return new S3ReplicaClient(builder.build(), bucket, prefix);
+		try {
+			return new S3ReplicaClient(builder.build(), bucket, prefix);
+		}
+		catch (SdkClientException ex) {
+			if (settings.region() != null) {
+				throw ex;
+			}
+			// Building resolves the region (credentials wait for the first request): with none set
+			// and none in the SDK's default chain, it fails here.
+			throw new InvalidReplicaSettingException("region", "The AWS SDK finds no region for s3://" + bucket + "/"
+					+ prefix + " (" + ex.getMessage() + ")", ex);
+		}
+	}
+
+	private static URI endpoint(String endpoint) {
+		URI uri;
+		try {
+			uri = new URI(endpoint);
+		}
+		catch (URISyntaxException ex) {
+			throw new InvalidReplicaSettingException("endpoint", "'" + endpoint + "' is not a URL (" + ex.getReason()
+					+ "); use one such as http://localhost:9000", ex);
+		}
+		if (uri.getScheme() == null || uri.getHost() == null) {
+			throw new InvalidReplicaSettingException("endpoint", "'" + endpoint + "' names no scheme and host; use "
+					+ "a URL such as http://localhost:9000", null);
+		}
+		return uri;
 	}
 
 	@Override

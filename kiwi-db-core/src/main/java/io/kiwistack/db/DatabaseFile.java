@@ -5,12 +5,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 
 /**
@@ -250,16 +248,11 @@ public final class DatabaseFile {
 	}
 
 	private static boolean create(Path file, Path directory) {
-		boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 		try {
-			if (posix) {
-				Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-				Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-			}
-			else {
-				Files.createDirectories(directory);
-				Files.createFile(file);
-			}
+			OwnerOnlyFiles.createDirectories(directory);
+			// Before SQLite opens it: SQLite would create it with its own default mode (0644 less
+			// the umask), and gives the -wal and -shm the database's mode.
+			OwnerOnlyFiles.createFile(file);
 			return true;
 		}
 		catch (FileAlreadyExistsException ex) {

@@ -3,11 +3,9 @@ package io.kiwistack.db;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -40,12 +38,7 @@ public final class TemporaryFiles {
 
 	/** Create a new, empty, owner-only temporary file beside {@code file}. */
 	public static Path create(Path file, String purpose) throws IOException {
-		Path temporary = name(file, purpose);
-		if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-			return Files.createFile(temporary,
-					PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-		}
-		return Files.createFile(temporary);
+		return OwnerOnlyFiles.createFile(name(file, purpose));
 	}
 
 	/**

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 
 import io.kiwistack.db.KiwiDataSource;
+import io.kiwistack.db.OwnerOnlyFiles;
 import io.kiwistack.db.TemporaryFiles;
 
 /**
@@ -108,6 +109,8 @@ final class Follower implements AutoCloseable {
 			writeState(state, restored.get().position());
 		}
 		else {
+			// Nothing restored, so nothing made the directory yet: the state file comes first.
+			OwnerOnlyFiles.createDirectories(file.getParent());
 			writeState(state, null);
 		}
 	}

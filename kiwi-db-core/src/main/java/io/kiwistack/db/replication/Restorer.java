@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import io.kiwistack.db.OwnerOnlyFiles;
 import io.kiwistack.db.TemporaryFiles;
 
 /**
@@ -81,7 +82,7 @@ final class Restorer {
 		if (plan.isEmpty()) {
 			return Optional.empty();
 		}
-		Files.createDirectories(database.getParent());
+		OwnerOnlyFiles.createDirectories(database.getParent());
 		TemporaryFiles.removeLeftovers(database);
 		// Owner-only: the restored database is this same file, linked into place.
 		Path temporary = TemporaryFiles.create(database, "restore");

@@ -1,8 +1,12 @@
 package io.kiwistack.db.test;
 
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
@@ -17,6 +21,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestContextManager;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The temporary database of a {@link KiwiDbTest @KiwiDbTest} context.
@@ -39,6 +44,31 @@ class TemporaryDatabaseTests {
 
 		assertThat(firstFile.getParent()).doesNotExist();
 		assertThat(secondFile.getParent()).doesNotExist();
+	}
+
+	/** A test's data is as private as the service's: the directory and the files in it are owner-only. */
+	@Test
+	void theTemporaryDatabaseAndItsDirectoryAreOwnerOnly() throws Exception {
+		assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"), "POSIX permissions");
+		TestContext context = new TestContextManager(OneSlice.class).getTestContext();
+		try {
+			Path file = databaseFile(context.getApplicationContext());
+			context.getApplicationContext().getBean(JdbcClient.class).sql("CREATE TABLE seen (id INTEGER)").update();
+			List<String> modes = new ArrayList<>();
+			List<String> expected = new ArrayList<>();
+			Path directory = file.getParent();
+			try (Stream<Path> entries = Files.walk(directory)) {
+				for (Path entry : entries.toList()) {
+					String name = entry.equals(directory) ? "." : directory.relativize(entry).toString();
+					modes.add(name + " " + PosixFilePermissions.toString(Files.getPosixFilePermissions(entry)));
+					expected.add(name + " " + (Files.isDirectory(entry) ? "rwx------" : "rw-------"));
+				}
+			}
+			assertThat(modes).isEqualTo(expected).contains(". rwx------", "test.db rw-------", "test.db-wal rw-------");
+		}
+		finally {
+			context.markApplicationContextDirty(null);
+		}
 	}
 
 	@Test

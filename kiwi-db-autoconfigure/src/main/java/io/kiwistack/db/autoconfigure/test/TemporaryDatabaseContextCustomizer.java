@@ -129,6 +129,7 @@ class TemporaryDatabaseContextCustomizer implements ContextCustomizer {
 
 		static TemporaryDatabase create() {
 			try {
+				// rwx------ on POSIX, as kiwi-db makes every directory of its own.
 				return new TemporaryDatabase(Files.createTempDirectory("kiwi-db-test-"));
 			}
 			catch (IOException ex) {

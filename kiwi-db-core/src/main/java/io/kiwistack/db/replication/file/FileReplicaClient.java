@@ -18,7 +18,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -27,6 +26,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
+import io.kiwistack.db.OwnerOnlyFiles;
 import io.kiwistack.db.replication.ReplicaClient;
 import io.kiwistack.db.replication.ReplicaLayout;
 import io.kiwistack.db.replication.SnapshotInfo;
@@ -67,16 +67,8 @@ public final class FileReplicaClient implements ReplicaClient {
 
 	public FileReplicaClient(Path root) {
 		this.root = root.toAbsolutePath().normalize();
-		if (this.root.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-			this.directoryAttributes = new FileAttribute<?>[] {
-					PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")) };
-			this.fileAttributes = new FileAttribute<?>[] {
-					PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")) };
-		}
-		else {
-			this.directoryAttributes = new FileAttribute<?>[0];
-			this.fileAttributes = new FileAttribute<?>[0];
-		}
+		this.directoryAttributes = OwnerOnlyFiles.directoryAttributes(this.root);
+		this.fileAttributes = OwnerOnlyFiles.fileAttributes(this.root);
 	}
 
 	/** The replica's root directory. */

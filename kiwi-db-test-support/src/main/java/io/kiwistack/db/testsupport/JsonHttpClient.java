@@ -88,6 +88,24 @@ public class JsonHttpClient {
 		return response;
 	}
 
+	/**
+	 * Fails the test unless {@code response} is an RFC 9457 problem detail with status
+	 * {@code status}: that status code, content type {@code application/problem+json}, and a body
+	 * whose {@code status} repeats it and whose {@code title} and {@code detail} are not blank.
+	 * @param request what was asked, such as {@code POST /tasks}
+	 * @return the problem detail
+	 */
+	public static JsonNode expectProblem(HttpResponse<String> response, int status, String request) {
+		expect(response, status, request);
+		assertThat(response.headers().firstValue("Content-Type")).as("%s %s", request, response.body())
+			.hasValue("application/problem+json");
+		JsonNode problem = json.readTree(response.body());
+		assertThat(problem.path("status").asInt()).as("%s %s", request, problem).isEqualTo(status);
+		assertThat(problem.path("title").asString()).as("%s %s", request, problem).isNotBlank();
+		assertThat(problem.path("detail").asString()).as("%s %s", request, problem).isNotBlank();
+		return problem;
+	}
+
 	/** {@code value} as JSON. */
 	public static String toJson(Object value) {
 		return json.writeValueAsString(value);

@@ -3,11 +3,11 @@ package io.kiwistack.docs;
 import java.net.URI;
 import java.util.List;
 
-import org.springframework.dao.OptimisticLockingFailureException;
+import jakarta.validation.Valid;
+
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -21,16 +21,18 @@ import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 /**
- * The documents API.
+ * The documents API. Errors are problem details ({@code application/problem+json}, see
+ * {@link ApiProblemHandler}); a {@code 400 Bad Request} names each field at fault and why.
  * <ul>
  * <li>{@code POST /documents} with {@code {"title", "body", "tags"}}: creates a document;
  * {@code 201 Created} with its {@code Location} and the document, {@code 400 Bad Request} if the
- * title is blank.</li>
+ * title is blank or a field is too long or not of its JSON type (see {@link NewDocument}).</li>
  * <li>{@code GET /documents?page=0&size=20}: the most recently changed documents first.</li>
  * <li>{@code GET /documents/{id}}: the document, or {@code 404 Not Found}.</li>
  * <li>{@code PUT /documents/{id}} with {@code {"title", "body", "tags", "version"}}: replaces the
- * content and returns the document; {@code 409 Conflict} if {@code version} is not the current one,
- * {@code 404 Not Found} if there is no such document.</li>
+ * content and returns the document; {@code 400 Bad Request} without {@code version} (see
+ * {@link DocumentChange}), {@code 409 Conflict} with the current version if {@code version} is not
+ * the current one, {@code 404 Not Found} if there is no such document.</li>
  * <li>{@code DELETE /documents/{id}}: {@code 204 No Content}, or {@code 404 Not Found}.</li>
  * <li>{@code GET /documents/search?q=...&limit=20}: the documents containing every word, best match
  * first, each with a snippet in which the matched words are marked {@code <mark>...</mark>};
@@ -48,8 +50,7 @@ public class DocumentController {
 	}
 
 	@PostMapping
-	public ResponseEntity<DocumentView> create(@RequestBody DocumentRequest request) {
-		requireTitle(request);
+	public ResponseEntity<DocumentView> create(@Valid @RequestBody NewDocument request) {
 		Document document = this.documents.create(request);
 		URI location = ServletUriComponentsBuilder.fromCurrentRequest()
 			.path("/{id}")
@@ -73,8 +74,7 @@ public class DocumentController {
 	}
 
 	@PutMapping("/{id}")
-	public DocumentView update(@PathVariable long id, @RequestBody DocumentRequest request) {
-		requireTitle(request);
+	public DocumentView update(@PathVariable long id, @Valid @RequestBody DocumentChange request) {
 		return DocumentView.of(this.documents.update(id, request));
 	}
 
@@ -94,17 +94,6 @@ public class DocumentController {
 			throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "limit must be 1 to 100");
 		}
 		return this.documents.search(q, limit);
-	}
-
-	@ExceptionHandler(OptimisticLockingFailureException.class)
-	@ResponseStatus(HttpStatus.CONFLICT)
-	public void conflict() {
-	}
-
-	private static void requireTitle(DocumentRequest request) {
-		if (request.title() == null || request.title().isBlank()) {
-			throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "title must not be blank");
-		}
 	}
 
 }

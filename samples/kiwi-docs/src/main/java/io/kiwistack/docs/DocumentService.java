@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
-import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
 import org.springframework.stereotype.Service;
@@ -31,7 +30,7 @@ public class DocumentService {
 	}
 
 	@Transactional
-	public Document create(DocumentRequest request) {
+	public Document create(NewDocument request) {
 		return this.documents.save(new Document(null, request.title().trim(),
 				Objects.requireNonNullElse(request.body(), ""), tags(request.tags()), Instant.now(), null));
 	}
@@ -47,19 +46,23 @@ public class DocumentService {
 	}
 
 	/**
-	 * Replaces a document's title, body and tags.
+	 * Replaces a document's title, body and tags, if the change was made on its current version.
+	 * Spring Data's update is conditional on that version too; checking it here first lets the
+	 * conflict say which version is current.
 	 * @param id the document's id
-	 * @param request the new content, with the version the client last read, if it knows it
+	 * @param change the new content, with the version the client last read
 	 * @return the changed document
 	 * @throws DocumentNotFoundException if there is no such document
-	 * @throws OptimisticLockingFailureException if the document changed since that version
+	 * @throws DocumentChangedException if the document is at another version
 	 */
 	@Transactional
-	public Document update(long id, DocumentRequest request) {
+	public Document update(long id, DocumentChange change) {
 		Document current = get(id);
-		Long version = (request.version() != null) ? request.version() : current.version();
-		return this.documents.save(new Document(id, request.title().trim(),
-				Objects.requireNonNullElse(request.body(), ""), tags(request.tags()), Instant.now(), version));
+		if (!current.version().equals(change.version())) {
+			throw new DocumentChangedException(id, change.version(), current.version());
+		}
+		return this.documents.save(new Document(id, change.title().trim(),
+				Objects.requireNonNullElse(change.body(), ""), tags(change.tags()), Instant.now(), current.version()));
 	}
 
 	@Transactional

@@ -30,11 +30,10 @@ final class KiwiDocsClient extends JsonHttpClient {
 	}
 
 	DocumentView create(String title, String body, String... tags) throws IOException {
-		return document(expect(post("/documents", new DocumentRequest(title, body, List.of(tags), null)), 201,
-				"POST /documents"));
+		return document(expect(post("/documents", new NewDocument(title, body, List.of(tags))), 201, "POST /documents"));
 	}
 
-	DocumentView update(long id, DocumentRequest request) throws IOException {
+	DocumentView update(long id, DocumentChange request) throws IOException {
 		return document(expect(put("/documents/" + id, request), 200, "PUT /documents/" + id));
 	}
 

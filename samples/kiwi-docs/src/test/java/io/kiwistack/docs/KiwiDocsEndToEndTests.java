@@ -50,8 +50,8 @@ class KiwiDocsEndToEndTests {
 	void documentsAreCreatedReadChangedAndDeleted() throws Exception {
 		Instant before = Instant.now().minusSeconds(1);
 
-		HttpResponse<String> created = client.post("/documents", new DocumentRequest(" Release notes ",
-				"Version 0.1 ships the single writer.", List.of("Releases", " change log ", "releases"), null));
+		HttpResponse<String> created = client.post("/documents", new NewDocument(" Release notes ",
+				"Version 0.1 ships the single writer.", List.of("Releases", " change log ", "releases")));
 		assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
 		DocumentView notes = KiwiDocsClient.document(created);
 		assertThat(notes.id()).isPositive();
@@ -63,13 +63,13 @@ class KiwiDocsEndToEndTests {
 		assertThat(location.getPath()).isEqualTo("/documents/" + notes.id());
 		assertThat(client.document(notes.id())).isEqualTo(notes);
 
-		DocumentView changed = client.update(notes.id(), new DocumentRequest("Release notes",
+		DocumentView changed = client.update(notes.id(), new DocumentChange("Release notes",
 				"Version 0.2 adds readers.", List.of("releases"), notes.version()));
 		assertThat(changed.body()).isEqualTo("Version 0.2 adds readers.");
 		assertThat(changed.version()).isEqualTo(1);
 		assertThat(changed.updatedAt()).isAfter(notes.updatedAt());
 		assertThat(client.put("/documents/" + notes.id(),
-				new DocumentRequest("Release notes", "A stale edit.", List.of(), notes.version()))
+				new DocumentChange("Release notes", "A stale edit.", List.of(), notes.version()))
 			.statusCode()).isEqualTo(409);
 		assertThat(client.document(notes.id())).isEqualTo(changed);
 
@@ -79,9 +79,9 @@ class KiwiDocsEndToEndTests {
 		assertThat(client.delete("/documents/" + notes.id()).statusCode()).isEqualTo(204);
 		assertThat(client.get("/documents/" + notes.id()).statusCode()).isEqualTo(404);
 		assertThat(client.delete("/documents/" + notes.id()).statusCode()).isEqualTo(404);
-		assertThat(client.put("/documents/4242", new DocumentRequest("x", "", List.of(), null)).statusCode())
+		assertThat(client.put("/documents/4242", new DocumentChange("x", "", List.of(), 0L)).statusCode())
 			.isEqualTo(404);
-		assertThat(client.post("/documents", new DocumentRequest(" ", "No title.", List.of(), null)).statusCode())
+		assertThat(client.post("/documents", new NewDocument(" ", "No title.", List.of())).statusCode())
 			.isEqualTo(400);
 	}
 
@@ -103,7 +103,7 @@ class KiwiDocsEndToEndTests {
 		assertThat(client.search("kiwi garden")).extracting(SearchHit::id).containsExactly(guide.id());
 
 		client.update(salad.id(),
-				new DocumentRequest("Kiwi salad", "Slice kiwis, kiwis and more kiwis.", List.of("recipes"), null));
+				new DocumentChange("Kiwi salad", "Slice kiwis, kiwis and more kiwis.", List.of("recipes"), salad.version()));
 
 		assertThat(client.search("kiwi")).extracting(SearchHit::id).containsExactly(salad.id(), guide.id());
 		assertThat(client.search("bananas")).isEmpty();
@@ -141,7 +141,7 @@ class KiwiDocsEndToEndTests {
 		long before = segmentCount(wal);
 		for (int i = 0; i < 3; i++) {
 			HttpResponse<String> created = client.post("/documents",
-					new DocumentRequest("Replicated " + i, "Shipped to the replica directory.", List.of("replication"), null));
+					new NewDocument("Replicated " + i, "Shipped to the replica directory.", List.of("replication")));
 			assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
 		}
 		long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);

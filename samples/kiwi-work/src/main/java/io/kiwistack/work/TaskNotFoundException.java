@@ -1,16 +1,19 @@
 package io.kiwistack.work;
 
 import org.springframework.http.HttpStatus;
-import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.ErrorResponseException;
 
 /**
- * Thrown when no task has the requested id; answered with {@code 404 Not Found}.
+ * Thrown when no task has the requested id; answered with {@code 404 Not Found} and a problem
+ * detail naming the id.
  */
-@ResponseStatus(HttpStatus.NOT_FOUND)
-public class TaskNotFoundException extends RuntimeException {
+public class TaskNotFoundException extends ErrorResponseException {
 
 	public TaskNotFoundException(long id) {
-		super("No task with id " + id);
+		super(HttpStatus.NOT_FOUND, ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "No task with id " + id),
+				null);
+		getBody().setTitle("Task not found");
 	}
 
 }

@@ -282,7 +282,7 @@ class KiwiWorkDiskFullReplicationTests {
 		KiwiWorkClient creatorClient = creator.awaitHealthy(STARTUP_TIMEOUT);
 		long titleBytes = 0;
 		while (titleBytes < 8L * 1024 * 1024) {
-			Task task = creatorClient.create(randomTitle(12_000, 16_000));
+			Task task = creatorClient.create(randomTitle(3000, 4000));
 			acknowledged.put(task.id(), task.title());
 			titleBytes += task.title().length();
 		}

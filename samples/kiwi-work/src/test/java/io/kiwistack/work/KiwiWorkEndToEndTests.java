@@ -88,6 +88,26 @@ class KiwiWorkEndToEndTests {
 	}
 
 	@Test
+	void metricsShowTheDatabaseFileAndTheWaitsForTheWriter() throws Exception {
+		try (ConfigurableApplicationContext app = start(this.tempDir.resolve("work.db"))) {
+			KiwiWorkClient client = client(app);
+			client.create("Measure it");
+
+			JsonNode names = metric(client, "");
+			assertThat(names.path("names").valueStream().map(JsonNode::asString)).as("%s", names)
+				.contains("kiwi.db.size", "kiwi.db.wal.size", "kiwi.db.writer.acquire");
+			JsonNode size = metric(client, "/kiwi.db.size");
+			assertThat(size.path("baseUnit").asString()).as("%s", size).isEqualTo("bytes");
+			assertThat(size.path("measurements").path(0).path("value").asDouble()).as("%s", size).isPositive();
+			JsonNode acquire = metric(client, "/kiwi.db.writer.acquire");
+			assertThat(acquire.path("measurements").path(0).path("statistic").asString()).as("%s", acquire)
+				.isEqualTo("COUNT");
+			assertThat(acquire.path("measurements").path(0).path("value").asDouble()).as("%s", acquire)
+				.isGreaterThanOrEqualTo(1);
+		}
+	}
+
+	@Test
 	void aSecondInstanceOnTheSameFileSharesTheTasksAndClosingBothLeavesOneConsistentFile() throws Exception {
 		Path database = this.tempDir.resolve("work.db");
 		try (ConfigurableApplicationContext first = start(database)) {
@@ -120,6 +140,11 @@ class KiwiWorkEndToEndTests {
 	private static ConfigurableApplicationContext start(Path database) {
 		return new SpringApplicationBuilder(KiwiWorkApplication.class).main(KiwiWorkApplication.class)
 			.run("--server.port=0", "--server.address=127.0.0.1", "--kiwi.db.path=" + database);
+	}
+
+	private static JsonNode metric(KiwiWorkClient client, String name) throws Exception {
+		String path = "/actuator/metrics" + name;
+		return KiwiWorkClient.fromJson(KiwiWorkClient.expect(client.get(path), 200, "GET " + path), JsonNode.class);
 	}
 
 	private static KiwiWorkClient client(ConfigurableApplicationContext app) {

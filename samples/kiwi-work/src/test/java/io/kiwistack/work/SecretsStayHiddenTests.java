@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The S3 secret key given to kiwi-db appears nowhere a person or a log collector could read it:
- * not in the log, not in health details, not in {@code /actuator/configprops}, even while
+ * not in the log, not in health details or metrics, not in {@code /actuator/configprops}, even while
  * replication fails and its errors are logged and reported.
  */
 @ExtendWith(OutputCaptureExtension.class)
@@ -45,7 +45,7 @@ class SecretsStayHiddenTests {
 				"--kiwi.db.replication.s3.endpoint=http://127.0.0.1:" + closedPort,
 				"--kiwi.db.replication.s3.region=us-east-1", "--kiwi.db.replication.s3.access-key-id=kiwi-key-id",
 				"--kiwi.db.replication.s3.secret-access-key=" + SECRET, "--kiwi.db.replication.s3.force-path-style=true",
-				"--management.endpoints.web.exposure.include=health,configprops",
+				"--management.endpoints.web.exposure.include=health,metrics,configprops",
 				"--management.endpoint.configprops.show-values=always", "--logging.level.io.kiwistack=DEBUG",
 				"--logging.level.software.amazon.awssdk=DEBUG")) {
 			int port = app.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
@@ -58,12 +58,16 @@ class SecretsStayHiddenTests {
 
 			String health = client.get("/actuator/health").body();
 			String configprops = client.get("/actuator/configprops").body();
+			String metrics = client.get("/actuator/metrics").body()
+					+ client.get("/actuator/metrics/kiwi.db.replication.errors").body();
 			assertThat(health).contains("kiwiDb", "lastError", "DOWN");
 			assertThat(configprops).contains("kiwi.db", "secretAccessKey", "kiwi-key-id");
+			assertThat(metrics).contains("kiwi.db.replication.errors", "COUNT");
 			assertThat(output.getAll()).contains("Replication to s3://kiwi-backups/work");
 
 			assertThat(health).doesNotContain(SECRET);
 			assertThat(configprops).doesNotContain(SECRET);
+			assertThat(metrics).doesNotContain(SECRET);
 			assertThat(replicator.status().toString()).doesNotContain(SECRET);
 			assertThat(output.getAll()).doesNotContain(SECRET);
 		}

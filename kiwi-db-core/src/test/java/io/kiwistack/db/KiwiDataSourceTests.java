@@ -565,11 +565,16 @@ class KiwiDataSourceTests {
 		void brokenConnectionIsReplacedAndTheNextBorrowerSeesCommittedData() throws Exception {
 			KiwiDataSource dataSource = open();
 			SQLiteConnection broken;
-			try (Connection connection = dataSource.getConnection()) {
-				execute(connection, "CREATE TABLE t (v TEXT)");
-				execute(connection, "INSERT INTO t VALUES ('committed before the break')");
-				broken = connection.unwrap(SQLiteConnection.class);
-				broken.close();
+			try (LogCapture log = LogCapture.of(SingleWriter.class.getName())) {
+				try (Connection connection = dataSource.getConnection()) {
+					execute(connection, "CREATE TABLE t (v TEXT)");
+					execute(connection, "INSERT INTO t VALUES ('committed before the break')");
+					broken = connection.unwrap(SQLiteConnection.class);
+					broken.close();
+				}
+				assertThat(log.records()).singleElement().asString()
+					.contains("WARNING Replacing the kiwi-db writer connection: it could not be reset",
+							"the connection was closed underneath its handle");
 			}
 			try (Connection next = dataSource.getConnection()) {
 				assertThat(next.unwrap(SQLiteConnection.class)).isNotSameAs(broken);
@@ -615,7 +620,13 @@ class KiwiDataSourceTests {
 			KiwiDataSource dataSource = open((builder) -> builder.acquireTimeout(Duration.ofMillis(200)));
 			Connection handle = dataSource.getConnection();
 			// close() waits the acquire timeout for the holder, then closes the connection anyway.
-			dataSource.close();
+			try (LogCapture log = LogCapture.of(SingleWriter.class.getName())) {
+				dataSource.close();
+				assertThat(log.records()).singleElement().asString()
+					.contains("WARNING Closing the kiwi-db writer connection without waiting longer for it (waited 200 ms, "
+							+ "kiwi.db.pool.acquire-timeout): thread '" + Thread.currentThread().getName()
+							+ "' has held it for");
+			}
 
 			assertThatCode(handle::close).doesNotThrowAnyException();
 			assertThatThrownBy(dataSource::getConnection).isInstanceOf(SQLNonTransientConnectionException.class)

@@ -24,6 +24,7 @@ import java.util.stream.Stream;
 import io.kiwistack.db.KiwiDataSource;
 import io.kiwistack.db.KiwiDbSettings;
 import io.kiwistack.db.WriteFence;
+import io.kiwistack.db.testsupport.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,7 +59,8 @@ class FencingTests {
 	@Test
 	void aPrimaryWhoseClaimWasTakenRefusesEveryWriteAndNeverShipsAgain() throws Exception {
 		FileReplicaClient client = new FileReplicaClient(this.dir.resolve("replica"));
-		try (KiwiDataSource dataSource = open("primary.db");
+		try (LogCapture log = LogCapture.of(PrimaryClaim.class.getName());
+				KiwiDataSource dataSource = open("primary.db");
 				Replicator replicator = new Replicator(dataSource, client, SETTINGS, this.clock)) {
 			createTable(dataSource);
 			replicator.start();
@@ -95,6 +97,8 @@ class FencingTests {
 			}
 			ReplicationStatus status = replicator.status();
 			assertThat(status.writesRefused()).contains("lost the primary claim");
+			assertThat(log.records()).as("logged once").singleElement().asString()
+				.contains("SEVERE This node lost the primary claim on " + client.describe() + " to 4242@elsewhere");
 			assertThat(replicator.awaitReplicated(Duration.ofSeconds(1))).isFalse();
 			assertThatExceptionOfType(PrimaryClaimLostException.class).isThrownBy(replicator::syncNow);
 			Thread.sleep(5 * SETTINGS.syncInterval().toMillis());
@@ -125,7 +129,8 @@ class FencingTests {
 		ConcurrentLinkedQueue<String> refusals = new ConcurrentLinkedQueue<>();
 		AtomicLong lastAcknowledgedNanos = new AtomicLong(Long.MIN_VALUE);
 		AtomicLong firstRefusedNanos = new AtomicLong(Long.MAX_VALUE);
-		try (KiwiDataSource dataSource = open("primary.db");
+		try (LogCapture log = LogCapture.of(Replicator.class.getName());
+				KiwiDataSource dataSource = open("primary.db");
 				Replicator replicator = new Replicator(dataSource, client, SETTINGS, this.clock)) {
 			createTable(dataSource);
 			// The claim is taken now, on the clock: it is valid for this node until VALID from now.
@@ -187,6 +192,8 @@ class FencingTests {
 				.isLessThan(LEASE_TIMEOUT)
 				.isLessThanOrEqualTo(VALID.plusSeconds(1));
 			assertThat(replicator.status().writesRefused()).contains("could not renew");
+			assertThat(log.records()).as("logged: the failed syncs")
+				.anyMatch((record) -> record.contains("WARNING Replication to " + client.describe() + " failed (attempt 1"));
 			int refusedDuringOutage = refusals.size();
 
 			// Back, with the clock standing still: the next renewal, at the next sync, opens the fence.

@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 
 import io.kiwistack.db.KiwiDataSource;
 import io.kiwistack.db.KiwiDbSettings;
+import io.kiwistack.db.testsupport.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -101,15 +102,19 @@ class GenerationInvariantTests {
 			.withMessageContaining("Generation " + second);
 		assertThat(strict).doesNotExist();
 
-		Path fallback = this.dir.resolve("fallback.db");
-		RestoreResult restored = new Restorer(client(), true).restoreLatest(fallback).orElseThrow();
-		assertThat(restored.position().generation()).isEqualTo(first);
-		assertThat(DatabaseDump.ids(fallback, "items")).as("the older generation, whole").isEqualTo(range(1, 10));
+		try (LogCapture log = LogCapture.of(GenerationChooser.class.getName())) {
+			Path fallback = this.dir.resolve("fallback.db");
+			RestoreResult restored = new Restorer(client(), true).restoreLatest(fallback).orElseThrow();
+			assertThat(restored.position().generation()).isEqualTo(first);
+			assertThat(DatabaseDump.ids(fallback, "items")).as("the older generation, whole").isEqualTo(range(1, 10));
 
-		Path pointInTime = this.dir.resolve("point-in-time.db");
-		RestoreResult then = new Restorer(client(), true).restoreTo(pointInTime, Instant.now());
-		assertThat(then.position().generation()).isEqualTo(first);
-		assertThat(DatabaseDump.ids(pointInTime, "items")).isEqualTo(range(1, 10));
+			Path pointInTime = this.dir.resolve("point-in-time.db");
+			RestoreResult then = new Restorer(client(), true).restoreTo(pointInTime, Instant.now());
+			assertThat(then.position().generation()).isEqualTo(first);
+			assertThat(DatabaseDump.ids(pointInTime, "items")).isEqualTo(range(1, 10));
+			assertThat(log.records()).as("each fallback, logged").hasSize(2)
+				.allMatch((record) -> record.contains("WARNING Restoring the older generation " + first));
+		}
 	}
 
 	@Test

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import io.kiwistack.db.KiwiDataSource;
 import io.kiwistack.db.KiwiDbSettings;
 import io.kiwistack.db.replication.file.FileReplicaClient;
+import io.kiwistack.db.testsupport.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,7 +56,8 @@ class GenerationResumeTests {
 		Path crashed = Files.createDirectories(this.dir.resolve("crashed")).resolve("app.db");
 		FaultyReplicaClient faulty = new FaultyReplicaClient(client());
 		String generation;
-		try (KiwiDataSource dataSource = open(database);
+		LogCapture log = LogCapture.of(Replicator.class.getPackageName());
+		try (log; KiwiDataSource dataSource = open(database);
 				Replicator replicator = new Replicator(dataSource, faulty, ONLY_WHEN_ASKED)) {
 			replicator.start();
 			createTable(dataSource);
@@ -69,6 +71,9 @@ class GenerationResumeTests {
 			}
 			faulty.unreachable = true;
 		}
+		assertThat(log.records()).as("the stop while the replica is unreachable, logged")
+			.anyMatch((record) -> record.contains("WARNING The final sync to " + faulty.describe() + " failed"))
+			.anyMatch((record) -> record.contains("WARNING Could not release the primary claim on " + faulty.describe()));
 		assertThat(ShippedRecord.read(crashed).stop()).as("no clean stop in the crashed copy").isNull();
 
 		String resumed = session(crashed, client(), 101, 10);

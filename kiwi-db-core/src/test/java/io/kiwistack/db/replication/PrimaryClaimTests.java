@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.UUID;
 
 import io.kiwistack.db.WriteFence;
+import io.kiwistack.db.testsupport.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -137,8 +138,11 @@ class PrimaryClaimTests {
 		assertThat(secondFence.refusal()).isNull();
 
 		this.clock.advance(TIMEOUT.dividedBy(3));
-		assertThatExceptionOfType(PrimaryClaimLostException.class).isThrownBy(first::renewIfDue)
-			.withMessageContaining("lost the primary claim");
+		try (LogCapture log = LogCapture.of(PrimaryClaim.class.getName())) {
+			assertThatExceptionOfType(PrimaryClaimLostException.class).isThrownBy(first::renewIfDue)
+				.withMessageContaining("lost the primary claim");
+			assertThat(log.records()).singleElement().asString().contains("SEVERE This node lost the primary claim");
+		}
 		assertThat(first.deposed()).isTrue();
 		assertThat(this.deposedReasons).singleElement().asString().contains("lost the primary claim");
 		this.clock.advance(Duration.ofSeconds(1));

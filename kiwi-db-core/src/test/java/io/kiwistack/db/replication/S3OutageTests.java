@@ -30,16 +30,12 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.kiwistack.db.KiwiDataSource;
 import io.kiwistack.db.KiwiDbSettings;
+import io.kiwistack.db.testsupport.LogCapture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -143,7 +139,7 @@ class S3OutageTests {
 			.withMaxWalBytes(MAX_WAL_BYTES)
 			.withLeaseTimeout(leaseTimeout);
 		TestClock clock = TestClock.startingNow();
-		Capture log = Capture.install(Replicator.class.getName());
+		LogCapture log = LogCapture.of(Replicator.class.getName());
 		try (KiwiDataSource dataSource = KiwiDataSource
 			.open(KiwiDbSettings.builder(database.toString()).autoCheckpoint(false).build());
 				S3ReplicaClient client = s3.client(bucket, PREFIX)) {
@@ -317,7 +313,7 @@ class S3OutageTests {
 			}
 		}
 		finally {
-			log.uninstall();
+			log.close();
 			if (!s3.running()) {
 				s3.restart();
 			}
@@ -460,7 +456,7 @@ class S3OutageTests {
 
 	/** {@code replicator} can't start: the killed {@code holder} holds the claim still. */
 	private static ReplicaLeaseHeldException refusedBy(Replicator replicator, Process holder) {
-		ReplicaLeaseHeldException refusal = catchThrowableOfType(replicator::start, ReplicaLeaseHeldException.class);
+		ReplicaLeaseHeldException refusal = catchThrowableOfType(ReplicaLeaseHeldException.class, replicator::start);
 		assertThat(refusal).as("the second primary's start, refused").isNotNull();
 		assertThat(refusal.holder()).as("the holder while it lasts").startsWith(holder.pid() + "@");
 		return refusal;
@@ -714,49 +710,6 @@ class S3OutageTests {
 			synchronized (this.saltsDuringOutage) {
 				return Math.max(0, this.saltsDuringOutage.size() - 1);
 			}
-		}
-
-	}
-
-	/** The records of one java.util.logging logger, as text. */
-	private static final class Capture extends Handler {
-
-		private final List<String> records = new ArrayList<>();
-
-		private final SimpleFormatter formatter = new SimpleFormatter();
-
-		private Logger logger;
-
-		static Capture install(String name) {
-			Capture capture = new Capture();
-			capture.setLevel(Level.ALL);
-			capture.logger = Logger.getLogger(name);
-			capture.logger.addHandler(capture);
-			return capture;
-		}
-
-		void uninstall() {
-			this.logger.removeHandler(this);
-		}
-
-		@Override
-		public void publish(LogRecord record) {
-			String text = record.getLevel() + " " + this.formatter.formatMessage(record);
-			synchronized (this) {
-				this.records.add(text);
-			}
-		}
-
-		synchronized List<String> records() {
-			return new ArrayList<>(this.records);
-		}
-
-		@Override
-		public void flush() {
-		}
-
-		@Override
-		public void close() {
 		}
 
 	}

@@ -19,6 +19,10 @@ import java.util.logging.SimpleFormatter;
  * Each record is one string: the logger's name, the level, the formatted message, the parameters
  * when there are any, and the stack trace of the exception when there is one, so that a test can
  * look for a text anywhere a person reading the log would see it.
+ * <p>
+ * While it captures, the records go to the capture alone: not to the logger's other handlers, nor
+ * to its parents' (the console). A test that provokes a warning on purpose asserts on it instead of
+ * printing it; when the assertion fails, its message shows the records.
  *
  * <pre>
  * try (LogCapture log = LogCapture.of(Replicator.class.getName())) {
@@ -36,6 +40,10 @@ public final class LogCapture implements AutoCloseable {
 	private final Level levelBefore;
 
 	private final boolean everyLevel;
+
+	private final Handler[] handlersBefore;
+
+	private final boolean useParentHandlersBefore;
 
 	private final Handler handler = new Handler() {
 
@@ -64,9 +72,15 @@ public final class LogCapture implements AutoCloseable {
 		this.levelBefore = logger.getLevel();
 		this.everyLevel = everyLevel;
 		this.handler.setLevel(Level.ALL);
+		this.handlersBefore = logger.getHandlers();
+		this.useParentHandlersBefore = logger.getUseParentHandlers();
 		if (everyLevel) {
 			logger.setLevel(Level.ALL);
 		}
+		for (Handler other : this.handlersBefore) {
+			logger.removeHandler(other);
+		}
+		logger.setUseParentHandlers(false);
 		logger.addHandler(this.handler);
 	}
 
@@ -94,10 +108,14 @@ public final class LogCapture implements AutoCloseable {
 		}
 	}
 
-	/** Stops capturing and puts the logger's level back. */
+	/** Stops capturing and puts the logger's handlers and level back. */
 	@Override
 	public void close() {
 		this.logger.removeHandler(this.handler);
+		for (Handler other : this.handlersBefore) {
+			this.logger.addHandler(other);
+		}
+		this.logger.setUseParentHandlers(this.useParentHandlersBefore);
 		if (this.everyLevel) {
 			this.logger.setLevel(this.levelBefore);
 		}

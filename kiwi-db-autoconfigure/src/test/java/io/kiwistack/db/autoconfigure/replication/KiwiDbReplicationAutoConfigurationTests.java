@@ -16,6 +16,7 @@ import io.kiwistack.db.replication.KiwiDbReplicator;
 import io.kiwistack.db.replication.ReadReplication;
 import io.kiwistack.db.replication.PrimaryReplication;
 import io.kiwistack.db.replication.ReplicaException;
+import io.kiwistack.db.testsupport.LogCapture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -153,7 +154,7 @@ class KiwiDbReplicationAutoConfigurationTests {
 					"pendingTransactions");
 			Path wal = walDirectory(replica);
 			Runnable unlock = UnwritableDirectory.lock(wal);
-			try {
+			try (LogCapture log = LogCapture.of("io.kiwistack.db.replication")) {
 				context.getBean(JdbcClient.class).sql("INSERT INTO notes (body) VALUES ('stuck')").update();
 				assertThatThrownBy(replicator::syncNow).isInstanceOf(ReplicaException.class);
 				assertThat(health.health().getStatus()).as("failing, not for long yet")
@@ -163,6 +164,8 @@ class KiwiDbReplicationAutoConfigurationTests {
 				Health down = health.health();
 				assertThat(down.getStatus()).isEqualTo(Status.DOWN);
 				assertThat(down.getDetails().get("replication").toString()).contains("lastError");
+				assertThat(log.records()).as("the failed syncs, logged")
+					.anyMatch((record) -> record.contains("WARNING Replication to file:") && record.contains("failed (attempt"));
 			}
 			finally {
 				unlock.run();

@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * JPA on kiwi-db with Hibernate's community SQLite dialect and no dialect configured, through
  * Boot's own {@code @DataJpaTest} told not to replace the database.
  */
-@DataJpaTest(properties = "spring.flyway.locations=classpath:db/jpa")
+@DataJpaTest(showSql = false, properties = "spring.flyway.locations=classpath:db/jpa")
 @AutoConfigureTestDatabase(replace = Replace.NONE)
 @DirtiesContext
 class SqliteJpaTests {

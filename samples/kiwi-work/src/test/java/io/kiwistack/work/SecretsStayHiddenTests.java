@@ -46,8 +46,8 @@ class SecretsStayHiddenTests {
 				"--kiwi.db.replication.s3.region=us-east-1", "--kiwi.db.replication.s3.access-key-id=kiwi-key-id",
 				"--kiwi.db.replication.s3.secret-access-key=" + SECRET, "--kiwi.db.replication.s3.force-path-style=true",
 				"--management.endpoints.web.exposure.include=health,metrics,configprops",
-				"--management.endpoint.configprops.show-values=always", "--logging.level.io.kiwistack=DEBUG",
-				"--logging.level.software.amazon.awssdk=DEBUG")) {
+				"--management.endpoint.configprops.show-values=always", "--logging.level.root=INFO",
+				"--logging.level.io.kiwistack=DEBUG", "--logging.level.software.amazon.awssdk=DEBUG")) {
 			int port = app.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
 			KiwiWorkClient client = new KiwiWorkClient(port);
 			HttpResponse<String> created = client.post("/tasks", "{\"title\":\"kept local while S3 is down\"}");

@@ -285,6 +285,7 @@ abstract class PreparedStatementParameters extends KiwiStatement implements Prep
 	}
 
 	@Override
+	@Deprecated
 	public void setUnicodeStream(int index, InputStream value, int length) throws SQLException {
 		this.prepared.setUnicodeStream(index, value, length);
 	}

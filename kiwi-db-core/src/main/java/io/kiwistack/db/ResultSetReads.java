@@ -61,6 +61,7 @@ abstract class ResultSetReads implements ResultSet {
 	}
 
 	@Override
+	@Deprecated
 	public BigDecimal getBigDecimal(int columnIndex, int scale) throws SQLException {
 		return this.target.getBigDecimal(columnIndex, scale);
 	}
@@ -71,6 +72,7 @@ abstract class ResultSetReads implements ResultSet {
 	}
 
 	@Override
+	@Deprecated
 	public BigDecimal getBigDecimal(String columnLabel, int scale) throws SQLException {
 		return this.target.getBigDecimal(columnLabel, scale);
 	}
@@ -366,11 +368,13 @@ abstract class ResultSetReads implements ResultSet {
 	}
 
 	@Override
+	@Deprecated
 	public InputStream getUnicodeStream(int columnIndex) throws SQLException {
 		return this.target.getUnicodeStream(columnIndex);
 	}
 
 	@Override
+	@Deprecated
 	public InputStream getUnicodeStream(String columnLabel) throws SQLException {
 		return this.target.getUnicodeStream(columnLabel);
 	}

@@ -1,5 +1,6 @@
 package io.kiwistack.db.replication;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,6 +34,28 @@ final class Lz4 {
 
 	static InputStream decompress(InputStream compressed) throws IOException {
 		return new LZ4FrameInputStream(compressed);
+	}
+
+	/**
+	 * Open the object at {@code path} and decompress it. An age file found here (a replica
+	 * encrypted, read without an identity) fails naming the object and the property to set, where
+	 * LZ4 would only say that it is not a frame.
+	 */
+	static InputStream open(ReplicaClient client, String path) throws IOException {
+		BufferedInputStream in = new BufferedInputStream(client.open(path));
+		try {
+			in.mark(AgeEncryption.headerLength());
+			byte[] prefix = in.readNBytes(AgeEncryption.headerLength());
+			in.reset();
+			if (AgeEncryption.isAgeFile(prefix, prefix.length)) {
+				throw AgeEncryption.noIdentity(client, path);
+			}
+			return decompress(in);
+		}
+		catch (IOException | RuntimeException ex) {
+			in.close();
+			throw ex;
+		}
 	}
 
 	private static OutputStream newOutput(OutputStream out) throws IOException {

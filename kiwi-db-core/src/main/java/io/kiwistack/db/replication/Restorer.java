@@ -140,7 +140,7 @@ final class Restorer {
 	private void writeSnapshot(String generation, SnapshotInfo snapshot, String path, Path temporary)
 			throws IOException {
 		MessageDigest sha256 = SnapshotDigest.newDigest();
-		try (InputStream in = Lz4.decompress(this.client.open(path));
+		try (InputStream in = Lz4.open(this.client, path);
 				OutputStream out = new DigestOutputStream(Files.newOutputStream(temporary, StandardOpenOption.WRITE,
 						StandardOpenOption.TRUNCATE_EXISTING), sha256)) {
 			in.transferTo(out);

@@ -42,7 +42,7 @@ final class SegmentLog {
 				throw (i > 0) ? shortOrMissing(client, segments.get(i - 1), expected, segment)
 						: missing(client, segment.generation(), segment.index(), expected, segment);
 			}
-			try (InputStream in = Lz4.decompress(client.open(segment.path()))) {
+			try (InputStream in = Lz4.open(client, segment.path())) {
 				in.transferTo(log);
 			}
 			catch (IOException ex) {

@@ -214,7 +214,7 @@ class LitestreamInteropTests {
 		}
 	}
 
-	private static void awaitFirstSnapshot(Path replica, Process litestream, Path log)
+	static void awaitFirstSnapshot(Path replica, Process litestream, Path log)
 			throws IOException, InterruptedException {
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
 		while (System.nanoTime() < deadline) {
@@ -231,7 +231,7 @@ class LitestreamInteropTests {
 	}
 
 	/** Wait until nothing in the replica has changed for {@code quiet}: Litestream shipped it all. */
-	private static void awaitQuiet(Path replica, Duration quiet, Duration timeout)
+	static void awaitQuiet(Path replica, Duration quiet, Duration timeout)
 			throws IOException, InterruptedException {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		List<String> last = sizes(replica);
@@ -267,7 +267,7 @@ class LitestreamInteropTests {
 	 * Litestream keeps its own bookkeeping tables in the database ({@code _litestream_seq},
 	 * {@code _litestream_lock}); the application's tables are what must survive.
 	 */
-	private static List<String> withoutLitestreamTables(List<String> dump) {
+	static List<String> withoutLitestreamTables(List<String> dump) {
 		List<String> kept = new ArrayList<>();
 		boolean skipping = false;
 		for (String line : dump) {

@@ -1,6 +1,7 @@
 package io.kiwistack.db.autoconfigure.actuate;
 
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -8,8 +9,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.context.annotation.Bean;
 
 /**
- * Masks kiwi-db's S3 secret key in actuator endpoints that show configuration
- * ({@code /actuator/configprops}, {@code /actuator/env}), even where they are set to show values.
+ * Masks kiwi-db's secrets, the S3 secret key and the age identities, in actuator endpoints that
+ * show configuration ({@code /actuator/configprops}, {@code /actuator/env}), even where they are
+ * set to show values. An identity is masked under any key: a value holding
+ * {@code AGE-SECRET-KEY-} is one.
  */
 @AutoConfiguration
 @ConditionalOnClass(SanitizingFunction.class)
@@ -17,13 +20,23 @@ public final class KiwiDbSanitizingAutoConfiguration {
 
 	private static final String SECRET_KEY = "kiwi.db.replication.s3.secretaccesskey";
 
+	/**
+	 * The identities' key as configprops shows it, or one of them as {@code env} shows it: with an
+	 * index ({@code [0]}, or {@code _0_} in an environment variable), separators ignored.
+	 */
+	private static final Pattern IDENTITIES = Pattern.compile(".*kiwidbreplicationageidentities\\d*");
+
 	@Bean
 	SanitizingFunction kiwiDbSecretSanitizingFunction() {
-		return SanitizingFunction.sanitizeValue().ifKeyMatches(KiwiDbSanitizingAutoConfiguration::isSecretKey);
+		return SanitizingFunction.sanitizeValue()
+			.ifKeyMatches(KiwiDbSanitizingAutoConfiguration::isSecretKey)
+			.ifValueStringMatches((value) -> value.toUpperCase(Locale.ROOT).contains("AGE-SECRET-KEY-"));
 	}
 
 	private static boolean isSecretKey(String key) {
-		return key.toLowerCase(Locale.ROOT).replace("-", "").replace("_", "").endsWith(SECRET_KEY);
+		String lowerCase = key.toLowerCase(Locale.ROOT);
+		return lowerCase.replace("-", "").replace("_", "").endsWith(SECRET_KEY)
+				|| IDENTITIES.matcher(lowerCase.replaceAll("[-_.\\[\\]]", "")).matches();
 	}
 
 }

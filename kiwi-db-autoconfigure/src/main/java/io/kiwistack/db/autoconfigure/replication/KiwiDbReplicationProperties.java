@@ -1,6 +1,8 @@
 package io.kiwistack.db.autoconfigure.replication;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -84,6 +86,8 @@ public class KiwiDbReplicationProperties {
 
 	private final S3 s3 = new S3();
 
+	private final Age age = new Age();
+
 	public Duration getLeaseTimeout() {
 		return this.leaseTimeout;
 	}
@@ -102,6 +106,10 @@ public class KiwiDbReplicationProperties {
 
 	public S3 getS3() {
 		return this.s3;
+	}
+
+	public Age getAge() {
+		return this.age;
 	}
 
 	public boolean isEnabled() {
@@ -196,6 +204,42 @@ public class KiwiDbReplicationProperties {
 	 * S3-compatible storage settings, with Litestream's names. Unset credentials and region come
 	 * from the AWS SDK's default chain.
 	 */
+	/**
+	 * Encryption of every snapshot and log segment with age (X25519) before it leaves the machine,
+	 * as Litestream 0.3 configures it. Needs com.exceptionfactory.jagged:jagged-x25519.
+	 */
+	public static class Age {
+
+		/**
+		 * Public keys (age1...) every snapshot and log segment is encrypted to. A primary needs at
+		 * least one.
+		 */
+		private List<String> recipients = new ArrayList<>();
+
+		/**
+		 * Private keys (AGE-SECRET-KEY-1...) that decrypt the replica: needed to restore it, by a read
+		 * replica, and by a primary to resume its generation after a restart. Never logged or shown.
+		 */
+		private List<String> identities = new ArrayList<>();
+
+		public List<String> getRecipients() {
+			return this.recipients;
+		}
+
+		public void setRecipients(List<String> recipients) {
+			this.recipients = recipients;
+		}
+
+		public List<String> getIdentities() {
+			return this.identities;
+		}
+
+		public void setIdentities(List<String> identities) {
+			this.identities = identities;
+		}
+
+	}
+
 	public static class S3 {
 
 		/**

@@ -22,6 +22,8 @@ sealed interface ReplicationNode permits PrimaryNode, ReadReplicaNode {
 	 * one stops startup before the database is touched.
 	 */
 	static ReplicationNode of(KiwiDbReplicationProperties properties) {
+		// The replica client applies the encryption; its keys are checked now, before the file is touched.
+		ReplicationPropertiesMapper.encryption(properties);
 		return (properties.getMode() == KiwiDbReplicationProperties.Mode.REPLICA) ? ReadReplicaNode.of(properties)
 				: PrimaryNode.of(properties);
 	}

@@ -3,6 +3,8 @@ package io.kiwistack.db.autoconfigure.replication;
 import java.time.Duration;
 
 import io.kiwistack.db.autoconfigure.MissingPropertyException;
+import io.kiwistack.db.replication.AgeEncryption;
+import io.kiwistack.db.replication.AgeKeyException;
 import io.kiwistack.db.replication.InvalidReplicaSettingException;
 import io.kiwistack.db.replication.ReplicaClient;
 import io.kiwistack.db.replication.ReplicaUrl;
@@ -18,6 +20,10 @@ import org.springframework.util.StringUtils;
  */
 final class ReplicationPropertiesMapper {
 
+	private static final String AGE_RECIPIENTS = "kiwi.db.replication.age.recipients";
+
+	private static final String AGE_IDENTITIES = "kiwi.db.replication.age.identities";
+
 	private ReplicationPropertiesMapper() {
 	}
 
@@ -31,8 +37,10 @@ final class ReplicationPropertiesMapper {
 		}
 		KiwiDbReplicationProperties.S3 s3 = replication.getS3();
 		checkCredentialsPaired(s3);
+		AgeEncryption encryption = encryption(replication);
+		ReplicaClient client;
 		try {
-			return ReplicaUrl.open(replication.getUrl(), new S3Settings(s3.getEndpoint(), s3.getRegion(),
+			client = ReplicaUrl.open(replication.getUrl(), new S3Settings(s3.getEndpoint(), s3.getRegion(),
 					s3.getAccessKeyId(), s3.getSecretAccessKey(), s3.isForcePathStyle()));
 		}
 		catch (InvalidReplicaSettingException ex) {
@@ -41,6 +49,52 @@ final class ReplicationPropertiesMapper {
 		catch (IllegalArgumentException ex) {
 			throw new InvalidConfigurationPropertyValueException("kiwi.db.replication.url", replication.getUrl(),
 					ex.getMessage());
+		}
+		return (encryption != null) ? encryption.encrypting(client) : client;
+	}
+
+	/**
+	 * The replica's age encryption, {@code null} when {@code kiwi.db.replication.age.*} is not set.
+	 * @throws ReplicaEncryptionException naming the property when the keys are malformed, the
+	 * node's role lacks the keys it needs, or the jagged library is missing
+	 */
+	static AgeEncryption encryption(KiwiDbReplicationProperties replication) {
+		return encryption(replication, AgeEncryption.isAvailable());
+	}
+
+	static AgeEncryption encryption(KiwiDbReplicationProperties replication, boolean libraryPresent) {
+		KiwiDbReplicationProperties.Age age = replication.getAge();
+		boolean hasRecipients = !age.getRecipients().isEmpty();
+		boolean hasIdentities = !age.getIdentities().isEmpty();
+		if (!hasRecipients && !hasIdentities) {
+			return null;
+		}
+		String configured = hasRecipients ? AGE_RECIPIENTS : AGE_IDENTITIES;
+		if (!libraryPresent) {
+			throw new ReplicaEncryptionException(configured, "encrypting replicas with age needs the jagged library, "
+					+ "which is not on the class path", "Add the dependency " + AgeEncryption.LIBRARY
+							+ " (version 0.4.0 or later) to the service, or remove kiwi.db.replication.age.*.");
+		}
+		boolean replica = replication.getMode() == KiwiDbReplicationProperties.Mode.REPLICA;
+		if (!replica && !hasRecipients) {
+			throw new ReplicaEncryptionException(AGE_RECIPIENTS, "a primary encrypts what it ships to recipients, and "
+					+ "only identities are set (with identities alone Litestream 0.3 would ship the replica unencrypted)",
+					"Set kiwi.db.replication.age.recipients to the public key (age1...) of each identity; "
+							+ "age-keygen -y prints it from the identity file.");
+		}
+		if (replica && !hasIdentities) {
+			throw new ReplicaEncryptionException(AGE_IDENTITIES, "a read replica decrypts what it follows, and no "
+					+ "identity is set", "Set kiwi.db.replication.age.identities to the identity (AGE-SECRET-KEY-1...) "
+							+ "of a recipient the primary encrypts to.");
+		}
+		try {
+			return AgeEncryption.of(age.getRecipients(), age.getIdentities());
+		}
+		catch (AgeKeyException ex) {
+			String property = ((ex.kind() == AgeKeyException.Kind.RECIPIENT) ? AGE_RECIPIENTS : AGE_IDENTITIES) + "["
+					+ ex.index() + "]";
+			throw new ReplicaEncryptionException(property, ex.getMessage(), "Correct the key: age-keygen writes an "
+					+ "identity file whose AGE-SECRET-KEY-1... line is the identity, and prints its recipient (age1...).");
 		}
 	}
 

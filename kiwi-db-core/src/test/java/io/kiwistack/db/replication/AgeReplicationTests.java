@@ -1,6 +1,8 @@
 package io.kiwistack.db.replication;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -276,8 +278,8 @@ class AgeReplicationTests {
 	}
 
 	private static String throwableText(Throwable ex) {
-		var text = new java.io.StringWriter();
-		ex.printStackTrace(new java.io.PrintWriter(text));
+		StringWriter text = new StringWriter();
+		ex.printStackTrace(new PrintWriter(text));
 		return text.toString();
 	}
 

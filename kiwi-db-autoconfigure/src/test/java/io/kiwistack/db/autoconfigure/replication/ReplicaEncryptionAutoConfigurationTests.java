@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 
 import com.exceptionfactory.jagged.x25519.X25519KeyPairGenerator;
 import io.kiwistack.db.autoconfigure.KiwiDbAutoConfiguration;
+import io.kiwistack.db.replication.KiwiDbReplicator;
 import io.kiwistack.db.replication.PrimaryReplication;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -101,6 +102,30 @@ class ReplicaEncryptionAutoConfigurationTests {
 					"kiwi.db.replication.age.identities");
 		});
 		assertThat(database).doesNotExist();
+	}
+
+	@Test
+	void aReadReplicaGivenOnlyTheIdentityFollowsAnEncryptedReplica() {
+		Path replica = this.dir.resolve("replica");
+		replicated(this.dir.resolve("primary.db"), replica, "kiwi.db.replication.age.recipients=" + this.recipient)
+			.run((primary) -> {
+				JdbcClient primaryJdbc = primary.getBean(JdbcClient.class);
+				primaryJdbc.sql("INSERT INTO notes (body) VALUES ('first')").update();
+				assertThat(primary.getBean(PrimaryReplication.class).awaitReplicated(Duration.ofSeconds(10))).isTrue();
+				replicated(this.dir.resolve("follower.db"), replica, "kiwi.db.replication.mode=replica",
+						"kiwi.db.replication.age.identities=" + this.identity)
+					.run((follower) -> {
+						assertThat(follower).hasNotFailed();
+						JdbcClient followerJdbc = follower.getBean(JdbcClient.class);
+						assertThat(followerJdbc.sql("SELECT body FROM notes").query(String.class).list())
+							.containsExactly("first");
+						primaryJdbc.sql("INSERT INTO notes (body) VALUES ('second')").update();
+						primary.getBean(KiwiDbReplicator.class).syncNow();
+						follower.getBean(KiwiDbReplicator.class).syncNow();
+						assertThat(followerJdbc.sql("SELECT body FROM notes ORDER BY id").query(String.class).list())
+							.containsExactly("first", "second");
+					});
+			});
 	}
 
 	@Test

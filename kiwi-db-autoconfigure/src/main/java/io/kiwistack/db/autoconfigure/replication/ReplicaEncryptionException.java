@@ -2,7 +2,7 @@ package io.kiwistack.db.autoconfigure.replication;
 
 /**
  * {@code kiwi.db.replication.age.*} can't encrypt or decrypt the replica as configured: a key is
- * malformed, a role lacks the keys it needs, or the jagged library is missing. Startup stops
+ * malformed, or the jagged library is missing. Startup stops
  * before the database or the replica is touched. The message names the property, never an
  * identity's value.
  */

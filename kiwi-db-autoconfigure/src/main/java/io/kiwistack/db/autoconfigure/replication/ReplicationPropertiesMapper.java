@@ -55,8 +55,9 @@ final class ReplicationPropertiesMapper {
 
 	/**
 	 * The replica's age encryption, {@code null} when {@code kiwi.db.replication.age.*} is not set.
-	 * @throws ReplicaEncryptionException naming the property when the keys are malformed, the
-	 * node's role lacks the keys it needs, or the jagged library is missing
+	 * @throws ReplicaEncryptionException naming the property when a key is malformed or the jagged
+	 * library is missing
+	 * @throws MissingPropertyException when the node's role lacks the keys it needs
 	 */
 	static AgeEncryption encryption(KiwiDbReplicationProperties replication) {
 		return encryption(replication, AgeEncryption.isAvailable());
@@ -77,14 +78,14 @@ final class ReplicationPropertiesMapper {
 		}
 		boolean replica = replication.getMode() == KiwiDbReplicationProperties.Mode.REPLICA;
 		if (!replica && !hasRecipients) {
-			throw new ReplicaEncryptionException(AGE_RECIPIENTS, "a primary encrypts what it ships to recipients, and "
-					+ "only identities are set (with identities alone Litestream 0.3 would ship the replica unencrypted)",
+			throw new MissingPropertyException(AGE_RECIPIENTS, "a primary encrypts what it ships to recipients, and "
+					+ "only identities are set (with identities alone Litestream 0.3 would ship the replica unencrypted).",
 					"Set kiwi.db.replication.age.recipients to the public key (age1...) of each identity; "
 							+ "age-keygen -y prints it from the identity file.");
 		}
 		if (replica && !hasIdentities) {
-			throw new ReplicaEncryptionException(AGE_IDENTITIES, "a read replica decrypts what it follows, and no "
-					+ "identity is set", "Set kiwi.db.replication.age.identities to the identity (AGE-SECRET-KEY-1...) "
+			throw new MissingPropertyException(AGE_IDENTITIES, "a read replica decrypts what it follows, and no "
+					+ "identity is set.", "Set kiwi.db.replication.age.identities to the identity (AGE-SECRET-KEY-1...) "
 							+ "of a recipient the primary encrypts to.");
 		}
 		try {

@@ -194,6 +194,27 @@ class AgeReplicationTests {
 	}
 
 	@Test
+	void afterANewRecipientTheOldIdentityKeepsWhatWasEncryptedToTheOldOneReadable() throws Exception {
+		AgeKeyPair old = AgeKeyPair.generate();
+		AgeKeyPair rotated = AgeKeyPair.generate();
+		Path replica = this.dir.resolve("replica");
+		Path database = this.dir.resolve("app.db");
+		AgeEncryption bothIdentities = AgeEncryption.of(List.of(rotated.recipient()),
+				List.of(rotated.identity(), old.identity()));
+		String first = session(database, old.both().encrypting(new FileReplicaClient(replica)), 0);
+		String resumed = session(database, bothIdentities.encrypting(new FileReplicaClient(replica)), 100);
+		assertThat(resumed).as("resumed, reading the old recipient's segments with the old identity").isEqualTo(first);
+
+		Path target = Files.createDirectories(this.dir.resolve("restore")).resolve("app.db");
+		assertThatExceptionOfType(ReplicaException.class)
+			.isThrownBy(() -> ReplicaRestore.latest(rotated.identityOnly().encrypting(new FileReplicaClient(replica)),
+					target, false))
+			.withMessageContaining("can't be decrypted");
+		ReplicaRestore.latest(bothIdentities.encrypting(new FileReplicaClient(replica)), target, false).orElseThrow();
+		assertThat(DatabaseDump.of(target)).isEqualTo(DatabaseDump.of(database));
+	}
+
+	@Test
 	void malformedKeysAreNamedByTheirPlaceNeverByTheirValue() {
 		String almostAnIdentity = "AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ";
 		assertThatExceptionOfType(AgeKeyException.class)

@@ -111,11 +111,15 @@ public final class AgeEncryption {
 	}
 
 	/** An age file met where no identity is configured to decrypt it. */
-	static ReplicaException noIdentity(ReplicaClient client, String path) {
-		return new ReplicaException("Object " + path + " in " + client.describe() + " is encrypted with age, and no "
+	static ReplicaKeyException noIdentity(ReplicaClient client, String path) {
+		return new ReplicaKeyException("Object " + path + " in " + client.describe() + " is encrypted with age, and no "
 				+ "identity is configured to decrypt it: set kiwi.db.replication.age.identities to the identity "
-				+ "(AGE-SECRET-KEY-1...) of a recipient it was encrypted to");
+				+ "(AGE-SECRET-KEY-1...) of a recipient it was encrypted to", IDENTITY_ACTION, null);
 	}
+
+	static final String IDENTITY_ACTION = "Set kiwi.db.replication.age.identities to the identity (AGE-SECRET-KEY-1..., "
+			+ "from the file age-keygen wrote) of a recipient the replica is encrypted to, then start again; "
+			+ "the replica needs no repair.";
 
 	@Override
 	public String toString() {

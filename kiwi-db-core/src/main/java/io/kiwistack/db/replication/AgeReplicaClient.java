@@ -85,9 +85,11 @@ final class AgeReplicaClient implements ReplicaClient {
 		byte[] prefix = in.readNBytes(AgeEncryption.headerLength());
 		in.reset();
 		if (!AgeEncryption.isAgeFile(prefix, prefix.length)) {
-			throw new ReplicaException("Object " + path + " in " + describe() + " is not encrypted, but this replica "
+			throw new ReplicaKeyException("Object " + path + " in " + describe() + " is not encrypted, but this replica "
 					+ "is configured for age encryption (kiwi.db.replication.age): it was written without it. Restore it "
-					+ "without kiwi.db.replication.age, or replicate to a new location");
+					+ "without kiwi.db.replication.age, or replicate to a new location", "Restore this replica without "
+							+ "kiwi.db.replication.age.*, or point kiwi.db.replication.url at a new location for an "
+							+ "encrypted replica.", null);
 		}
 		if (!this.encryption.canDecrypt()) {
 			throw AgeEncryption.noIdentity(this, path);
@@ -97,9 +99,10 @@ final class AgeReplicaClient implements ReplicaClient {
 		}
 		catch (GeneralSecurityException ex) {
 			// The reason (no identity matched, or a damaged header) says nothing of the keys.
-			throw new ReplicaException("Object " + path + " in " + describe() + " can't be decrypted with the "
+			throw new ReplicaKeyException("Object " + path + " in " + describe() + " can't be decrypted with the "
 					+ "identities in kiwi.db.replication.age.identities (" + ex.getMessage() + "): none of them is "
-					+ "the identity of a recipient it was encrypted to, or its header is damaged", ex);
+					+ "the identity of a recipient it was encrypted to, or its header is damaged",
+					AgeEncryption.IDENTITY_ACTION, ex);
 		}
 	}
 

@@ -91,11 +91,11 @@ class AgeReplicationTests {
 		writeTwoGenerations(this.dir.resolve("app.db"), keys.both().encrypting(new FileReplicaClient(replica)));
 		Path target = Files.createDirectories(this.dir.resolve("restore")).resolve("app.db");
 
-		assertThatExceptionOfType(ReplicaException.class)
+		assertThatExceptionOfType(ReplicaKeyException.class)
 			.isThrownBy(() -> ReplicaRestore.latest(new FileReplicaClient(replica), target, false))
 			.withMessageContaining(".snapshot.lz4 in file:" + replica + " is encrypted with age")
 			.withMessageContaining("set kiwi.db.replication.age.identities");
-		assertThatExceptionOfType(ReplicaException.class)
+		assertThatExceptionOfType(ReplicaKeyException.class)
 			.isThrownBy(() -> ReplicaRestore.latest(keys.recipientOnly().encrypting(new FileReplicaClient(replica)), target,
 					false))
 			.withMessageContaining("is encrypted with age, and no identity is configured to decrypt it");
@@ -110,7 +110,7 @@ class AgeReplicationTests {
 		writeTwoGenerations(this.dir.resolve("app.db"), keys.both().encrypting(new FileReplicaClient(replica)));
 		Path target = Files.createDirectories(this.dir.resolve("restore")).resolve("app.db");
 
-		assertThatExceptionOfType(ReplicaException.class)
+		assertThatExceptionOfType(ReplicaKeyException.class)
 			.isThrownBy(() -> ReplicaRestore.latest(other.identityOnly().encrypting(new FileReplicaClient(replica)),
 					target, false))
 			.withMessageContaining(".snapshot.lz4 in file:" + replica + " can't be decrypted with the identities in "
@@ -126,7 +126,7 @@ class AgeReplicationTests {
 		writeTwoGenerations(this.dir.resolve("app.db"), new FileReplicaClient(replica));
 		Path target = Files.createDirectories(this.dir.resolve("restore")).resolve("app.db");
 
-		assertThatExceptionOfType(ReplicaException.class)
+		assertThatExceptionOfType(ReplicaKeyException.class)
 			.isThrownBy(() -> ReplicaRestore.latest(keys.both().encrypting(new FileReplicaClient(replica)), target, false))
 			.withMessageContaining(".snapshot.lz4 in file:" + replica + " is not encrypted, but this replica is "
 					+ "configured for age encryption (kiwi.db.replication.age)");

@@ -102,6 +102,8 @@ class ReplicaEncryptionAutoConfigurationTests {
 			FailureAnalysis analysis = new StartupRestoreFailureAnalyzer().analyze(context.getStartupFailure());
 			assertThat(analysis.getDescription()).contains("is encrypted with age, and no identity is configured",
 					"kiwi.db.replication.age.identities");
+			assertThat(analysis.getAction()).startsWith("Set kiwi.db.replication.age.identities")
+				.contains("the replica needs no repair");
 		});
 		assertThat(database).doesNotExist();
 	}

@@ -20,6 +20,11 @@ public final class AgeEncryption {
 	/** The library kiwi-db encrypts with, to add to a service that configures age. */
 	public static final String LIBRARY = "com.exceptionfactory.jagged:jagged-x25519";
 
+	/** What to do when no identity decrypts an object. */
+	static final String IDENTITY_ACTION = "Set kiwi.db.replication.age.identities to the identity (AGE-SECRET-KEY-1..., "
+			+ "from the file age-keygen wrote) of a recipient the replica is encrypted to, then start again; "
+			+ "the replica needs no repair.";
+
 	private static final byte[] AGE_HEADER = "age-encryption.org/".getBytes(StandardCharsets.US_ASCII);
 
 	private final List<String> recipients;
@@ -117,9 +122,6 @@ public final class AgeEncryption {
 				+ "(AGE-SECRET-KEY-1...) of a recipient it was encrypted to", IDENTITY_ACTION, null);
 	}
 
-	static final String IDENTITY_ACTION = "Set kiwi.db.replication.age.identities to the identity (AGE-SECRET-KEY-1..., "
-			+ "from the file age-keygen wrote) of a recipient the replica is encrypted to, then start again; "
-			+ "the replica needs no repair.";
 
 	@Override
 	public String toString() {

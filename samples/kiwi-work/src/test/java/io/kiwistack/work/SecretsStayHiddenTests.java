@@ -93,7 +93,7 @@ class SecretsStayHiddenTests {
 		String[] arguments = { "--server.port=0", "--server.address=127.0.0.1", "--kiwi.db.path=" + database,
 				"--kiwi.db.replication.enabled=true", "--kiwi.db.replication.url=file:" + this.dir.resolve("replica"),
 				"--kiwi.db.replication.sync-interval=100ms", "--kiwi.db.replication.age.recipients=" + recipient,
-				"--management.endpoints.web.exposure.include=health,configprops,env",
+				"--management.endpoints.web.exposure.include=health,metrics,configprops,env",
 				"--management.endpoint.configprops.show-values=always", "--management.endpoint.env.show-values=always",
 				"--logging.level.io.kiwistack=DEBUG" };
 		try (ConfigurableApplicationContext app = new SpringApplicationBuilder(KiwiWorkApplication.class)
@@ -106,6 +106,7 @@ class SecretsStayHiddenTests {
 			String health = client.get("/actuator/health").body();
 			String configprops = client.get("/actuator/configprops").body();
 			String env = client.get("/actuator/env").body();
+			String metrics = client.get("/actuator/metrics").body();
 			assertThat(health).contains("kiwiDb", "UP");
 			assertThat(configprops).contains("identities", recipient);
 			assertThat(env).contains("kiwi.db.replication.age.identities", recipient);
@@ -113,6 +114,7 @@ class SecretsStayHiddenTests {
 			assertThat(health).doesNotContain(identity);
 			assertThat(configprops).doesNotContain(identity);
 			assertThat(env).doesNotContain(identity);
+			assertThat(metrics).contains("kiwi.db.replication.errors").doesNotContain(identity);
 		}
 		Files.delete(database);
 		assertThatException().isThrownBy(() -> new SpringApplicationBuilder(KiwiWorkApplication.class)

@@ -168,7 +168,8 @@ final class ReaderPool implements Lender {
 
 	private void acquire() throws SQLException {
 		try {
-			if (!this.permits.tryAcquire(this.acquireTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
+			if (!SingleWriter.freeForInterrupted(this.permits)
+					&& !this.permits.tryAcquire(this.acquireTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
 				throw new SQLTransientConnectionException("Timed out after " + this.acquireTimeout.toMillis()
 						+ " ms waiting for one of the " + this.size
 						+ " kiwi-db reader connections (kiwi.db.pool.readers); every one is in a read-only transaction. "

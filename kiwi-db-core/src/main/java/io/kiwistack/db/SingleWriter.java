@@ -272,7 +272,7 @@ final class SingleWriter implements Lender, AutoCloseable {
 
 	private boolean tryAcquire(Duration timeout) throws SQLTransientConnectionException {
 		try {
-			if (!this.permit.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+			if (!freeForInterrupted(this.permit) && !this.permit.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
 				return false;
 			}
 		}
@@ -283,6 +283,16 @@ final class SingleWriter implements Lender, AutoCloseable {
 		this.heldSinceNanos = System.nanoTime();
 		this.holder = Thread.currentThread();
 		return true;
+	}
+
+	/**
+	 * Take a permit nobody waits for when this thread is interrupted: a free connection goes to an
+	 * interrupted thread too, as one of HikariCP's does, and only waiting for one is interruptible.
+	 * Libraries that interrupt their own threads to stop them (Quartz's scheduler) still get to
+	 * release what they hold. With waiters queued the thread queues too, so arrival order holds.
+	 */
+	static boolean freeForInterrupted(Semaphore permits) {
+		return Thread.currentThread().isInterrupted() && !permits.hasQueuedThreads() && permits.tryAcquire();
 	}
 
 	private void release() {

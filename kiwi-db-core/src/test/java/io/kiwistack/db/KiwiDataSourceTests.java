@@ -193,6 +193,32 @@ class KiwiDataSourceTests {
 		}
 
 		@Test
+		void anInterruptedThreadGetsAFreeWriterButCantWaitForAHeldOne() throws Exception {
+			KiwiDataSource dataSource = open((builder) -> builder.acquireTimeout(Duration.ofSeconds(WAIT_SECONDS)));
+			// Free: handed out, as HikariCP hands a free connection to an interrupted thread (Quartz's
+			// scheduler releases its triggers that way while it stops); the interrupt stays set.
+			Worker<Boolean> free = startThread("interrupted-free", () -> {
+				Thread.currentThread().interrupt();
+				try (Connection connection = dataSource.getConnection()) {
+					execute(connection, "CREATE TABLE t (v TEXT)");
+				}
+				return Thread.currentThread().isInterrupted();
+			});
+			assertThat(free.await()).as("the interrupt is kept for the caller").isTrue();
+
+			try (Connection held = dataSource.getConnection()) {
+				Worker<Void> waiting = startThread("interrupted-waiting", () -> {
+					Thread.currentThread().interrupt();
+					try (Connection connection = dataSource.getConnection()) {
+						return null;
+					}
+				});
+				assertThatThrownBy(waiting::await).isInstanceOf(SQLTransientConnectionException.class)
+					.hasMessage("Interrupted while waiting for the kiwi-db writer connection");
+			}
+		}
+
+		@Test
 		void waitersAreServedInArrivalOrder() throws Exception {
 			KiwiDataSource dataSource = open();
 			List<Integer> served = new CopyOnWriteArrayList<>();

@@ -72,10 +72,11 @@ public final class BenchmarkReport {
 		Collection<RunResult> results = new Runner(jmhOptions(options)).run();
 		// Timed runs, not JMH: in this JVM, after the forks are done, so nothing else competes.
 		ReplicationRuns.Result replication = options.replicationRuns() ? ReplicationRuns.run(options, out) : null;
+		Path litestream = (options.replicationRuns() || options.sizeRuns())
+				? LitestreamBinary.locate(options.outputDirectory()) : null;
 		LitestreamSideBySide.Result sideBySide = options.replicationRuns()
-				? LitestreamSideBySide.run(options.heavyLoadRunTime(), options.outputDirectory(), out) : null;
-		SizeRuns.Result sizes = options.sizeRuns()
-				? SizeRuns.run(options, LitestreamBinary.locate(options.outputDirectory()), out) : null;
+				? LitestreamSideBySide.run(options.heavyLoadRunTime(), litestream, out) : null;
+		SizeRuns.Result sizes = options.sizeRuns() ? SizeRuns.run(options, litestream, out) : null;
 		Report report = Report.of(options, results, replication, sideBySide, sizes);
 		report.print(out);
 		Files.createDirectories(options.outputDirectory());

@@ -59,9 +59,8 @@ final class LitestreamSideBySide {
 	}
 
 	/** Every shipper at both paces, paced first. */
-	static Result run(Duration duration, Path outputDirectory, PrintStream progress)
+	static Result run(Duration duration, Path litestream, PrintStream progress)
 			throws SQLException, IOException, InterruptedException {
-		Path litestream = LitestreamBinary.locate(outputDirectory);
 		List<Run> runs = new ArrayList<>();
 		for (int pace : new int[] { PACED_COMMITS_PER_SECOND, 0 }) {
 			for (Shipper shipper : Shipper.values()) {

@@ -10,7 +10,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import io.kiwistack.db.KiwiDataSource;
 import io.kiwistack.db.KiwiDbSettings;
@@ -76,38 +75,13 @@ class AgeLitestreamInteropTests {
 		AgeKeyPair keys = AgeKeyPair.generate();
 		Path database = this.dir.resolve("litestream-primary.db");
 		Path replica = this.dir.resolve("litestream-replica");
-		try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + database);
-				Statement statement = connection.createStatement()) {
-			statement.execute("PRAGMA journal_mode=WAL");
-		}
-		Path config = this.dir.resolve("litestream.yml");
-		Files.writeString(config, """
-				dbs:
-				  - path: %s
-				    monitor-interval: 50ms
-				    min-checkpoint-page-count: 64
-				    replicas:
-				      - url: file://%s
-				        sync-interval: 100ms
+		LitestreamInteropTests.replicateWithLitestream(this.dir, database, replica, """
 				        age:
 				          identities:
 				            - %s
 				          recipients:
 				            - %s
-				""".formatted(database, replica, keys.identity(), keys.recipient()), StandardCharsets.UTF_8);
-		Path log = this.dir.resolve("litestream.log");
-		Process litestream = Litestream.start(log, "replicate", "-config", config.toString());
-		try {
-			LitestreamInteropTests.awaitFirstSnapshot(replica, litestream, log);
-			writeRows(database);
-			LitestreamInteropTests.awaitQuiet(replica, Duration.ofMillis(1500), Duration.ofSeconds(20));
-		}
-		finally {
-			litestream.destroy();
-			if (!litestream.waitFor(15, TimeUnit.SECONDS)) {
-				litestream.destroyForcibly();
-			}
-		}
+				""".formatted(keys.identity(), keys.recipient()), AgeLitestreamInteropTests::writeRows);
 		List<String> objects = ReplicaFiles.list(replica);
 		assertThat(objects).anyMatch((path) -> path.endsWith(".wal.lz4"));
 		for (String path : objects) {

@@ -38,35 +38,10 @@ class LitestreamInteropTests {
 	void kiwiRestoresAReplicaThatLitestreamReplicateShipped() throws Exception {
 		Path database = this.dir.resolve("litestream-primary.db");
 		Path replica = this.dir.resolve("litestream-replica");
-		try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + database);
-				Statement statement = connection.createStatement()) {
-			statement.execute("PRAGMA journal_mode=WAL");
-		}
-		Path config = this.dir.resolve("litestream.yml");
-		// Litestream checkpoints once the log holds min-checkpoint-page-count pages: a small count
-		// makes this workload cross several log indices.
-		Files.writeString(config, """
-				dbs:
-				  - path: %s
-				    monitor-interval: 50ms
-				    min-checkpoint-page-count: 64
-				    replicas:
-				      - url: file://%s
-				        sync-interval: 100ms
-				""".formatted(database, replica), StandardCharsets.UTF_8);
-		Path log = this.dir.resolve("litestream.log");
-		Process litestream = Litestream.start(log, "replicate", "-config", config.toString());
-		try {
-			awaitFirstSnapshot(replica, litestream, log);
-			writeWorkloadWithPlainSqliteJdbc(database);
-			awaitQuiet(replica, Duration.ofMillis(1500), Duration.ofSeconds(20));
-		}
-		finally {
-			litestream.destroy();
-			if (!litestream.waitFor(15, TimeUnit.SECONDS)) {
-				litestream.destroyForcibly();
-			}
-		}
+		Replicated replicated = replicateWithLitestream(this.dir, database, replica, "",
+				LitestreamInteropTests::writeWorkloadWithPlainSqliteJdbc);
+		Process litestream = replicated.process();
+		Path log = replicated.log();
 		assertThat(litestream.exitValue()).as("litestream's exit on SIGTERM; log:%n%s", Files.readString(log)).isZero();
 
 		FileReplicaClient client = new FileReplicaClient(replica);
@@ -214,7 +189,58 @@ class LitestreamInteropTests {
 		}
 	}
 
-	static void awaitFirstSnapshot(Path replica, Process litestream, Path log)
+	/** A {@code litestream replicate} run that has ended, with its log. */
+	record Replicated(Process process, Path log) {
+	}
+
+	/** What writes the database while Litestream ships it. */
+	@FunctionalInterface
+	interface Workload {
+
+		void write(Path database) throws Exception;
+
+	}
+
+	/**
+	 * Create a WAL database at {@code database}, run {@code litestream replicate} on it to a file
+	 * replica (with {@code replicaOptions}, YAML lines for the replica entry, appended) while
+	 * {@code workload} writes, wait until the replica is quiet, and stop Litestream.
+	 */
+	static Replicated replicateWithLitestream(Path dir, Path database, Path replica, String replicaOptions,
+			Workload workload) throws Exception {
+		try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + database);
+				Statement statement = connection.createStatement()) {
+			statement.execute("PRAGMA journal_mode=WAL");
+		}
+		Path config = dir.resolve("litestream.yml");
+		// Litestream checkpoints once the log holds min-checkpoint-page-count pages: a small count
+		// makes a workload cross several log indices.
+		Files.writeString(config, """
+				dbs:
+				  - path: %s
+				    monitor-interval: 50ms
+				    min-checkpoint-page-count: 64
+				    replicas:
+				      - url: file://%s
+				        sync-interval: 100ms
+				""".formatted(database, replica) + replicaOptions, StandardCharsets.UTF_8);
+		Path log = dir.resolve("litestream.log");
+		Process litestream = Litestream.start(log, "replicate", "-config", config.toString());
+		try {
+			awaitFirstSnapshot(replica, litestream, log);
+			workload.write(database);
+			awaitQuiet(replica, Duration.ofMillis(1500), Duration.ofSeconds(20));
+		}
+		finally {
+			litestream.destroy();
+			if (!litestream.waitFor(15, TimeUnit.SECONDS)) {
+				litestream.destroyForcibly();
+			}
+		}
+		return new Replicated(litestream, log);
+	}
+
+	private static void awaitFirstSnapshot(Path replica, Process litestream, Path log)
 			throws IOException, InterruptedException {
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
 		while (System.nanoTime() < deadline) {
@@ -231,7 +257,7 @@ class LitestreamInteropTests {
 	}
 
 	/** Wait until nothing in the replica has changed for {@code quiet}: Litestream shipped it all. */
-	static void awaitQuiet(Path replica, Duration quiet, Duration timeout)
+	private static void awaitQuiet(Path replica, Duration quiet, Duration timeout)
 			throws IOException, InterruptedException {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		List<String> last = sizes(replica);

@@ -23,6 +23,9 @@ import org.sqlite.SQLiteErrorCode;
  */
 public final class KiwiDataSource extends EmbeddedDataSourceSupport implements AutoCloseable {
 
+	/** A read replica's commit watch: nothing commits through it. */
+	private static final CommitWatch NO_WRITER_COMMITS = new CommitWatch();
+
 	private static final System.Logger logger = System.getLogger(KiwiDataSource.class.getName());
 
 	private final KiwiDbSettings settings;
@@ -179,6 +182,13 @@ public final class KiwiDataSource extends EmbeddedDataSourceSupport implements A
 			throw new IllegalStateException("A read replica has no writer to fence");
 		}
 		return this.writer.fence();
+	}
+
+	/**
+	 * Who is told of the writer's commits. A read replica has no writer: its watch never fires.
+	 */
+	public CommitWatch commitWatch() {
+		return (this.writer != null) ? this.writer.commitWatch() : NO_WRITER_COMMITS;
 	}
 
 	/**

@@ -37,9 +37,16 @@ final class LazyTransaction {
 	 */
 	private long changesAtStart = -1;
 
-	LazyTransaction(SQLiteConnection connection, DiskFullWatch diskFull) {
+	/** Who is told of the writer's commits; {@code null} on a reader. */
+	private final CommitWatch commitWatch;
+
+	/** SQLite's count of changed rows before a statement outside a transaction, while someone listens; -1 otherwise. */
+	private long changesBeforeStatement = -1;
+
+	LazyTransaction(SQLiteConnection connection, DiskFullWatch diskFull, CommitWatch commitWatch) {
 		this.connection = connection;
 		this.diskFull = diskFull;
+		this.commitWatch = commitWatch;
 	}
 
 	/** Begin the borrower's transaction if it is still waiting for its first statement. */
@@ -60,8 +67,13 @@ final class LazyTransaction {
 			this.changesAtBegin = this.connection.getDatabase().total_changes();
 			this.changesAtStart = changesIfFailing();
 		}
-		else if (this.diskFull != null && this.diskFull.failing() && this.connection.getConnectionConfig().isAutoCommit()) {
-			this.changesAtStart = changesIfFailing();
+		else if (this.connection.getConnectionConfig().isAutoCommit()) {
+			if (this.diskFull != null && this.diskFull.failing()) {
+				this.changesAtStart = changesIfFailing();
+			}
+			if (this.commitWatch != null && this.commitWatch.anyoneListens()) {
+				this.changesBeforeStatement = this.connection.getDatabase().total_changes();
+			}
 		}
 	}
 
@@ -69,6 +81,18 @@ final class LazyTransaction {
 	void statementDone() {
 		if (this.diskFull != null && this.diskFull.failing() && autoCommitting()) {
 			this.diskFull.committed(this.connection, this.changesAtStart);
+		}
+		if (this.changesBeforeStatement >= 0) {
+			long before = this.changesBeforeStatement;
+			this.changesBeforeStatement = -1;
+			try {
+				if (autoCommitting() && this.connection.getDatabase().total_changes() != before) {
+					this.commitWatch.committed();
+				}
+			}
+			catch (SQLException ex) {
+				// A closed connection changed nothing more.
+			}
 		}
 	}
 
@@ -146,6 +170,8 @@ final class LazyTransaction {
 	}
 
 	private void commitAndEnd() throws SQLException {
+		boolean changed = this.commitWatch != null && this.open
+				&& this.connection.getDatabase().total_changes() != this.changesAtBegin;
 		try {
 			this.connection.setAutoCommit(true);
 		}
@@ -159,6 +185,9 @@ final class LazyTransaction {
 			this.diskFull.committed(this.connection, this.changesAtStart);
 		}
 		this.changesAtStart = -1;
+		if (changed) {
+			this.commitWatch.committed();
+		}
 	}
 
 	void rollback() throws SQLException {

@@ -19,4 +19,9 @@ interface Lender {
 		return null;
 	}
 
+	/** Who is told of this lender's commits; {@code null} for readers, which don't commit changes. */
+	default CommitWatch commitWatch() {
+		return null;
+	}
+
 }

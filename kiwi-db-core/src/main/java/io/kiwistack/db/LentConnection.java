@@ -72,7 +72,7 @@ final class LentConnection extends ConnectionPassThrough {
 		this.replicaOf = replicaOf;
 		this.sql = new SqlNotes(servesReadOnly);
 		this.diskFull = owner.diskFullWatch();
-		this.transaction = new LazyTransaction(physical.connection(), this.diskFull);
+		this.transaction = new LazyTransaction(physical.connection(), this.diskFull, owner.commitWatch());
 	}
 
 	/** Begin the borrower's transaction before a statement runs, if it is still waiting for one. */

@@ -49,6 +49,8 @@ final class SingleWriter implements Lender, AutoCloseable {
 
 	private final DiskFullWatch diskFull = new DiskFullWatch();
 
+	private final CommitWatch commitWatch = new CommitWatch();
+
 	private final WriteFence fence = new WriteFence();
 
 	/** The handles lent to the holder thread now, in the order lent; only that thread uses it. */
@@ -152,6 +154,11 @@ final class SingleWriter implements Lender, AutoCloseable {
 	@Override
 	public DiskFullWatch diskFullWatch() {
 		return this.diskFull;
+	}
+
+	@Override
+	public CommitWatch commitWatch() {
+		return this.commitWatch;
 	}
 
 	@Override

@@ -30,6 +30,16 @@ final class EngineThread {
 		this.executor.scheduleWithFixedDelay(round, initialDelay.toNanos(), delay.toNanos(), TimeUnit.NANOSECONDS);
 	}
 
+	/** Run {@code work} on the thread when it is free, without waiting; refused quietly once stopped. */
+	void submit(Runnable work) {
+		try {
+			this.executor.execute(work);
+		}
+		catch (java.util.concurrent.RejectedExecutionException ex) {
+			// Stopped: nothing more runs.
+		}
+	}
+
 	/**
 	 * Run {@code work} on the thread and wait for it.
 	 * @param timeout how long to wait, {@code null} for as long as it takes

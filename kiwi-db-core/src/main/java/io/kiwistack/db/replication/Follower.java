@@ -58,12 +58,55 @@ final class Follower implements AutoCloseable {
 
 	private long polls;
 
+	/** Streams from the primary; {@code null} when this replica only polls storage. */
+	private final LogStreamClient stream;
+
+	/** How long one request to the primary may wait for new transactions. */
+	static final Duration STREAM_WAIT = Duration.ofSeconds(1);
+
+	/** How often the claim is read again while streaming works (at once when it stops working). */
+	private static final Duration CLAIM_CHECK_WHILE_STREAMING = Duration.ofSeconds(10);
+
+	/** How long a follower whose secret the primary refused waits before it asks again. */
+	private static final Duration REFUSED_RETRY = Duration.ofSeconds(30);
+
+	/** The primary's claim as last read; {@code null} when nobody holds it (or not read yet). */
+	private volatile PrimaryClaimView primary;
+
+	private long claimReadAtNanos;
+
+	private volatile boolean streaming;
+
+	private volatile String streamError;
+
+	/** Whether the primary refused this node's secret, or answered unsigned: a setting to fix, not an outage. */
+	private volatile boolean streamRefused;
+
+	private long streamRetryAtNanos;
+
+	private long nextStoragePollNanos;
+
+	/** The primary's current generation and when it was last seen (nanoTime): read-your-writes across generations. */
+	private volatile Confirmation confirmed;
+
+	/** Position waiters wait on it; notified after each apply and confirmation. */
+	private final Object progress = new Object();
+
 	Follower(KiwiDataSource dataSource, ReplicaClient client, Duration pollInterval) {
 		this(dataSource, client, pollInterval, Clock.systemUTC());
 	}
 
 	/** @param clock what lag and failures are timed by */
 	Follower(KiwiDataSource dataSource, ReplicaClient client, Duration pollInterval, Clock clock) {
+		this(dataSource, client, pollInterval, clock, null);
+	}
+
+	/**
+	 * @param clock what lag and failures are timed by
+	 * @param peers the shared secret to stream from the primary with; {@code null} to poll storage only
+	 */
+	Follower(KiwiDataSource dataSource, ReplicaClient client, Duration pollInterval, Clock clock, PeerSettings peers) {
+		this.stream = (peers != null) ? new LogStreamClient(peers.secret(), clock) : null;
 		this.clock = clock;
 		this.dataSource = dataSource;
 		this.database = dataSource.file()
@@ -115,9 +158,280 @@ final class Follower implements AutoCloseable {
 		}
 	}
 
-	/** Resume from the state file, then poll every poll interval. */
+	/**
+	 * Resume from the state file, then follow: streaming from the primary when it can be reached,
+	 * polling storage every poll interval otherwise.
+	 */
 	void start() {
-		this.thread.every(this.pollInterval, Duration.ZERO, this::pollQuietly);
+		if (this.stream == null) {
+			this.thread.every(this.pollInterval, Duration.ZERO, this::pollQuietly);
+		}
+		else {
+			this.thread.every(Duration.ofMillis(1), Duration.ZERO, this::followQuietly);
+		}
+	}
+
+	/**
+	 * One round of following with a stream: ask the primary for what is new (it answers as soon as
+	 * there is some, or after {@link #STREAM_WAIT}); when it can't be asked, poll storage on time.
+	 * Storage is also read whenever the primary says the position asked for is not in its live
+	 * log: a new generation, a log index that ended, or a follower that fell far behind.
+	 */
+	private void followQuietly() {
+		try {
+			if (this.applied == null) {
+				pollQuietly();
+				if (this.applied == null) {
+					pause(this.pollInterval);
+					return;
+				}
+			}
+			long now = System.nanoTime();
+			if (this.primary == null || now - this.claimReadAtNanos >= (this.streaming
+					? CLAIM_CHECK_WHILE_STREAMING : this.pollInterval).toNanos()) {
+				readClaim();
+			}
+			PrimaryClaimView target = this.primary;
+			if (target != null && target.advertiseUrl() != null && now - this.streamRetryAtNanos >= 0) {
+				if (streamOnce(target)) {
+					return;
+				}
+			}
+			else {
+				this.streaming = false;
+			}
+			if (System.nanoTime() - this.nextStoragePollNanos >= 0) {
+				this.nextStoragePollNanos = System.nanoTime() + this.pollInterval.toNanos();
+				pollQuietly();
+			}
+			else {
+				pause(Duration.ofMillis(10));
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.log(Level.WARNING, "Following " + this.client.describe() + " failed: " + ex.getMessage(), ex);
+			pause(this.pollInterval);
+		}
+	}
+
+	private void readClaim() {
+		try {
+			this.primary = PrimaryLease.read(this.client).orElse(null);
+		}
+		catch (IOException | RuntimeException ex) {
+			// Storage can't be read now: keep the primary last seen, and let polling report it.
+		}
+		this.claimReadAtNanos = System.nanoTime();
+	}
+
+	/** @return whether the primary answered; otherwise the caller polls storage */
+	private boolean streamOnce(PrimaryClaimView target) {
+		Instant sent = this.clock.instant();
+		try {
+			LogProgress at = this.applied;
+			LogStreamClient.Answer answer = this.stream.fetch(target, at.position(), STREAM_WAIT);
+			if (answer instanceof LogStreamClient.Answer.Frames frames) {
+				applyStreamed(frames);
+				if (frames.next().equals(frames.end())) {
+					caughtUp(sent);
+				}
+			}
+			else if (answer instanceof LogStreamClient.Answer.NothingNew) {
+				caughtUp(sent);
+			}
+			else {
+				// Not in the primary's live log: storage has it (or a new generation).
+				poll(true);
+			}
+			if (answer.end() != null) {
+				confirm(answer.end().generation());
+			}
+			if (!this.streaming) {
+				logger.log(Level.INFO, "Streaming from the primary at {0}", target.advertiseUrl());
+			}
+			this.streaming = true;
+			this.streamError = null;
+			this.streamRefused = false;
+			return true;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return true;
+		}
+		catch (LogStreamClient.PeerRefusedException | LogStreamClient.UntrustedAnswerException ex) {
+			if (!ex.getMessage().equals(this.streamError)) {
+				logger.log(Level.ERROR, ex.getMessage() + "; following " + this.client.describe() + " instead");
+			}
+			this.streamError = ex.getMessage();
+			this.streamRefused = true;
+			this.streamRetryAtNanos = System.nanoTime() + REFUSED_RETRY.toNanos();
+		}
+		catch (Exception ex) {
+			String reason = "The primary at " + target.advertiseUrl() + " can't be streamed from ("
+					+ ((ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName()) + ")";
+			if (this.streaming) {
+				logger.log(Level.WARNING, reason + "; following " + this.client.describe() + " until it answers");
+			}
+			this.streamError = reason;
+			this.streamRetryAtNanos = System.nanoTime() + this.pollInterval.toNanos();
+			// The claim may have moved: read it again before the next attempt.
+			this.claimReadAtNanos = System.nanoTime() - this.pollInterval.toNanos();
+		}
+		this.streaming = false;
+		return false;
+	}
+
+	/**
+	 * Check streamed frames like segments from storage (the header where a log index starts, salts
+	 * and the checksum chain up to a commit, nothing after it), then apply them while the readers
+	 * are paused.
+	 */
+	private void applyStreamed(LogStreamClient.Answer.Frames frames) throws Exception {
+		LogProgress at = this.applied;
+		Position start = frames.start();
+		if (start.generation().equals(at.generation()) && start.index() == at.index() + 1 && start.offset() == 0) {
+			// The primary finished our log index right where we stand, and goes on with the next.
+			at = at.nextIndex();
+		}
+		else if (!start.equals(at.position())) {
+			throw new ReplicaException("The primary streamed frames from " + start + ", not from " + at.position());
+		}
+		byte[] log = frames.bytes();
+		int framesFrom = 0;
+		if (at.offset() == 0) {
+			WalHeader header = WalHeader.parse(log, 0, log.length);
+			if (header == null) {
+				throw new ReplicaException("The primary streamed log index " + start + " without a valid WAL header");
+			}
+			at = at.withHeader(header);
+			framesFrom = WalHeader.SIZE;
+		}
+		if (at.header() == null) {
+			throw new ReplicaException("Following " + at.position() + " needs its log's header, which was not read");
+		}
+		WalFrames.Scan scan = WalFrames.scan(at.header(), at.checksum(), log, framesFrom, log.length - framesFrom);
+		if (scan.trailingBytes() || scan.committedLength() == 0) {
+			throw new ReplicaException("The frames the primary streamed from " + start
+					+ " fail the checksum chain or do not end at a commit");
+		}
+		LogProgress reached = at.advancedBy(log.length, scan.checksumAtCommit());
+		if (!reached.position().equals(frames.next())) {
+			throw new ReplicaException("The primary streamed frames up to " + reached.position() + ", not " + frames.next());
+		}
+		WalHeader header = at.header();
+		int from = framesFrom;
+		this.dataSource.whileReadersPaused(() -> {
+			try (FileChannel channel = FileChannel.open(this.database, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
+				PageWriter.applyFrames(header, log, from, channel);
+				PageWriter.markRollbackJournal(channel);
+				channel.force(true);
+			}
+			return null;
+		});
+		this.newestTransactionAt = this.clock.instant();
+		applied(reached);
+	}
+
+	private void applied(LogProgress reached) throws IOException {
+		this.applied = reached;
+		writeState(stateFile(this.database), reached.position());
+		synchronized (this.progress) {
+			this.progress.notifyAll();
+		}
+	}
+
+	private void caughtUp(Instant sent) {
+		this.caughtUpAt = sent;
+		this.lastError = null;
+		this.failingSince = null;
+	}
+
+	private void confirm(String primaryGeneration) {
+		this.confirmed = new Confirmation(primaryGeneration, System.nanoTime());
+		synchronized (this.progress) {
+			this.progress.notifyAll();
+		}
+	}
+
+	private static void pause(Duration duration) {
+		try {
+			Thread.sleep(duration.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/**
+	 * Wait until this replica holds {@code position}; see {@link KiwiDbReplicator#awaitPosition}.
+	 * @return whether it did within {@code timeout}
+	 */
+	boolean awaitPosition(Position position, Duration timeout) throws InterruptedException {
+		long start = System.nanoTime();
+		long deadline = start + timeout.toNanos();
+		synchronized (this.progress) {
+			while (true) {
+				if (holds(position, start)) {
+					return true;
+				}
+				long remaining = deadline - System.nanoTime();
+				if (remaining <= 0) {
+					return false;
+				}
+				this.progress.wait(Math.max(1, Math.min(Duration.ofNanos(remaining).toMillis(), 50)));
+			}
+		}
+	}
+
+	private boolean holds(Position position, long waitStartedNanos) {
+		LogProgress at = this.applied;
+		if (at == null) {
+			return false;
+		}
+		if (at.generation().equals(position.generation())) {
+			return at.position().reaches(position);
+		}
+		if (position.generation().compareTo(at.generation()) < 0) {
+			// An earlier generation: generation names begin with the time they were started.
+			return true;
+		}
+		// Another history, unless it is a newer generation this replica has not switched to yet:
+		// reached once the primary, asked after the wait began, names this replica's generation.
+		Confirmation seen = this.confirmed;
+		return seen != null && seen.atNanos() - waitStartedNanos >= 0 && seen.generation().equals(at.generation());
+	}
+
+	/** The position applied, {@code null} before any. */
+	Position position() {
+		LogProgress at = this.applied;
+		return (at != null) ? at.position() : null;
+	}
+
+	/** The primary's base URL as its claim publishes it, {@code null} when unknown. */
+	String primaryUrl() {
+		if (this.stream == null) {
+			return null;
+		}
+		PrimaryClaimView claim = this.primary;
+		return (claim != null) ? claim.advertiseUrl() : null;
+	}
+
+	/** Whether new transactions arrive straight from the primary now (or from storage polls). */
+	boolean streaming() {
+		return this.streaming;
+	}
+
+	/** Whether the primary refused this node's secret, or its answer was not signed with it. */
+	boolean streamRefused() {
+		return this.streamRefused;
+	}
+
+	/** Why the last attempt to stream from the primary failed, {@code null} when it worked. */
+	String streamError() {
+		return this.streamError;
+	}
+
+	private record Confirmation(String generation, long atNanos) {
 	}
 
 	/**
@@ -178,6 +492,10 @@ final class Follower implements AutoCloseable {
 				// The current generation, or the last transactions of one a newer generation is
 				// taking over from while its first segments are still on their way.
 				applyNewSegments();
+			}
+			if (checkGenerations && latest.isPresent() && this.applied != null
+					&& latest.get().generation().equals(this.applied.generation())) {
+				confirm(latest.get().generation());
 			}
 			this.caughtUpAt = started;
 			this.lastError = null;
@@ -243,6 +561,9 @@ final class Follower implements AutoCloseable {
 			this.applied = null;
 			resume();
 			this.newestTransactionAt = result.snapshot().createdAt();
+			synchronized (this.progress) {
+				this.progress.notifyAll();
+			}
 		}
 		finally {
 			Files.deleteIfExists(restored);
@@ -272,9 +593,8 @@ final class Follower implements AutoCloseable {
 			}
 			return null;
 		});
-		this.applied = reached;
 		this.newestTransactionAt = fresh.get(fresh.size() - 1).createdAt();
-		writeState(stateFile(this.database), reached.position());
+		applied(reached);
 	}
 
 	/**

@@ -30,13 +30,37 @@ public sealed interface KiwiDbReplicator extends AutoCloseable permits PrimaryRe
 	}
 
 	/**
+	 * Replication of a primary database that the other nodes of its replica path reach at
+	 * {@code peers}' advertise URL: it publishes the URL in its claim, and streams its new
+	 * transactions to followers from there.
+	 * @param unhealthyAfter how long shipping may fail before {@link #isHealthy()} says no
+	 */
+	static PrimaryReplication primary(KiwiDataSource dataSource, ReplicaClient client, ReplicationSettings settings,
+			Duration unhealthyAfter, PeerSettings peers) {
+		String advertiseUrl = (peers != null) ? peers.advertiseUrl() : null;
+		return new PrimaryReplication(new Replicator(dataSource, client, settings, Clock.systemUTC(), advertiseUrl),
+				client, unhealthyAfter, advertiseUrl);
+	}
+
+	/**
 	 * A read replica following {@code client}, whose database was prepared with
 	 * {@link ReadReplication#prepare} and opened as a replica.
 	 * @param maxLag how far behind it may fall before {@link #isHealthy()} says no
 	 */
 	static ReadReplication readReplica(KiwiDataSource dataSource, ReplicaClient client, Duration pollInterval,
 			Duration maxLag) {
-		return new ReadReplication(new Follower(dataSource, client, pollInterval, Clock.systemUTC()), client, maxLag);
+		return readReplica(dataSource, client, pollInterval, maxLag, null);
+	}
+
+	/**
+	 * A read replica as above that, with {@code peers}, streams new transactions straight from the
+	 * primary its claim names, and polls {@code client} whenever the primary can't be reached.
+	 * @param peers the shared secret, {@code null} to poll the replica only
+	 */
+	static ReadReplication readReplica(KiwiDataSource dataSource, ReplicaClient client, Duration pollInterval,
+			Duration maxLag, PeerSettings peers) {
+		return new ReadReplication(new Follower(dataSource, client, pollInterval, Clock.systemUTC(), peers), client,
+				maxLag);
 	}
 
 	/**
@@ -55,6 +79,31 @@ public sealed interface KiwiDbReplicator extends AutoCloseable permits PrimaryRe
 
 	/** Start shipping, or following. */
 	void start();
+
+	/** Whether this node takes writes itself (a primary); a replica refuses or forwards them. */
+	boolean takesWrites();
+
+	/**
+	 * The base URL of the primary, where writes go: a primary's own advertise URL; on a replica,
+	 * the one the primary's claim publishes. Empty when unknown: no primary holds the claim, or it
+	 * published no URL.
+	 */
+	Optional<String> primaryUrl();
+
+	/**
+	 * The position of everything this node holds: a primary's commits so far, a replica's applied
+	 * transactions; empty before there is any.
+	 */
+	Optional<Position> position();
+
+	/**
+	 * Wait until this node holds {@code position}: a client's last write, read back here. A primary
+	 * holds every position at once. A position of another generation than the one this node
+	 * follows counts as reached once this node follows the primary's current generation and it is
+	 * not that one (it is an earlier history), never by comparing clocks.
+	 * @return whether it got there within {@code timeout}
+	 */
+	boolean awaitPosition(Position position, Duration timeout) throws InterruptedException;
 
 	/** Whether {@link #start()} was called and {@link #close()} not yet. */
 	boolean isRunning();

@@ -46,7 +46,13 @@ final class PrimaryClaim {
 	 */
 	PrimaryClaim(ReplicaClient client, Duration timeout, Clock clock, String node, WriteFence fence,
 			Consumer<String> onDeposed) {
-		this(client, timeout, clock, PrimaryLease.MonotonicClock.of(clock), node, fence, onDeposed);
+		this(client, timeout, clock, PrimaryLease.MonotonicClock.of(clock), node, null, fence, onDeposed);
+	}
+
+	/** As above, publishing {@code advertiseUrl} in the claim (when not {@code null}). */
+	PrimaryClaim(ReplicaClient client, Duration timeout, Clock clock, String node, String advertiseUrl,
+			WriteFence fence, Consumer<String> onDeposed) {
+		this(client, timeout, clock, PrimaryLease.MonotonicClock.of(clock), node, advertiseUrl, fence, onDeposed);
 	}
 
 	/**
@@ -56,8 +62,8 @@ final class PrimaryClaim {
 	 * @param onDeposed told why, once, when another node took the claim
 	 */
 	PrimaryClaim(ReplicaClient client, Duration timeout, Clock clock, PrimaryLease.MonotonicClock monotonic,
-			String node, WriteFence fence, Consumer<String> onDeposed) {
-		this.lease = new PrimaryLease(client, timeout, clock, monotonic, node);
+			String node, String advertiseUrl, WriteFence fence, Consumer<String> onDeposed) {
+		this.lease = new PrimaryLease(client, timeout, clock, monotonic, node, advertiseUrl);
 		this.client = client;
 		this.fence = fence;
 		this.onDeposed = onDeposed;

@@ -37,6 +37,9 @@ final class PrimaryLease {
 
 	private final String holder;
 
+	/** Where the other nodes reach this one, published in the claim; {@code null} when not set. */
+	private final String advertiseUrl;
+
 	private String version;
 
 	/** Written by the replicator's thread; read also where the fence is re-armed (see {@link PrimaryClaim}). */
@@ -49,6 +52,16 @@ final class PrimaryLease {
 	 * @param monotonic the clock the claim's validity is measured on
 	 */
 	PrimaryLease(ReplicaClient client, Duration timeout, Clock clock, MonotonicClock monotonic, String node) {
+		this(client, timeout, clock, monotonic, node, null);
+	}
+
+	/**
+	 * @param advertiseUrl where the other nodes reach this one, published in the claim; {@code null}
+	 * when they need not
+	 */
+	PrimaryLease(ReplicaClient client, Duration timeout, Clock clock, MonotonicClock monotonic, String node,
+			String advertiseUrl) {
+		this.advertiseUrl = advertiseUrl;
 		this.client = client;
 		this.timeout = timeout;
 		this.clock = clock;
@@ -184,7 +197,8 @@ final class PrimaryLease {
 
 	private byte[] content() {
 		Instant expiresAt = this.clock.instant().plus(this.timeout);
-		return ("holder=" + this.holder + "\nnode=" + this.node + "\nexpires=" + expiresAt + "\n")
+		String advertised = (this.advertiseUrl != null) ? "advertise=" + this.advertiseUrl + "\n" : "";
+		return ("holder=" + this.holder + "\nnode=" + this.node + "\nexpires=" + expiresAt + "\n" + advertised)
 			.getBytes(StandardCharsets.UTF_8);
 	}
 
@@ -210,7 +224,21 @@ final class PrimaryLease {
 
 	}
 
-	private record Claim(String holder, String node, Instant expiresAt) {
+	/**
+	 * The claim as it stands in the replica now, for a follower that looks for the primary.
+	 * @return empty when nobody holds it
+	 */
+	static java.util.Optional<PrimaryClaimView> read(ReplicaClient client) throws IOException {
+		VersionedObject current = client.readVersioned(PATH);
+		if (current == null) {
+			return java.util.Optional.empty();
+		}
+		Claim claim = Claim.parse(current.content());
+		return java.util.Optional.of(new PrimaryClaimView(claim.node(), claim.holder(), claim.advertiseUrl(),
+				current.version(), claim.expiresAt()));
+	}
+
+	private record Claim(String holder, String node, Instant expiresAt, String advertiseUrl) {
 
 		boolean heldBy(String id) {
 			return id != null && id.equals(this.node);
@@ -219,10 +247,14 @@ final class PrimaryLease {
 		static Claim parse(byte[] content) {
 			String holder = "unknown";
 			String node = null;
+			String advertiseUrl = null;
 			Instant expiresAt = Instant.EPOCH;
 			for (String line : new String(content, StandardCharsets.UTF_8).split("\n")) {
 				if (line.startsWith("holder=")) {
 					holder = line.substring("holder=".length());
+				}
+				else if (line.startsWith("advertise=")) {
+					advertiseUrl = line.substring("advertise=".length()).trim();
 				}
 				else if (line.startsWith("node=")) {
 					node = line.substring("node=".length()).trim();
@@ -236,7 +268,7 @@ final class PrimaryLease {
 					}
 				}
 			}
-			return new Claim(holder, node, expiresAt);
+			return new Claim(holder, node, expiresAt, advertiseUrl);
 		}
 
 	}

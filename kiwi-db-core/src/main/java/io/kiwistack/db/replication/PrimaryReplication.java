@@ -1,11 +1,13 @@
 package io.kiwistack.db.replication;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A primary's replication: every commit shipped to the replica, a way to ship now or to wait until
@@ -20,10 +22,67 @@ public final class PrimaryReplication extends ReplicationEngineHandle implements
 
 	private final Clock clock = Clock.systemUTC();
 
+	/** Where the other nodes reach this one; {@code null} when not set. */
+	private final String advertiseUrl;
+
+	/** How long a position waits for the replicator to move to a restarted log's index. */
+	private static final Duration POSITION_TIMEOUT = Duration.ofSeconds(1);
+
 	PrimaryReplication(Replicator replicator, ReplicaClient client, Duration unhealthyAfter) {
+		this(replicator, client, unhealthyAfter, null);
+	}
+
+	PrimaryReplication(Replicator replicator, ReplicaClient client, Duration unhealthyAfter, String advertiseUrl) {
 		super(client);
 		this.replicator = replicator;
 		this.unhealthyAfter = unhealthyAfter;
+		this.advertiseUrl = advertiseUrl;
+	}
+
+	/** A primary takes writes itself (and refuses them while its claim is not known to be valid). */
+	@Override
+	public boolean takesWrites() {
+		return true;
+	}
+
+	/** This node's own advertise URL, when set. */
+	@Override
+	public Optional<String> primaryUrl() {
+		return Optional.ofNullable(this.advertiseUrl);
+	}
+
+	/**
+	 * The position of everything committed on this node so far, in the replica's terms: what a
+	 * client that just wrote here must find applied on a replica. Empty while no generation is
+	 * shipped yet.
+	 */
+	@Override
+	public Optional<Position> position() {
+		try {
+			return Optional.ofNullable(this.replicator.liveLog().positionNow(POSITION_TIMEOUT));
+		}
+		catch (IOException ex) {
+			return Optional.empty();
+		}
+	}
+
+	/** A primary has everything it committed: any position is reached at once. */
+	@Override
+	public boolean awaitPosition(Position position, Duration timeout) {
+		return true;
+	}
+
+	LiveLog liveLog() {
+		return this.replicator.liveLog();
+	}
+
+	String node() {
+		return this.replicator.node();
+	}
+
+	/** Why this node acknowledges no commits now, {@code null} while it does. */
+	String writesRefused() {
+		return this.replicator.writesRefused();
 	}
 
 	/**
@@ -76,6 +135,9 @@ public final class PrimaryReplication extends ReplicationEngineHandle implements
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("role", "primary");
 		details.put("replica", status.replica());
+		if (this.advertiseUrl != null) {
+			details.put("primary", this.advertiseUrl);
+		}
 		if (status.position() != null) {
 			details.put("generation", status.position().generation());
 			details.put("position", status.position().toString());

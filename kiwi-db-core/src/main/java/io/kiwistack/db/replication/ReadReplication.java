@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A read replica: it follows a primary's replica, applying whole transactions to its own file,
@@ -61,8 +62,39 @@ public final class ReadReplication extends ReplicationEngineHandle implements Ki
 		return this.follower.status();
 	}
 
+	/** A replica takes no writes itself: it refuses them, or forwards them to the primary. */
+	@Override
+	public boolean takesWrites() {
+		return false;
+	}
+
+	/** The primary's base URL as its claim publishes it; empty without a peer secret, or when nobody holds the claim. */
+	@Override
+	public Optional<String> primaryUrl() {
+		return Optional.ofNullable(this.follower.primaryUrl());
+	}
+
+	/** The position applied. */
+	@Override
+	public Optional<Position> position() {
+		return Optional.ofNullable(this.follower.position());
+	}
+
+	@Override
+	public boolean awaitPosition(Position position, Duration timeout) throws InterruptedException {
+		return this.follower.awaitPosition(position, timeout);
+	}
+
+	/** Whether new transactions arrive straight from the primary now, rather than by polling storage. */
+	public boolean streaming() {
+		return this.follower.streaming();
+	}
+
 	@Override
 	public boolean isHealthy() {
+		if (this.follower.streamRefused()) {
+			return false;
+		}
 		Duration lag = status().lag();
 		return lag == null || lag.compareTo(this.maxLag) < 0;
 	}
@@ -73,6 +105,14 @@ public final class ReadReplication extends ReplicationEngineHandle implements Ki
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("role", "replica");
 		details.put("replica", status.replica());
+		String primary = this.follower.primaryUrl();
+		if (primary != null) {
+			details.put("primary", primary);
+		}
+		details.put("following", this.follower.streaming() ? "streaming" : "polling");
+		if (this.follower.streamError() != null) {
+			details.put("streamError", this.follower.streamError());
+		}
 		if (status.position() != null) {
 			details.put("generation", status.position().generation());
 			details.put("position", status.position().toString());

@@ -66,11 +66,31 @@ final class Replicator implements AutoCloseable {
 
 	private volatile boolean closed;
 
+	/** This node's id, which survives its restarts: the claim names it. */
+	private final String node;
+
+	/** Where followers read the transactions not shipped yet. */
+	private final LiveLog liveLog;
+
+	/** Whether a sync asked for by {@link #syncSoon()} is waiting to run. */
+	private final java.util.concurrent.atomic.AtomicBoolean syncAsked = new java.util.concurrent.atomic.AtomicBoolean();
+
+	private io.kiwistack.db.CommitWatch.Registration commitListener;
+
 	Replicator(KiwiDataSource dataSource, ReplicaClient client, ReplicationSettings settings) {
 		this(dataSource, client, settings, Clock.systemUTC());
 	}
 
 	Replicator(KiwiDataSource dataSource, ReplicaClient client, ReplicationSettings settings, Clock clock) {
+		this(dataSource, client, settings, clock, null);
+	}
+
+	/**
+	 * @param advertiseUrl where the other nodes reach this one, published in the claim; {@code null}
+	 * when they need not
+	 */
+	Replicator(KiwiDataSource dataSource, ReplicaClient client, ReplicationSettings settings, Clock clock,
+			String advertiseUrl) {
 		DatabaseFile file = dataSource.file()
 			.orElseThrow(() -> new IllegalArgumentException("An in-memory database has no log to replicate"));
 		this.dataSource = dataSource;
@@ -80,7 +100,8 @@ final class Replicator implements AutoCloseable {
 		this.clock = clock;
 		this.history = new SyncHistory(clock);
 		try {
-			this.claim = new PrimaryClaim(client, settings.leaseTimeout(), clock, NodeIdentity.of(file.path()),
+			this.node = NodeIdentity.of(file.path());
+			this.claim = new PrimaryClaim(client, settings.leaseTimeout(), clock, this.node, advertiseUrl,
 					dataSource.writeFence(), this.history::failing);
 		}
 		catch (IOException ex) {
@@ -92,6 +113,7 @@ final class Replicator implements AutoCloseable {
 		this.retention = new Retention(client, this.claim, settings.retention(), clock);
 		this.checkpoints = new Checkpoints(dataSource, this.wal, settings.checkpointThresholdBytes(), this.history);
 		this.schedule = new SyncSchedule(settings.syncInterval(), clock);
+		this.liveLog = new LiveLog(() -> this.state, this.wal, this::syncSoon);
 	}
 
 	/**
@@ -112,6 +134,7 @@ final class Replicator implements AutoCloseable {
 			logger.log(Level.WARNING, "Could not claim " + this.client.describe() + " yet (" + ex.getMessage()
 					+ "); writes go on, and replication starts once it answers");
 		}
+		this.commitListener = this.dataSource.commitWatch().onEveryCommit(this.liveLog::committed);
 		Duration interval = this.settings.syncInterval();
 		this.thread.every(interval, Duration.ZERO, this::syncQuietly);
 		Duration growthCheck = (interval.compareTo(GROWTH_CHECK_INTERVAL) < 0) ? interval : GROWTH_CHECK_INTERVAL;
@@ -181,6 +204,29 @@ final class Replicator implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Sync on the replicator's thread as soon as it is free, without waiting: a follower waits for
+	 * the log the replicator has not moved to yet. Asked many times, it runs once.
+	 */
+	private void syncSoon() {
+		if (!this.closed && this.syncAsked.compareAndSet(false, true)) {
+			this.thread.submit(() -> {
+				this.syncAsked.set(false);
+				syncQuietly();
+			});
+		}
+	}
+
+	/** Where followers read what is committed but not shipped yet. */
+	LiveLog liveLog() {
+		return this.liveLog;
+	}
+
+	/** This node's id, as its claim names it. */
+	String node() {
+		return this.node;
+	}
+
 	/** Running totals, cheap to read: for metrics. */
 	ReplicationCounters counters() {
 		return this.history.counters();
@@ -210,6 +256,9 @@ final class Replicator implements AutoCloseable {
 			return;
 		}
 		this.closed = true;
+		if (this.commitListener != null) {
+			this.commitListener.close();
+		}
 		if (this.claim.deposed()) {
 			// Another node writes this replica now: nothing of ours goes there, and the claim is not ours to release.
 			this.thread.stopNow();
@@ -366,6 +415,7 @@ final class Replicator implements AutoCloseable {
 			ShippingState.Shipping restarted = shipping();
 			if (restarted.checkpointedEverythingShipped()) {
 				this.shipper.recordEnd(restarted.log());
+				this.liveLog.indexFinished(restarted.log());
 				this.state = new ShippingState.Shipping(restarted.log().nextIndex(), false);
 				return shipTail();
 			}

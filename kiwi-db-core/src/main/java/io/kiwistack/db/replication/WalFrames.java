@@ -54,7 +54,7 @@ final class WalFrames {
 			}
 		}
 		boolean trailing = stoppedAtInvalidFrame || at != offset + length || committedLength != at - offset;
-		return new Scan(committedLength, atCommit, commits, lastCommitPages, trailing);
+		return new Scan(committedLength, atCommit, commits, lastCommitPages, trailing, at - offset);
 	}
 
 	/**
@@ -66,9 +66,11 @@ final class WalFrames {
 	 * @param databasePages the database size in pages after the last commit, 0 when none
 	 * @param trailingBytes whether bytes follow the last commit: an invalid frame, a partial
 	 * frame, or frames of a transaction not committed yet
+	 * @param validLength bytes of whole valid frames, committed or not, before the first invalid or
+	 * partial one
 	 */
 	record Scan(int committedLength, WalChecksum checksumAtCommit, int commits, int databasePages,
-			boolean trailingBytes) {
+			boolean trailingBytes, int validLength) {
 	}
 
 }

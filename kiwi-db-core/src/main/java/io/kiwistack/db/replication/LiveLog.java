@@ -1,0 +1,261 @@
+package io.kiwistack.db.replication;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * A primary's write-ahead log as followers stream it: the transactions committed past what is
+ * shipped to the replica, named in the same positions (generation, log index, offset) the replica
+ * uses, so that a follower applies them the moment they exist and storage catches up behind. It
+ * scans the log forward from the shipped position (frames checked for salts and the checksum
+ * chain, only up to the last commit), remembers how far it got, and wakes waiting readers on every
+ * commit. When SQLite restarted the log and the replicator has not moved to the next index yet,
+ * the new log has no position: readers wait for the replicator, which it asks to move on at once.
+ */
+final class LiveLog {
+
+	/** The most bytes one read hands out, unless a single transaction is larger. */
+	static final int READ_LIMIT = 4 * 1024 * 1024;
+
+	private final Supplier<ShippingState> shipped;
+
+	private final WalFile wal;
+
+	private final Runnable moveOn;
+
+	private final Object commits = new Object();
+
+	private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
+
+	/** How far the log was found committed; guarded by {@code this}. */
+	private LogProgress scanned;
+
+	/** Where the previous log index ended, once the replicator moved past it; guarded by {@code this}. */
+	private LogProgress finished;
+
+	/**
+	 * @param shipped what the replicator has shipped, read fresh each time
+	 * @param moveOn asks the replicator to sync soon, when the log restarted past the shipped one
+	 */
+	LiveLog(Supplier<ShippingState> shipped, WalFile wal, Runnable moveOn) {
+		this.shipped = shipped;
+		this.wal = wal;
+		this.moveOn = moveOn;
+	}
+
+	/** The writer committed: wake readers waiting for new transactions. Quick, on the committing thread. */
+	void committed() {
+		if (this.waiting.get() > 0) {
+			synchronized (this.commits) {
+				this.commits.notifyAll();
+			}
+		}
+	}
+
+	/** The replicator finished log index {@code end.index()} at {@code end}, and ships the next one from 0. */
+	synchronized void indexFinished(LogProgress end) {
+		this.finished = end;
+	}
+
+	/**
+	 * The end of what is committed now, in the replica's positions; {@code null} while no
+	 * generation is shipped, or while the log restarted and the replicator has not moved to its
+	 * new index yet (it is asked to).
+	 */
+	synchronized LogProgress committedEnd() throws IOException {
+		if (!(this.shipped.get() instanceof ShippingState.Shipping shipping) || shipping.log().header() == null) {
+			return null;
+		}
+		LogProgress from = shipping.log();
+		LogProgress known = this.scanned;
+		if (known != null && known.generation().equals(from.generation()) && known.index() == from.index()
+				&& known.offset() >= from.offset()) {
+			from = known;
+		}
+		WalHeader current = this.wal.header();
+		if (current == null || !from.header().sameLogAs(current)) {
+			this.moveOn.run();
+			return null;
+		}
+		// In windows: after a restart the file keeps the old log's frames past the new log's end.
+		int window = SCAN_WINDOW;
+		int frameSize = from.header().frameSize();
+		while (true) {
+			// A log index is shipped from its start with its header; frames follow it.
+			int skip = (from.offset() == 0) ? WalHeader.SIZE : 0;
+			byte[] tail = this.wal.read(from.offset(), window);
+			if (tail.length <= skip) {
+				break;
+			}
+			WalFrames.Scan scan = WalFrames.scan(from.header(), from.checksum(), tail, skip, tail.length - skip);
+			if (scan.committedLength() > 0) {
+				if (!from.header().sameLogAs(this.wal.header())) {
+					break;
+				}
+				from = from.advancedBy(skip + scan.committedLength(), scan.checksumAtCommit());
+			}
+			if (tail.length < window || scan.validLength() < ((tail.length - skip) / frameSize) * frameSize) {
+				// The log's end, or an invalid frame: a restarted log leaves the old one's frames after its end.
+				break;
+			}
+			if (scan.committedLength() == 0) {
+				// A window of valid frames and no commit: part of one large transaction.
+				if (window >= Integer.MAX_VALUE / 4) {
+					break;
+				}
+				window *= 2;
+			}
+		}
+		this.scanned = from;
+		return from;
+	}
+
+	private static final int SCAN_WINDOW = 256 * 1024;
+
+	/**
+	 * The position of everything committed so far, waiting up to {@code timeout} for the
+	 * replicator to move to a restarted log's index.
+	 * @return {@code null} when there is none within the timeout
+	 */
+	Position positionNow(Duration timeout) throws IOException {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (true) {
+			LogProgress end = committedEnd();
+			if (end != null) {
+				return end.position();
+			}
+			if (System.nanoTime() - deadline >= 0) {
+				return null;
+			}
+			try {
+				Thread.sleep(5);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return null;
+			}
+		}
+	}
+
+	/**
+	 * The committed log from {@code from} on, waiting up to {@code wait} for a commit when there is
+	 * nothing new yet.
+	 */
+	Read read(Position from, Duration wait) throws IOException, InterruptedException {
+		long deadline = System.nanoTime() + wait.toNanos();
+		while (true) {
+			LogProgress end = committedEnd();
+			if (end != null) {
+				Read read = readFrom(from, end);
+				if (!(read instanceof Read.NothingNew) || System.nanoTime() - deadline >= 0) {
+					return read;
+				}
+			}
+			else if (System.nanoTime() - deadline >= 0) {
+				return new Read.NotLive("the primary's log is between two log indexes; read the replica", null);
+			}
+			long remaining = deadline - System.nanoTime();
+			this.waiting.incrementAndGet();
+			try {
+				synchronized (this.commits) {
+					// Commits wake it; a short bound catches commits made in SQL this watch does not see.
+					this.commits.wait(Math.max(1, Math.min(Duration.ofNanos(remaining).toMillis(), 50)));
+				}
+			}
+			finally {
+				this.waiting.decrementAndGet();
+			}
+		}
+	}
+
+	private Read readFrom(Position from, LogProgress end) throws IOException {
+		Position at = end.position();
+		if (!from.generation().equals(end.generation())) {
+			return new Read.NotLive("the primary ships generation " + end.generation() + ", not " + from.generation(), at);
+		}
+		LogProgress start;
+		if (from.index() == end.index()) {
+			start = new LogProgress(from.generation(), from.index(), from.offset(), end.header(), null);
+		}
+		else {
+			LogProgress previous;
+			synchronized (this) {
+				previous = this.finished;
+			}
+			if (previous == null || from.index() != end.index() - 1 || previous.index() != from.index()
+					|| previous.offset() != from.offset()) {
+				return new Read.NotLive("position " + from + " is not in the primary's live log, which is at " + at, at);
+			}
+			start = LogProgress.start(end.generation(), end.index()).withHeader(end.header());
+		}
+		if (start.offset() > end.offset()) {
+			return new Read.NotLive("position " + from + " is past the end of the primary's log, " + at
+					+ ": the follower applied transactions this primary no longer has", at);
+		}
+		if (start.offset() == end.offset()) {
+			return new Read.NothingNew(at);
+		}
+		int length = (int) Math.min(end.offset() - start.offset(), Integer.MAX_VALUE - 16L);
+		byte[] bytes = this.wal.read(start.offset(), length);
+		int cut = lastCommitWithin(bytes, start.offset(), end.header(), READ_LIMIT);
+		if (cut <= 0 || !end.header().sameLogAs(this.wal.header())) {
+			return new Read.NotLive("the primary's log changed while it was read", at);
+		}
+		byte[] chunk = (cut == bytes.length) ? bytes : java.util.Arrays.copyOf(bytes, cut);
+		Position startPosition = new Position(start.generation(), start.index(), start.offset());
+		Position endPosition = new Position(start.generation(), start.index(), start.offset() + cut);
+		return new Read.Frames(startPosition, endPosition, chunk, at);
+	}
+
+	/**
+	 * Where to cut {@code bytes} (frames from {@code offset}, the log's header first when it is 0,
+	 * all of them committed): after the last commit frame within {@code limit} bytes, or after the
+	 * first commit frame when one transaction alone is larger.
+	 */
+	private static int lastCommitWithin(byte[] bytes, long offset, WalHeader header, int limit) {
+		int frameSize = header.frameSize();
+		int at = (offset == 0) ? WalHeader.SIZE : 0;
+		int cut = 0;
+		while (at + frameSize <= bytes.length) {
+			int databasePages = ByteBuffer.wrap(bytes, at + 4, 4).getInt();
+			at += frameSize;
+			if (databasePages != 0) {
+				if (at > limit && cut > 0) {
+					break;
+				}
+				cut = at;
+			}
+		}
+		return cut;
+	}
+
+	/** What a read of the live log found. */
+	sealed interface Read {
+
+		/** The primary's committed end now, {@code null} when it has none to name. */
+		Position end();
+
+		/**
+		 * Committed frames to apply.
+		 *
+		 * @param start where they start: the position asked for, or the start of the next log index
+		 * when the one asked for ended right there
+		 * @param next where they end: the position to ask for next
+		 * @param bytes the frames, with the log's header when they start at offset 0
+		 */
+		record Frames(Position start, Position next, byte[] bytes, Position end) implements Read {
+		}
+
+		/** Nothing past the position asked for. */
+		record NothingNew(Position end) implements Read {
+		}
+
+		/** The position asked for is not in the live log: read the replica in storage. */
+		record NotLive(String reason, Position end) implements Read {
+		}
+
+	}
+
+}

@@ -1,0 +1,158 @@
+package io.kiwistack.db.replication;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The endpoints a node answers its peers under {@link PeerProtocol#PREFIX}, whatever serves HTTP:
+ * every request must carry a valid {@link PeerSecret} signature, or gets {@code 401} whatever its
+ * path. {@link PeerProtocol#LOG_PATH} streams a primary's committed transactions from a position
+ * (a long poll: it answers at once when there are some, or when the wait is over); a node that is
+ * not the primary answers {@code 409}, which sends the follower to the replica in storage. Every
+ * answer is signed with the request's signature and this node's id, so a follower trusts only
+ * what the claim's holder sent.
+ */
+public final class PeerEndpoint {
+
+	private static final System.Logger logger = System.getLogger(PeerEndpoint.class.getName());
+
+	/** The longest a follower may ask the primary to hold a request open. */
+	static final Duration LONGEST_WAIT = Duration.ofSeconds(10);
+
+	private final KiwiDbReplicator replicator;
+
+	private final PeerSecret secret;
+
+	private final Clock clock;
+
+	public PeerEndpoint(KiwiDbReplicator replicator, PeerSecret secret) {
+		this(replicator, secret, Clock.systemUTC());
+	}
+
+	PeerEndpoint(KiwiDbReplicator replicator, PeerSecret secret, Clock clock) {
+		this.replicator = replicator;
+		this.secret = secret;
+		this.clock = clock;
+	}
+
+	/**
+	 * Answer a request under {@link PeerProtocol#PREFIX}.
+	 * @param path the request's path, from the prefix on (no context path)
+	 * @param query the raw query, {@code null} when none
+	 * @param authorization the {@code Authorization} header, {@code null} when none
+	 */
+	public PeerResponse handle(String method, String path, String query, String authorization)
+			throws InterruptedException {
+		String target = (query != null) ? path + "?" + query : path;
+		if (!this.secret.accepts(authorization, method, target, this.clock.millis())) {
+			Map<String, String> headers = new LinkedHashMap<>();
+			headers.put("WWW-Authenticate", PeerSecret.SCHEME);
+			return text(401, headers, "kiwi-db peer endpoints answer only nodes that sign their requests with the "
+					+ "shared kiwi.db.replication.peer-secret");
+		}
+		if (!PeerProtocol.LOG_PATH.equals(path)) {
+			return text(404, new LinkedHashMap<>(), "No kiwi-db peer endpoint at " + path);
+		}
+		if (!"GET".equals(method)) {
+			return text(405, new LinkedHashMap<>(Map.of("Allow", "GET")), "Use GET");
+		}
+		Map<String, String> parameters = parameters(query);
+		Position from;
+		Duration wait;
+		try {
+			from = Position.parse(parameters.getOrDefault("from", ""));
+			long millis = Long.parseLong(parameters.getOrDefault("wait", "1000"));
+			wait = Duration.ofMillis(Math.max(0, Math.min(millis, LONGEST_WAIT.toMillis())));
+		}
+		catch (IllegalArgumentException ex) {
+			return text(400, new LinkedHashMap<>(), "Bad parameters: " + ex.getMessage());
+		}
+		return signed(authorization, log(from, wait));
+	}
+
+	private Answer log(Position from, Duration wait) throws InterruptedException {
+		if (!(this.replicator instanceof PrimaryReplication primary) || primary.writesRefused() != null) {
+			return new Answer(409, null, null, null, bytes("This node is not the primary of " + this.replicator.replica()
+					+ " (now): read the replica, and look for the primary in its claim"), nodeOf(this.replicator));
+		}
+		try {
+			LiveLog.Read read = primary.liveLog().read(from, wait);
+			if (read instanceof LiveLog.Read.Frames frames) {
+				return new Answer(200, frames.start(), frames.next(), frames.end(), frames.bytes(), primary.node());
+			}
+			if (read instanceof LiveLog.Read.NothingNew nothing) {
+				return new Answer(204, null, null, nothing.end(), new byte[0], primary.node());
+			}
+			LiveLog.Read.NotLive notLive = (LiveLog.Read.NotLive) read;
+			return new Answer(409, null, null, notLive.end(), bytes(notLive.reason()), primary.node());
+		}
+		catch (IOException ex) {
+			logger.log(Level.WARNING, "Could not read the log for a follower: " + ex.getMessage());
+			return new Answer(503, null, null, null, bytes("The primary could not read its log: " + ex.getMessage()),
+					primary.node());
+		}
+	}
+
+	private PeerResponse signed(String authorization, Answer answer) {
+		Map<String, String> headers = new LinkedHashMap<>();
+		headers.put("Content-Type", (answer.status() == 200) ? "application/octet-stream" : "text/plain;charset=UTF-8");
+		headers.put("Cache-Control", "no-store");
+		headers.put(PeerProtocol.NODE_HEADER, answer.node());
+		put(headers, PeerProtocol.START_HEADER, answer.start());
+		put(headers, PeerProtocol.NEXT_HEADER, answer.next());
+		put(headers, PeerProtocol.END_HEADER, answer.end());
+		headers.put(PeerProtocol.SIGNATURE_HEADER, this.secret.signResponse(authorization, answer.node(),
+				signedFields(answer.status(), headers), answer.body()));
+		return new PeerResponse(answer.status(), headers, answer.body());
+	}
+
+	/** What a response's signature covers besides its body and node: its status and positions. */
+	static String signedFields(int status, Map<String, String> headers) {
+		return status + " " + headers.get(PeerProtocol.START_HEADER) + " " + headers.get(PeerProtocol.NEXT_HEADER) + " "
+				+ headers.get(PeerProtocol.END_HEADER);
+	}
+
+	private static void put(Map<String, String> headers, String name, Position position) {
+		if (position != null) {
+			headers.put(name, position.toString());
+		}
+	}
+
+	private static String nodeOf(KiwiDbReplicator replicator) {
+		return (replicator instanceof PrimaryReplication primary) ? primary.node() : "replica";
+	}
+
+	private static PeerResponse text(int status, Map<String, String> headers, String message) {
+		headers.put("Content-Type", "text/plain;charset=UTF-8");
+		return new PeerResponse(status, headers, bytes(message));
+	}
+
+	private static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+	private static Map<String, String> parameters(String query) {
+		Map<String, String> parameters = new LinkedHashMap<>();
+		if (query == null) {
+			return parameters;
+		}
+		for (String pair : query.split("&")) {
+			int equals = pair.indexOf('=');
+			if (equals > 0) {
+				parameters.put(URLDecoder.decode(pair.substring(0, equals), StandardCharsets.UTF_8),
+						URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
+			}
+		}
+		return parameters;
+	}
+
+	private record Answer(int status, Position start, Position next, Position end, byte[] body, String node) {
+	}
+
+}

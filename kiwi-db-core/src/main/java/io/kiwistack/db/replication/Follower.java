@@ -89,6 +89,13 @@ final class Follower implements AutoCloseable {
 	/** The primary's current generation and when it was last seen (nanoTime): read-your-writes across generations. */
 	private volatile Confirmation confirmed;
 
+	/**
+	 * Whether transactions were applied from the stream since the state file last named a
+	 * position: they are written without an fsync each, so the state file says the copy is being
+	 * streamed until a durable position is written again (from storage, or at close).
+	 */
+	private boolean streamedSinceState;
+
 	/** Position waiters wait on it; notified after each apply and confirmation. */
 	private final Object progress = new Object();
 
@@ -141,6 +148,10 @@ final class Follower implements AutoCloseable {
 						+ state.getFileName() + " beside it); a read replica never overwrites it. Move it away, "
 						+ "or point kiwi.db.path at another file");
 			}
+			if (!leftWhileStreaming(state)) {
+				return;
+			}
+			restoreAfresh(file, state, client, allowOlderGeneration);
 			return;
 		}
 		Optional<RestoreResult> restored = new Restorer(client, allowOlderGeneration).restoreLatest(file);
@@ -318,23 +329,35 @@ final class Follower implements AutoCloseable {
 		if (!reached.position().equals(frames.next())) {
 			throw new ReplicaException("The primary streamed frames up to " + reached.position() + ", not " + frames.next());
 		}
+		if (!this.streamedSinceState) {
+			// From here the file may run ahead of the state file: a crash must find it marked.
+			writeState(stateFile(this.database), null, true);
+			this.streamedSinceState = true;
+		}
 		WalHeader header = at.header();
 		int from = framesFrom;
 		this.dataSource.whileReadersPaused(() -> {
 			try (FileChannel channel = FileChannel.open(this.database, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
+				// No fsync per streamed transaction: a copy left mid-stream is restored afresh at the next start.
 				PageWriter.applyFrames(header, log, from, channel);
 				PageWriter.markRollbackJournal(channel);
-				channel.force(true);
 			}
 			return null;
 		});
 		this.newestTransactionAt = this.clock.instant();
-		applied(reached);
+		this.applied = reached;
+		appliedNotify();
 	}
 
+	/** After pages applied from storage are durable: the state file names their position again. */
 	private void applied(LogProgress reached) throws IOException {
 		this.applied = reached;
 		writeState(stateFile(this.database), reached.position());
+		this.streamedSinceState = false;
+		appliedNotify();
+	}
+
+	private void appliedNotify() {
 		synchronized (this.progress) {
 			this.progress.notifyAll();
 		}
@@ -460,6 +483,19 @@ final class Follower implements AutoCloseable {
 	public void close() {
 		// An apply under way finishes: stopping it half way would leave the state file behind the file.
 		this.thread.stop();
+		if (this.streamedSinceState && this.applied != null) {
+			try {
+				try (FileChannel channel = FileChannel.open(this.database, StandardOpenOption.WRITE)) {
+					channel.force(true);
+				}
+				writeState(stateFile(this.database), this.applied.position());
+				this.streamedSinceState = false;
+			}
+			catch (IOException ex) {
+				logger.log(Level.WARNING, "Could not record where " + this.database + " stands; it is restored afresh "
+						+ "from " + this.client.describe() + " at the next start: " + ex.getMessage());
+			}
+		}
 	}
 
 	private void pollQuietly() {
@@ -558,6 +594,7 @@ final class Follower implements AutoCloseable {
 			logger.log(Level.INFO, "Following generation {0} of {1} from {2}", result.position().generation(),
 					this.client.describe(), result.position());
 			writeState(stateFile(this.database), result.position());
+			this.streamedSinceState = false;
 			this.applied = null;
 			resume();
 			this.newestTransactionAt = result.snapshot().createdAt();
@@ -608,12 +645,52 @@ final class Follower implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Replace a copy that stopped while transactions were streamed into it (its position is not
+	 * known) with a fresh restore, made beside it and moved over it whole.
+	 */
+	private static void restoreAfresh(Path file, Path state, ReplicaClient client, boolean allowOlderGeneration)
+			throws IOException {
+		logger.log(Level.INFO, "{0} stopped while following the primary''s stream; restoring it afresh from {1}", file,
+				client.describe());
+		Path restored = TemporaryFiles.name(file, "follow");
+		try {
+			Optional<RestoreResult> result = new Restorer(client, allowOlderGeneration).restoreLatest(restored);
+			if (result.isEmpty()) {
+				throw new ReplicaException(client.describe() + " holds nothing to restore " + file + " from, but "
+						+ file + " was streamed from its primary: the replica path was emptied or changed");
+			}
+			try (FileChannel channel = FileChannel.open(restored, StandardOpenOption.WRITE)) {
+				PageWriter.markRollbackJournal(channel);
+				channel.force(true);
+			}
+			Files.move(restored, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+			writeState(state, result.get().position());
+		}
+		finally {
+			Files.deleteIfExists(restored);
+		}
+	}
+
+	/** The state file's text while transactions are applied from the stream, without an fsync each. */
+	private static final String STREAMING = "streaming";
+
+	/** Whether the state file says the copy was left while being streamed: it must be restored afresh. */
+	private static boolean leftWhileStreaming(Path state) throws IOException {
+		return Files.exists(state) && Files.readString(state, StandardCharsets.US_ASCII).trim().equals(STREAMING);
+	}
+
 	static Path stateFile(Path database) {
 		return database.resolveSibling(database.getFileName() + "-follower");
 	}
 
 	private static void writeState(Path state, Position position) throws IOException {
-		String text = (position != null)
+		writeState(state, position, false);
+	}
+
+	/** @param streaming whether the copy is being streamed: its position is not known durably */
+	private static void writeState(Path state, Position position, boolean streaming) throws IOException {
+		String text = streaming ? STREAMING + "\n" : (position != null)
 				? position.generation() + " " + position.index() + " " + position.offset() + "\n" : "none\n";
 		Path temporary = TemporaryFiles.create(state, "state");
 		try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {

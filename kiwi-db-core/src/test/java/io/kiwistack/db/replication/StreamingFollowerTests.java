@@ -1,0 +1,153 @@
+package io.kiwistack.db.replication;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+
+import io.kiwistack.db.KiwiDataSource;
+import io.kiwistack.db.KiwiDbSettings;
+import io.kiwistack.db.replication.file.FileReplicaClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A follower streaming from the primary over HTTP: it sees each commit long before storage has
+ * it, across the primary's log restarts, holds the positions the primary hands out, and trusts
+ * only a primary that shares its secret.
+ */
+class StreamingFollowerTests {
+
+	private static final PeerSecret SECRET = new PeerSecret("a shared secret for the tests");
+
+	/** Storage is synced only when the test asks: whatever the follower sees before came from the stream. */
+	private static final ReplicationSettings SYNC_WHEN_ASKED = ReplicationSettings.defaults()
+		.withSyncInterval(Duration.ofHours(1))
+		.withCheckpointThresholdBytes(64 * 1024);
+
+	@TempDir
+	Path dir;
+
+	@Test
+	void aFollowerAppliesEachCommitFromTheStreamBeforeStorageHasIt() throws Exception {
+		Path replica = this.dir.resolve("replica");
+		Path primaryFile = this.dir.resolve("primary.db");
+		try (PeerHttpServer server = new PeerHttpServer();
+				KiwiDataSource primary = KiwiDataSource
+					.open(KiwiDbSettings.builder(primaryFile.toString()).autoCheckpoint(false).build())) {
+			PrimaryReplication replication = KiwiDbReplicator.primary(primary, new FileReplicaClient(replica),
+					SYNC_WHEN_ASKED, Duration.ofMinutes(1), new PeerSettings(server.url(), SECRET));
+			server.serve(new PeerEndpoint(replication, SECRET));
+			replication.start();
+			execute(primary, "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)");
+			replication.syncNow();
+
+			Path followerFile = this.dir.resolve("follower.db");
+			ReadReplication.prepare(followerFile, new FileReplicaClient(replica), false);
+			try (KiwiDataSource followerDb = KiwiDataSource
+				.open(KiwiDbSettings.builder(followerFile.toString()).replicaOf("file:" + replica).readers(2).build());
+					ReadReplication follower = KiwiDbReplicator.readReplica(followerDb, new FileReplicaClient(replica),
+							Duration.ofMillis(200), Duration.ofSeconds(30), new PeerSettings(null, SECRET))) {
+				follower.start();
+				for (int i = 1; i <= 300; i++) {
+					execute(primary, "INSERT INTO notes (body) VALUES ('" + "x".repeat(800) + "')");
+					Position written = replication.position().orElseThrow();
+					assertThat(follower.awaitPosition(written, Duration.ofSeconds(5))).as("position %s", written).isTrue();
+					assertThat(count(followerDb)).isEqualTo(i);
+					if (i % 100 == 0) {
+						// A sync ships and checkpoints: SQLite restarts the log, and the stream follows into the next index.
+						replication.syncNow();
+					}
+				}
+				assertThat(follower.streaming()).isTrue();
+				assertThat(follower.health().details()).containsEntry("following", "streaming")
+					.containsEntry("primary", server.url());
+				assertThat(follower.position()).isEqualTo(replication.position());
+			}
+			replication.close();
+		}
+		assertThat(DatabaseDump.integrity(this.dir.resolve("follower.db"))).isEqualTo("ok");
+		assertThat(DatabaseDump.of(this.dir.resolve("follower.db"))).isEqualTo(DatabaseDump.of(primaryFile));
+	}
+
+	@Test
+	void aFollowerWithAnotherSecretRefusesTheStreamAndSaysSo() throws Exception {
+		Path replica = this.dir.resolve("replica");
+		try (PeerHttpServer server = new PeerHttpServer();
+				KiwiDataSource primary = KiwiDataSource
+					.open(KiwiDbSettings.builder(this.dir.resolve("primary.db").toString()).autoCheckpoint(false).build())) {
+			PrimaryReplication replication = KiwiDbReplicator.primary(primary, new FileReplicaClient(replica),
+					SYNC_WHEN_ASKED, Duration.ofMinutes(1), new PeerSettings(server.url(), SECRET));
+			server.serve(new PeerEndpoint(replication, SECRET));
+			replication.start();
+			execute(primary, "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)");
+			replication.syncNow();
+			Path followerFile = this.dir.resolve("follower.db");
+			ReadReplication.prepare(followerFile, new FileReplicaClient(replica), false);
+			try (KiwiDataSource followerDb = KiwiDataSource
+				.open(KiwiDbSettings.builder(followerFile.toString()).replicaOf("file:" + replica).readers(1).build());
+					ReadReplication follower = KiwiDbReplicator.readReplica(followerDb, new FileReplicaClient(replica),
+							Duration.ofMillis(100), Duration.ofSeconds(30),
+							new PeerSettings(null, new PeerSecret("not the secret the primary has")))) {
+				follower.start();
+				long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+				while (follower.isHealthy() && System.nanoTime() < deadline) {
+					Thread.sleep(20);
+				}
+				assertThat(follower.isHealthy()).isFalse();
+				assertThat(follower.streaming()).isFalse();
+				assertThat(follower.health().state()).isEqualTo(ReplicationHealth.State.DOWN);
+				assertThat(String.valueOf(follower.health().details().get("streamError")))
+					.contains("refused this node's kiwi.db.replication.peer-secret")
+					.doesNotContain("not the secret the primary has");
+			}
+			replication.close();
+		}
+	}
+
+	@Test
+	void aCopyLeftWhileStreamingIsRestoredAfreshAtTheNextStart() throws Exception {
+		Path replica = this.dir.resolve("replica");
+		Path primaryFile = this.dir.resolve("primary.db");
+		try (KiwiDataSource primary = KiwiDataSource
+			.open(KiwiDbSettings.builder(primaryFile.toString()).autoCheckpoint(false).build());
+				PrimaryReplication replication = KiwiDbReplicator.primary(primary, new FileReplicaClient(replica),
+						SYNC_WHEN_ASKED, Duration.ofMinutes(1))) {
+			replication.start();
+			execute(primary, "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)");
+			execute(primary, "INSERT INTO notes (body) VALUES ('shipped')");
+			replication.syncNow();
+		}
+		Path followerFile = this.dir.resolve("follower.db");
+		ReadReplication.prepare(followerFile, new FileReplicaClient(replica), false);
+		// As a crash while streaming leaves it: the state file says so, and the file may hold anything past it.
+		java.nio.file.Files.writeString(Follower.stateFile(followerFile), "streaming\n");
+		try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(followerFile,
+				java.nio.file.StandardOpenOption.WRITE)) {
+			channel.write(java.nio.ByteBuffer.wrap(new byte[4096]), 4096);
+		}
+		ReadReplication.prepare(followerFile, new FileReplicaClient(replica), false);
+		assertThat(java.nio.file.Files.readString(Follower.stateFile(followerFile))).doesNotContain("streaming");
+		assertThat(DatabaseDump.integrity(followerFile)).isEqualTo("ok");
+		assertThat(DatabaseDump.of(followerFile)).isEqualTo(DatabaseDump.of(primaryFile));
+	}
+
+	private static void execute(KiwiDataSource dataSource, String sql) throws SQLException {
+		try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+			statement.execute(sql);
+		}
+	}
+
+	private static int count(KiwiDataSource dataSource) throws SQLException {
+		try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+				ResultSet rows = statement.executeQuery("SELECT count(*) FROM notes")) {
+			rows.next();
+			return rows.getInt(1);
+		}
+	}
+
+}

@@ -527,7 +527,18 @@ final class Follower implements AutoCloseable {
 			else if (latest.isPresent() && generation != null) {
 				// The current generation, or the last transactions of one a newer generation is
 				// taking over from while its first segments are still on their way.
-				applyNewSegments();
+				try {
+					applyNewSegments();
+				}
+				catch (ReplicaException ex) {
+					if (!this.streamedSinceState || !latest.get().ready()) {
+						throw ex;
+					}
+					// What was streamed here is not what storage holds: the primary's history moved on without it.
+					logger.log(Level.WARNING, "{0} does not continue what this replica streamed from the primary ({1}); "
+							+ "restoring it afresh", this.client.describe(), ex.getMessage());
+					switchTo(latest.get().generation());
+				}
 			}
 			if (checkGenerations && latest.isPresent() && this.applied != null
 					&& latest.get().generation().equals(this.applied.generation())) {
@@ -609,19 +620,44 @@ final class Follower implements AutoCloseable {
 
 	private void applyNewSegments() throws Exception {
 		LogProgress from = this.applied;
+		List<WalSegmentInfo> listed = this.client.walSegments(from.generation(), from.index());
+		WalSegmentInfo straddling = null;
+		boolean oneStartsHere = false;
+		for (WalSegmentInfo segment : listed) {
+			if (segment.index() == from.index() && segment.offset() < from.offset()) {
+				straddling = segment;
+			}
+			oneStartsHere |= segment.index() == from.index() && segment.offset() == from.offset();
+		}
+		byte[] tail = null;
+		LogProgress afterTail = from;
+		if (!oneStartsHere && straddling != null && this.streamedSinceState) {
+			// Streamed past the start of a segment the primary shipped later: apply what it holds past here.
+			tail = tailPast(straddling, from);
+			if (tail != null) {
+				afterTail = checkedTail(straddling, from, tail);
+			}
+		}
 		List<WalSegmentInfo> fresh = new ArrayList<>();
-		for (WalSegmentInfo segment : this.client.walSegments(from.generation(), from.index())) {
-			if (segment.index() > from.index() || (segment.index() == from.index() && segment.offset() >= from.offset())) {
+		for (WalSegmentInfo segment : listed) {
+			if (segment.index() > afterTail.index()
+					|| (segment.index() == afterTail.index() && segment.offset() >= afterTail.offset())) {
 				fresh.add(segment);
 			}
 		}
-		if (fresh.isEmpty()) {
+		if (fresh.isEmpty() && tail == null) {
 			return;
 		}
 		List<LogReader.Batch> batches = new ArrayList<>();
-		LogProgress reached = new LogReader(this.client).read(fresh, from, 0, batches::add);
+		LogProgress reached = fresh.isEmpty() ? afterTail
+				: new LogReader(this.client).read(fresh, afterTail, 0, batches::add);
+		byte[] tailBytes = tail;
+		WalHeader header = from.header();
 		this.dataSource.whileReadersPaused(() -> {
 			try (FileChannel channel = FileChannel.open(this.database, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
+				if (tailBytes != null) {
+					PageWriter.applyFrames(header, tailBytes, 0, channel);
+				}
 				for (LogReader.Batch batch : batches) {
 					PageWriter.applyFrames(batch.header(), batch.log(), batch.framesFrom(), channel);
 				}
@@ -630,8 +666,45 @@ final class Follower implements AutoCloseable {
 			}
 			return null;
 		});
-		this.newestTransactionAt = fresh.get(fresh.size() - 1).createdAt();
+		this.newestTransactionAt = fresh.isEmpty() ? straddling.createdAt() : fresh.get(fresh.size() - 1).createdAt();
 		applied(reached);
+	}
+
+	/** The bytes of {@code segment} past {@code from}, {@code null} when it ends at or before it. */
+	private byte[] tailPast(WalSegmentInfo segment, LogProgress from) throws IOException {
+		byte[] log = SegmentLog.download(this.client, List.of(segment), segment.offset()).bytes();
+		long end = segment.offset() + log.length;
+		if (end <= from.offset()) {
+			return null;
+		}
+		return java.util.Arrays.copyOfRange(log, (int) (from.offset() - segment.offset()), log.length);
+	}
+
+	/**
+	 * Where {@code tail} leads from {@code from}: its frames must continue the checksum chain this
+	 * replica applied and end at a commit. When they don't, the primary's history is not the one
+	 * streamed here (it lost transactions it had streamed, in a crash of its machine), and the
+	 * copy is restored afresh.
+	 */
+	private LogProgress checkedTail(WalSegmentInfo segment, LogProgress from, byte[] tail) throws IOException {
+		if (from.header() == null) {
+			throw new Diverged("no log header is known at " + from.position());
+		}
+		WalFrames.Scan scan = WalFrames.scan(from.header(), from.checksum(), tail, 0, tail.length);
+		if (scan.trailingBytes() || scan.committedLength() == 0) {
+			throw new Diverged(segment.path() + " does not continue the transactions streamed from the primary up to "
+					+ from.position());
+		}
+		return from.advancedBy(tail.length, scan.checksumAtCommit());
+	}
+
+	/** The replica in storage does not continue what this copy streamed: it is restored afresh. */
+	private static final class Diverged extends ReplicaException {
+
+		Diverged(String message) {
+			super(message);
+		}
+
 	}
 
 	/**

@@ -63,6 +63,10 @@ final class LogStreamClient {
 			throw new PeerRefusedException("The primary at " + primary.advertiseUrl() + " refused this node's "
 					+ "kiwi.db.replication.peer-secret (401): every node of the replica path must have the same one");
 		}
+		if (status != 200 && status != 204 && status != 409) {
+			// An outage (or a proxy's error page): nothing to trust or distrust, storage serves meanwhile.
+			throw new IOException("The primary at " + primary.advertiseUrl() + " answered " + status);
+		}
 		Map<String, String> headers = new LinkedHashMap<>();
 		for (String name : new String[] { PeerProtocol.START_HEADER, PeerProtocol.NEXT_HEADER, PeerProtocol.END_HEADER }) {
 			response.headers().firstValue(name).ifPresent((value) -> headers.put(name, value));
@@ -84,9 +88,7 @@ final class LogStreamClient {
 			case 200 -> new Answer.Frames(position(headers.get(PeerProtocol.START_HEADER)),
 					position(headers.get(PeerProtocol.NEXT_HEADER)), body, end);
 			case 204 -> new Answer.NothingNew(end);
-			case 409 -> new Answer.NotLive(new String(body, StandardCharsets.UTF_8), end);
-			default -> throw new IOException("The primary at " + primary.advertiseUrl() + " answered " + status + ": "
-					+ new String(body, StandardCharsets.UTF_8));
+			default -> new Answer.NotLive(new String(body, StandardCharsets.UTF_8), end);
 		};
 	}
 

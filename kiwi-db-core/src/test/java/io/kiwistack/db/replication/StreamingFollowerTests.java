@@ -110,6 +110,58 @@ class StreamingFollowerTests {
 	}
 
 	@Test
+	void aFollowerPollsStorageWhileThePrimaryCantBeStreamedFromAndStreamsAgainAfter() throws Exception {
+		Path replica = this.dir.resolve("replica");
+		Path primaryFile = this.dir.resolve("primary.db");
+		try (PeerHttpServer server = new PeerHttpServer();
+				KiwiDataSource primary = KiwiDataSource
+					.open(KiwiDbSettings.builder(primaryFile.toString()).autoCheckpoint(false).build())) {
+			PrimaryReplication replication = KiwiDbReplicator.primary(primary, new FileReplicaClient(replica),
+					SYNC_WHEN_ASKED, Duration.ofMinutes(1), new PeerSettings(server.url(), SECRET));
+			PeerEndpoint endpoint = new PeerEndpoint(replication, SECRET);
+			server.serve(endpoint);
+			replication.start();
+			execute(primary, "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)");
+			replication.syncNow();
+			Path followerFile = this.dir.resolve("follower.db");
+			ReadReplication.prepare(followerFile, new FileReplicaClient(replica), false);
+			try (KiwiDataSource followerDb = KiwiDataSource
+				.open(KiwiDbSettings.builder(followerFile.toString()).replicaOf("file:" + replica).readers(1).build());
+					ReadReplication follower = KiwiDbReplicator.readReplica(followerDb, new FileReplicaClient(replica),
+							Duration.ofMillis(100), Duration.ofSeconds(30), new PeerSettings(null, SECRET))) {
+				follower.start();
+				for (int i = 0; i < 10; i++) {
+					execute(primary, "INSERT INTO notes (body) VALUES ('streamed')");
+				}
+				assertThat(follower.awaitPosition(replication.position().orElseThrow(), Duration.ofSeconds(5))).isTrue();
+				// The primary stops answering; what it commits next reaches storage only, in segments that begin
+				// before the position the follower streamed to.
+				server.serve(null);
+				for (int i = 0; i < 10; i++) {
+					execute(primary, "INSERT INTO notes (body) VALUES ('from storage')");
+				}
+				replication.syncNow();
+				assertThat(follower.awaitPosition(replication.position().orElseThrow(), Duration.ofSeconds(10))).isTrue();
+				assertThat(count(followerDb)).isEqualTo(20);
+				assertThat(follower.health().details()).containsEntry("following", "polling");
+				server.serve(endpoint);
+				for (int i = 0; i < 5; i++) {
+					execute(primary, "INSERT INTO notes (body) VALUES ('streamed again')");
+				}
+				assertThat(follower.awaitPosition(replication.position().orElseThrow(), Duration.ofSeconds(10))).isTrue();
+				assertThat(count(followerDb)).isEqualTo(25);
+				long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+				while (!follower.streaming() && System.nanoTime() < deadline) {
+					Thread.sleep(10);
+				}
+				assertThat(follower.streaming()).isTrue();
+			}
+			replication.close();
+		}
+		assertThat(DatabaseDump.of(this.dir.resolve("follower.db"))).isEqualTo(DatabaseDump.of(primaryFile));
+	}
+
+	@Test
 	void aCopyLeftWhileStreamingIsRestoredAfreshAtTheNextStart() throws Exception {
 		Path replica = this.dir.resolve("replica");
 		Path primaryFile = this.dir.resolve("primary.db");

@@ -237,22 +237,27 @@ final class Follower implements AutoCloseable {
 
 	/** @return whether the primary answered; otherwise the caller polls storage */
 	private boolean streamOnce(PrimaryClaimView target) {
-		Instant sent = this.clock.instant();
 		try {
 			LogProgress at = this.applied;
 			LogStreamClient.Answer answer = this.stream.fetch(target, at.position(), STREAM_WAIT);
 			if (answer instanceof LogStreamClient.Answer.Frames frames) {
 				applyStreamed(frames);
 				if (frames.next().equals(frames.end())) {
-					caughtUp(sent);
+					// The primary had nothing past these when it read them, a moment ago.
+					caughtUp(this.clock.instant());
 				}
 			}
 			else if (answer instanceof LogStreamClient.Answer.NothingNew) {
-				caughtUp(sent);
+				caughtUp(this.clock.instant());
 			}
 			else {
-				// Not in the primary's live log: storage has it (or a new generation).
+				// Not in the primary's live log: storage has it (a finished log index, a new generation).
 				poll(true);
+				if (this.applied == at) {
+					// Storage has nothing past it either (this replica is ahead of the primary, or the
+					// primary is between two log indexes): ask again after a poll interval, not at once.
+					this.streamRetryAtNanos = System.nanoTime() + this.pollInterval.toNanos();
+				}
 			}
 			if (answer.end() != null) {
 				confirm(answer.end().generation());
@@ -363,8 +368,8 @@ final class Follower implements AutoCloseable {
 		}
 	}
 
-	private void caughtUp(Instant sent) {
-		this.caughtUpAt = sent;
+	private void caughtUp(Instant at) {
+		this.caughtUpAt = at;
 		this.lastError = null;
 		this.failingSince = null;
 	}
@@ -531,7 +536,8 @@ final class Follower implements AutoCloseable {
 					applyNewSegments();
 				}
 				catch (ReplicaException ex) {
-					if (!this.streamedSinceState || !latest.get().ready()) {
+					// A position inside a segment, or past what storage holds, was reached by streaming.
+					if (!(ex instanceof Diverged || this.streamedSinceState) || !latest.get().ready()) {
 						throw ex;
 					}
 					// What was streamed here is not what storage holds: the primary's history moved on without it.
@@ -580,13 +586,48 @@ final class Follower implements AutoCloseable {
 		}
 		try {
 			LogProgress resumed = new LogReader(this.client).readToEnd(applied, start);
-			this.applied = (resumed.offset() == saved.offset()) ? resumed : null;
+			if (resumed.offset() > saved.offset()) {
+				// Streaming reached the saved position inside the last of these segments: verify up to it.
+				WalSegmentInfo straddling = applied.remove(applied.size() - 1);
+				resumed = upTo(new LogReader(this.client).readToEnd(applied, start), straddling, saved.offset());
+			}
+			this.applied = (resumed != null && resumed.offset() == saved.offset()) ? resumed : null;
 		}
 		catch (ReplicaException ex) {
 			logger.log(Level.INFO, "Can''t continue {0} where it stood ({1}); switching to the newest generation",
 					this.database, ex.getMessage());
 			this.applied = null;
 		}
+	}
+
+	/**
+	 * {@code at}, where {@code segment} starts, advanced through the segment's frames up to
+	 * {@code offset}, a commit inside it: salts and checksum chain checked as for any segment.
+	 * @return {@code null} when the frames up to there don't check out
+	 */
+	private LogProgress upTo(LogProgress at, WalSegmentInfo segment, long offset) throws IOException {
+		byte[] log = SegmentLog.download(this.client, List.of(segment), segment.offset()).bytes();
+		long length = offset - segment.offset();
+		if (segment.offset() != at.offset() || length <= 0 || length > log.length) {
+			return null;
+		}
+		int framesFrom = 0;
+		if (at.offset() == 0) {
+			WalHeader header = WalHeader.parse(log, 0, log.length);
+			if (header == null) {
+				return null;
+			}
+			at = at.withHeader(header);
+			framesFrom = WalHeader.SIZE;
+		}
+		if (at.header() == null || length < framesFrom) {
+			return null;
+		}
+		WalFrames.Scan scan = WalFrames.scan(at.header(), at.checksum(), log, framesFrom, (int) length - framesFrom);
+		if (scan.trailingBytes() || scan.committedLength() != length - framesFrom) {
+			return null;
+		}
+		return at.advancedBy(length, (scan.committedLength() > 0) ? scan.checksumAtCommit() : at.checksum());
 	}
 
 	private void switchTo(String latest) throws Exception {
@@ -631,7 +672,7 @@ final class Follower implements AutoCloseable {
 		}
 		byte[] tail = null;
 		LogProgress afterTail = from;
-		if (!oneStartsHere && straddling != null && this.streamedSinceState) {
+		if (!oneStartsHere && straddling != null) {
 			// Streamed past the start of a segment the primary shipped later: apply what it holds past here.
 			tail = tailPast(straddling, from);
 			if (tail != null) {

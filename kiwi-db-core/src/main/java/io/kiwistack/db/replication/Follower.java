@@ -191,6 +191,11 @@ final class Follower implements AutoCloseable {
 	private void followQuietly() {
 		try {
 			if (this.applied == null) {
+				if (this.primary == null) {
+					// Known before the first poll, which may take seconds to catch up: writes are
+					// forwarded to the primary from the first request on.
+					readClaim();
+				}
 				pollQuietly();
 				if (this.applied == null) {
 					pause(this.pollInterval);

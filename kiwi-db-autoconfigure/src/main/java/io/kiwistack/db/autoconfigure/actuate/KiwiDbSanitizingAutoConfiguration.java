@@ -1,5 +1,6 @@
 package io.kiwistack.db.autoconfigure.actuate;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -9,7 +10,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.context.annotation.Bean;
 
 /**
- * Masks kiwi-db's secrets, the S3 secret key and the age identities, in actuator endpoints that
+ * Masks kiwi-db's secrets, the S3 secret key, the peer secret and the age identities, in actuator endpoints that
  * show configuration ({@code /actuator/configprops}, {@code /actuator/env}), even where they are
  * set to show values. An identity is masked under any key: a value holding
  * {@code AGE-SECRET-KEY-} is one.
@@ -18,7 +19,12 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnClass(SanitizingFunction.class)
 public final class KiwiDbSanitizingAutoConfiguration {
 
-	private static final String SECRET_KEY = "kiwi.db.replication.s3.secretaccesskey";
+	/**
+	 * The secrets' keys without separators: configprops and a file's property source show
+	 * {@code kiwi.db.replication.peer-secret}, env shows a variable {@code KIWI_DB_REPLICATION_PEERSECRET}.
+	 */
+	private static final List<String> SECRET_KEYS = List.of("kiwidbreplications3secretaccesskey",
+			"kiwidbreplicationpeersecret");
 
 	/**
 	 * The identities' key as configprops shows it, or one of them as {@code env} shows it: with an
@@ -34,9 +40,8 @@ public final class KiwiDbSanitizingAutoConfiguration {
 	}
 
 	private static boolean isSecretKey(String key) {
-		String lowerCase = key.toLowerCase(Locale.ROOT);
-		return lowerCase.replace("-", "").replace("_", "").endsWith(SECRET_KEY)
-				|| IDENTITIES.matcher(lowerCase.replaceAll("[-_.\\[\\]]", "")).matches();
+		String unseparated = key.toLowerCase(Locale.ROOT).replaceAll("[-_.\\[\\]]", "");
+		return SECRET_KEYS.stream().anyMatch(unseparated::endsWith) || IDENTITIES.matcher(unseparated).matches();
 	}
 
 }

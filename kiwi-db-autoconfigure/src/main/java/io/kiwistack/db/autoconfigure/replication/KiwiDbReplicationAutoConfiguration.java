@@ -5,6 +5,7 @@ import org.apache.commons.logging.LogFactory;
 import io.kiwistack.db.autoconfigure.KiwiDbAutoConfiguration;
 import io.kiwistack.db.autoconfigure.KiwiDbDataSource;
 import io.kiwistack.db.replication.KiwiDbReplicator;
+import io.kiwistack.db.replication.PeerSettings;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -15,6 +16,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.flyway.autoconfigure.FlywayMigrationStrategy;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 
 /**
@@ -49,6 +51,13 @@ public final class KiwiDbReplicationAutoConfiguration {
 	KiwiDbReplicator kiwiDbReplicator(KiwiDbDataSource dataSource, KiwiDbReplicationProperties properties,
 			ReplicationNode node) {
 		return node.replicator(dataSource.getKiwiDataSource(), ReplicationPropertiesMapper.client(properties));
+	}
+
+	/** How this node reaches its peers, for the cluster's web endpoints: only with a peer secret. */
+	@Bean
+	@Conditional(PeerSecretCondition.class)
+	PeerSettings kiwiDbPeerSettings(ReplicationNode node) {
+		return node.peers();
 	}
 
 	@Bean

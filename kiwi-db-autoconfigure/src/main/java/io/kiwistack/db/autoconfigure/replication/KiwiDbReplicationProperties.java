@@ -84,9 +84,109 @@ public class KiwiDbReplicationProperties {
 	 */
 	private DataSize maxWalSize = DataSize.ofMegabytes(64);
 
+	/**
+	 * Base URL at which the other nodes of the replica path reach this service, for example
+	 * http://10.0.0.5:8080. A primary publishes it in its claim: replicas stream its new
+	 * transactions from it and forward writes to it. Needs peer-secret.
+	 */
+	private String advertiseUrl;
+
+	/**
+	 * Secret shared by all nodes of one replica path, at least 16 characters (openssl rand
+	 * -base64 32 makes one): an HMAC key that signs every request to the peer endpoints under
+	 * /kiwi-db/ and every answer. Never logged or shown; set it from an environment variable or
+	 * a file, not on the command line.
+	 */
+	private String peerSecret;
+
+	/**
+	 * Whether a read replica forwards write requests (forward-methods) to the primary. True on a
+	 * replica when unset.
+	 */
+	private Boolean forwardWrites;
+
+	/**
+	 * The HTTP methods of the requests a read replica forwards to the primary.
+	 */
+	private List<String> forwardMethods = new ArrayList<>(List.of("POST", "PUT", "PATCH", "DELETE"));
+
+	/**
+	 * Ant-style path patterns (within the application, such as /login/**) of write requests a
+	 * read replica answers itself. Actuator and /kiwi-db/ paths are never forwarded.
+	 */
+	private List<String> forwardExcludePaths = new ArrayList<>();
+
+	/**
+	 * How long a read replica waits for the primary's answer to a forwarded request before it
+	 * answers 504 (the write's outcome is unknown).
+	 */
+	private Duration forwardTimeout = Duration.ofSeconds(30);
+
+	/**
+	 * How long a node waits to have applied a client's last write (its kiwi-db-position cookie,
+	 * or the write it forwarded) before answering.
+	 */
+	private Duration readYourWritesTimeout = Duration.ofSeconds(5);
+
 	private final S3 s3 = new S3();
 
 	private final Age age = new Age();
+
+	public String getAdvertiseUrl() {
+		return this.advertiseUrl;
+	}
+
+	public void setAdvertiseUrl(String advertiseUrl) {
+		this.advertiseUrl = advertiseUrl;
+	}
+
+	public String getPeerSecret() {
+		return this.peerSecret;
+	}
+
+	public void setPeerSecret(String peerSecret) {
+		this.peerSecret = peerSecret;
+	}
+
+	public Boolean getForwardWrites() {
+		return this.forwardWrites;
+	}
+
+	public void setForwardWrites(Boolean forwardWrites) {
+		this.forwardWrites = forwardWrites;
+	}
+
+	public List<String> getForwardMethods() {
+		return this.forwardMethods;
+	}
+
+	public void setForwardMethods(List<String> forwardMethods) {
+		this.forwardMethods = forwardMethods;
+	}
+
+	public List<String> getForwardExcludePaths() {
+		return this.forwardExcludePaths;
+	}
+
+	public void setForwardExcludePaths(List<String> forwardExcludePaths) {
+		this.forwardExcludePaths = forwardExcludePaths;
+	}
+
+	public Duration getForwardTimeout() {
+		return this.forwardTimeout;
+	}
+
+	public void setForwardTimeout(Duration forwardTimeout) {
+		this.forwardTimeout = forwardTimeout;
+	}
+
+	public Duration getReadYourWritesTimeout() {
+		return this.readYourWritesTimeout;
+	}
+
+	public void setReadYourWritesTimeout(Duration readYourWritesTimeout) {
+		this.readYourWritesTimeout = readYourWritesTimeout;
+	}
 
 	public Duration getLeaseTimeout() {
 		return this.leaseTimeout;

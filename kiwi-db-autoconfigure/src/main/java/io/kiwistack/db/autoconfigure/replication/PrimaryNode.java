@@ -9,6 +9,7 @@ import java.util.Optional;
 import io.kiwistack.db.KiwiDataSource;
 import io.kiwistack.db.KiwiDbSettings;
 import io.kiwistack.db.replication.KiwiDbReplicator;
+import io.kiwistack.db.replication.PeerSettings;
 import io.kiwistack.db.replication.ReadReplication;
 import io.kiwistack.db.replication.ReplicaClient;
 import io.kiwistack.db.replication.ReplicaException;
@@ -24,10 +25,11 @@ import org.apache.commons.logging.LogFactory;
  * replica that holds nothing at all means a fresh start: one whose newest generation can't be
  * restored stops startup, unless {@code kiwi.db.replication.allow-older-generation} lets it fall
  * back. Before restoring it checks that no other primary holds the replica; an existing file is
- * never touched.
+ * never touched. With {@code peers}, it publishes its advertise URL in its claim and streams its
+ * new transactions to the replicas that ask.
  */
 record PrimaryNode(ReplicationSettings settings, Duration unhealthyAfter, boolean restoreIfMissing,
-		boolean allowOlderGeneration) implements ReplicationNode {
+		boolean allowOlderGeneration, PeerSettings peers) implements ReplicationNode {
 
 	private static final Log logger = LogFactory.getLog(PrimaryNode.class);
 
@@ -35,7 +37,7 @@ record PrimaryNode(ReplicationSettings settings, Duration unhealthyAfter, boolea
 		return new PrimaryNode(ReplicationPropertiesMapper.settings(properties),
 				ReplicationPropertiesMapper.unhealthyAfter(properties),
 				properties.getRestore() == KiwiDbReplicationProperties.Restore.IF_MISSING,
-				properties.isAllowOlderGeneration());
+				properties.isAllowOlderGeneration(), ReplicationPropertiesMapper.peers(properties));
 	}
 
 	@Override
@@ -75,7 +77,7 @@ record PrimaryNode(ReplicationSettings settings, Duration unhealthyAfter, boolea
 
 	@Override
 	public KiwiDbReplicator replicator(KiwiDataSource dataSource, ReplicaClient client) {
-		return KiwiDbReplicator.primary(dataSource, client, this.settings, this.unhealthyAfter);
+		return KiwiDbReplicator.primary(dataSource, client, this.settings, this.unhealthyAfter, this.peers);
 	}
 
 }

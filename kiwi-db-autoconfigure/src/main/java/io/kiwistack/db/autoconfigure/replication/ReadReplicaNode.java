@@ -9,6 +9,7 @@ import io.kiwistack.db.DatabaseFileException;
 import io.kiwistack.db.KiwiDataSource;
 import io.kiwistack.db.KiwiDbSettings;
 import io.kiwistack.db.replication.KiwiDbReplicator;
+import io.kiwistack.db.replication.PeerSettings;
 import io.kiwistack.db.replication.ReadReplication;
 import io.kiwistack.db.replication.ReplicaClient;
 import io.kiwistack.db.replication.ReplicaException;
@@ -16,14 +17,16 @@ import io.kiwistack.db.replication.ReplicaException;
 /**
  * A read replica: it follows the replica and serves reads, and refuses writes, naming where they
  * go. It always starts from the replica: its file is restored when missing, and must be a replica
- * copy when present.
+ * copy when present. With {@code peers}, it streams new transactions from the primary its claim
+ * names, and polls the replica whenever that primary can't be reached.
  */
-record ReadReplicaNode(String replicaUrl, Duration pollInterval, Duration maxLag, boolean allowOlderGeneration)
-		implements ReplicationNode {
+record ReadReplicaNode(String replicaUrl, Duration pollInterval, Duration maxLag, boolean allowOlderGeneration,
+		PeerSettings peers) implements ReplicationNode {
 
 	static ReadReplicaNode of(KiwiDbReplicationProperties properties) {
 		return new ReadReplicaNode(properties.getUrl(), ReplicationPropertiesMapper.pollInterval(properties),
-				ReplicationPropertiesMapper.maxLag(properties), properties.isAllowOlderGeneration());
+				ReplicationPropertiesMapper.maxLag(properties), properties.isAllowOlderGeneration(),
+				ReplicationPropertiesMapper.peers(properties));
 	}
 
 	@Override
@@ -53,7 +56,7 @@ record ReadReplicaNode(String replicaUrl, Duration pollInterval, Duration maxLag
 
 	@Override
 	public KiwiDbReplicator replicator(KiwiDataSource dataSource, ReplicaClient client) {
-		return KiwiDbReplicator.readReplica(dataSource, client, this.pollInterval, this.maxLag);
+		return KiwiDbReplicator.readReplica(dataSource, client, this.pollInterval, this.maxLag, this.peers);
 	}
 
 }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import io.kiwistack.db.KiwiDataSource;
 import io.kiwistack.db.KiwiDbSettings;
 import io.kiwistack.db.replication.KiwiDbReplicator;
+import io.kiwistack.db.replication.PeerSettings;
 import io.kiwistack.db.replication.ReplicaClient;
 
 /**
@@ -24,9 +25,15 @@ sealed interface ReplicationNode permits PrimaryNode, ReadReplicaNode {
 	static ReplicationNode of(KiwiDbReplicationProperties properties) {
 		// The replica client applies the encryption; its keys are checked now, before the file is touched.
 		ReplicationPropertiesMapper.encryption(properties);
+		// The cluster's web filters use these as they are; a bad one stops startup here, not at a request.
+		ReplicationPropertiesMapper.readYourWritesTimeout(properties);
+		ReplicationPropertiesMapper.forwardTimeout(properties);
 		return (properties.getMode() == KiwiDbReplicationProperties.Mode.REPLICA) ? ReadReplicaNode.of(properties)
 				: PrimaryNode.of(properties);
 	}
+
+	/** How this node reaches its peers and proves it is one; {@code null} without a peer secret. */
+	PeerSettings peers();
 
 	/**
 	 * Change the settings the database opens with for this role.

@@ -6,6 +6,8 @@ import io.kiwistack.db.autoconfigure.MissingPropertyException;
 import io.kiwistack.db.replication.AgeEncryption;
 import io.kiwistack.db.replication.AgeKeyException;
 import io.kiwistack.db.replication.InvalidReplicaSettingException;
+import io.kiwistack.db.replication.PeerSecret;
+import io.kiwistack.db.replication.PeerSettings;
 import io.kiwistack.db.replication.ReplicaClient;
 import io.kiwistack.db.replication.ReplicaUrl;
 import io.kiwistack.db.replication.ReplicationSettings;
@@ -23,6 +25,15 @@ final class ReplicationPropertiesMapper {
 	private static final String AGE_RECIPIENTS = "kiwi.db.replication.age.recipients";
 
 	private static final String AGE_IDENTITIES = "kiwi.db.replication.age.identities";
+
+	private static final String ADVERTISE_URL = "kiwi.db.replication.advertise-url";
+
+	private static final String PEER_SECRET = "kiwi.db.replication.peer-secret";
+
+	/** How to make a secret and where to keep it, for every message about one. */
+	static final String HOW_TO_SET_THE_SECRET = "the same on every node of the replica path, at least 16 characters: "
+			+ "openssl rand -base64 32 makes one. Give it in an environment variable (KIWI_DB_REPLICATION_PEERSECRET) "
+			+ "or a file, not on the command line, where ps and the JVM show it.";
 
 	private ReplicationPropertiesMapper() {
 	}
@@ -99,6 +110,47 @@ final class ReplicationPropertiesMapper {
 		}
 	}
 
+	/**
+	 * How this node reaches its peers and proves it is one of them: {@code null} without a
+	 * peer secret (no streaming, no peer endpoints).
+	 * @throws MissingPropertyException when an advertise URL is set without a secret
+	 * @throws PeerSecretException when the secret is too short; its message never holds the secret
+	 */
+	static PeerSettings peers(KiwiDbReplicationProperties replication) {
+		String advertiseUrl = StringUtils.hasText(replication.getAdvertiseUrl()) ? replication.getAdvertiseUrl().strip()
+				: null;
+		// Stripped: the same secret read from a file with its line end, or from a variable, must match.
+		String secret = (replication.getPeerSecret() != null) ? replication.getPeerSecret().strip() : "";
+		if (secret.isEmpty()) {
+			if (advertiseUrl != null) {
+				throw new MissingPropertyException(PEER_SECRET, ADVERTISE_URL + " is, and the other nodes reach this "
+						+ "one there only with the secret they all share: its peer endpoints answer nothing else.",
+						"Set " + PEER_SECRET + ", " + HOW_TO_SET_THE_SECRET + " Or remove " + ADVERTISE_URL + ".");
+			}
+			return null;
+		}
+		PeerSecret peerSecret;
+		try {
+			peerSecret = new PeerSecret(secret);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new PeerSecretException("it is shorter than 16 characters, too short to keep the peer endpoints "
+					+ "under /kiwi-db/ from being guessed", "Set " + PEER_SECRET + " to a longer secret, "
+							+ HOW_TO_SET_THE_SECRET);
+		}
+		String checkedUrl = null;
+		if (advertiseUrl != null) {
+			try {
+				checkedUrl = PeerSettings.checkedBaseUrl(advertiseUrl);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new InvalidConfigurationPropertyValueException(ADVERTISE_URL, advertiseUrl, ex.getMessage()
+						+ ". Set it to the base URL at which the other nodes reach this service.");
+			}
+		}
+		return new PeerSettings(checkedUrl, peerSecret);
+	}
+
 	/** One key without the other would fall back to the AWS SDK's default credentials in silence. */
 	private static void checkCredentialsPaired(KiwiDbReplicationProperties.S3 s3) {
 		boolean id = StringUtils.hasText(s3.getAccessKeyId());
@@ -142,6 +194,14 @@ final class ReplicationPropertiesMapper {
 
 	static Duration maxLag(KiwiDbReplicationProperties replication) {
 		return positive("kiwi.db.replication.max-lag", replication.getMaxLag());
+	}
+
+	static Duration readYourWritesTimeout(KiwiDbReplicationProperties replication) {
+		return positive("kiwi.db.replication.read-your-writes-timeout", replication.getReadYourWritesTimeout());
+	}
+
+	static Duration forwardTimeout(KiwiDbReplicationProperties replication) {
+		return positive("kiwi.db.replication.forward-timeout", replication.getForwardTimeout());
 	}
 
 	static Duration unhealthyAfter(KiwiDbReplicationProperties replication) {

@@ -145,7 +145,8 @@ final class ReplicationPropertiesMapper {
 			}
 			catch (IllegalArgumentException ex) {
 				throw new InvalidConfigurationPropertyValueException(ADVERTISE_URL, advertiseUrl, ex.getMessage()
-						+ ". Set it to the base URL at which the other nodes reach this service.");
+						+ ". Set it to the base URL at which the other nodes reach this service, its context path "
+						+ "included if it has one, for example http://10.0.0.5:8080.");
 			}
 		}
 		return new PeerSettings(checkedUrl, peerSecret);

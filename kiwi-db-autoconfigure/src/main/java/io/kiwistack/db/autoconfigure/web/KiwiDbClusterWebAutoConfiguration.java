@@ -1,5 +1,7 @@
 package io.kiwistack.db.autoconfigure.web;
 
+import java.util.function.Supplier;
+
 import io.kiwistack.db.autoconfigure.KiwiDbDataSource;
 import io.kiwistack.db.autoconfigure.replication.KiwiDbReplicationAutoConfiguration;
 import io.kiwistack.db.autoconfigure.replication.KiwiDbReplicationProperties;
@@ -23,6 +25,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Auto-configuration of a replicating node's part in its cluster, in a servlet web application
@@ -48,7 +51,7 @@ public final class KiwiDbClusterWebAutoConfiguration {
 	public static final int READ_YOUR_WRITES_ORDER = Ordered.HIGHEST_PRECEDENCE + 30;
 
 	@Bean
-	FilterRegistrationBean<PeerEndpointFilter> kiwiDbPeerEndpointFilter(KiwiDbReplicator replicator,
+	FilterRegistrationBean<PeerEndpointFilter> kiwiDbPeerEndpointFilter(ObjectProvider<KiwiDbReplicator> replicator,
 			PeerSettings peers) {
 		FilterRegistrationBean<PeerEndpointFilter> registration = new FilterRegistrationBean<>(
 				new PeerEndpointFilter(peerEndpoint(replicator, peers)));
@@ -59,7 +62,7 @@ public final class KiwiDbClusterWebAutoConfiguration {
 	}
 
 	@Bean
-	ServletRegistrationBean<PeerEndpointServlet> kiwiDbPeerEndpointServlet(KiwiDbReplicator replicator,
+	ServletRegistrationBean<PeerEndpointServlet> kiwiDbPeerEndpointServlet(ObjectProvider<KiwiDbReplicator> replicator,
 			PeerSettings peers) {
 		ServletRegistrationBean<PeerEndpointServlet> registration = new ServletRegistrationBean<>(
 				new PeerEndpointServlet(peerEndpoint(replicator, peers)), PeerProtocol.PREFIX + "*");
@@ -67,31 +70,40 @@ public final class KiwiDbClusterWebAutoConfiguration {
 		return registration;
 	}
 
-	private static PeerEndpoint peerEndpoint(KiwiDbReplicator replicator, PeerSettings peers) {
-		return new PeerEndpoint(replicator, peers.secret());
+	/**
+	 * The server starts its filters and servlets before the application's beans are created: what
+	 * they use of kiwi-db is created at their first request, and the database and the replicator
+	 * are created with the other beans, not by the server's startup thread.
+	 */
+	private static Supplier<PeerEndpoint> peerEndpoint(ObjectProvider<KiwiDbReplicator> replicator,
+			PeerSettings peers) {
+		return SingletonSupplier.of(() -> new PeerEndpoint(replicator.getObject(), peers.secret()));
 	}
 
 	@Bean
-	FilterRegistrationBean<WriteForwardingFilter> kiwiDbWriteForwardingFilter(KiwiDbReplicator replicator,
+	FilterRegistrationBean<WriteForwardingFilter> kiwiDbWriteForwardingFilter(ObjectProvider<KiwiDbReplicator> replicator,
 			KiwiDbReplicationProperties properties, PeerSettings peers, Environment environment,
 			ClusterMetrics kiwiDbClusterMetrics) {
 		ForwardedRequests forwarded = new ForwardedRequests(properties.getForwardMethods(),
 				properties.getForwardExcludePaths(), actuatorBasePath(environment));
 		String forwardedBy = (peers.advertiseUrl() != null) ? peers.advertiseUrl() : "a kiwi-db read replica";
 		FilterRegistrationBean<WriteForwardingFilter> registration = new FilterRegistrationBean<>(
-				new WriteForwardingFilter(replicator, forwarded, properties.getForwardTimeout(),
+				new WriteForwardingFilter(SingletonSupplier.of(replicator::getObject), forwarded, properties.getForwardTimeout(),
 						properties.getReadYourWritesTimeout(), forwardedBy, kiwiDbClusterMetrics));
 		registration.setOrder(WRITE_FORWARDING_ORDER);
 		// A primary takes its writes itself; a replica forwards them unless told not to, and then refuses them.
-		registration.setEnabled(!replicator.takesWrites() && !Boolean.FALSE.equals(properties.getForwardWrites()));
+		registration.setEnabled(properties.getMode() == KiwiDbReplicationProperties.Mode.REPLICA
+				&& !Boolean.FALSE.equals(properties.getForwardWrites()));
 		return registration;
 	}
 
 	@Bean
-	FilterRegistrationBean<ReadYourWritesFilter> kiwiDbReadYourWritesFilter(KiwiDbReplicator replicator,
-			KiwiDbDataSource dataSource, KiwiDbReplicationProperties properties, ClusterMetrics kiwiDbClusterMetrics) {
+	FilterRegistrationBean<ReadYourWritesFilter> kiwiDbReadYourWritesFilter(ObjectProvider<KiwiDbReplicator> replicator,
+			ObjectProvider<KiwiDbDataSource> dataSource, KiwiDbReplicationProperties properties,
+			ClusterMetrics kiwiDbClusterMetrics) {
 		FilterRegistrationBean<ReadYourWritesFilter> registration = new FilterRegistrationBean<>(
-				new ReadYourWritesFilter(replicator, dataSource.getKiwiDataSource().commitWatch(),
+				new ReadYourWritesFilter(SingletonSupplier.of(replicator::getObject),
+						SingletonSupplier.of(() -> dataSource.getObject().getKiwiDataSource().commitWatch()),
 						properties.getReadYourWritesTimeout(), kiwiDbClusterMetrics));
 		registration.setOrder(READ_YOUR_WRITES_ORDER);
 		return registration;

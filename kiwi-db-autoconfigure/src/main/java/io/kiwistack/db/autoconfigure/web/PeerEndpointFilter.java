@@ -1,6 +1,7 @@
 package io.kiwistack.db.autoconfigure.web;
 
 import java.io.IOException;
+import java.util.function.Supplier;
 
 import io.kiwistack.db.replication.PeerEndpoint;
 import io.kiwistack.db.replication.PeerResponse;
@@ -19,16 +20,16 @@ import jakarta.servlet.http.HttpServletResponse;
  */
 final class PeerEndpointFilter extends HttpFilter {
 
-	private final transient PeerEndpoint endpoint;
+	private final transient Supplier<PeerEndpoint> endpoint;
 
-	PeerEndpointFilter(PeerEndpoint endpoint) {
+	PeerEndpointFilter(Supplier<PeerEndpoint> endpoint) {
 		this.endpoint = endpoint;
 	}
 
 	@Override
 	protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws IOException, ServletException {
-		answer(this.endpoint, request, response);
+		answer(this.endpoint.get(), request, response);
 	}
 
 	/** Answer {@code request} with {@code endpoint}, as the filter does and the servlet behind it. */

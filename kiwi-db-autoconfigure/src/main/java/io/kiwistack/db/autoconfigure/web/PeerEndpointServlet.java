@@ -1,6 +1,7 @@
 package io.kiwistack.db.autoconfigure.web;
 
 import java.io.IOException;
+import java.util.function.Supplier;
 
 import io.kiwistack.db.replication.PeerEndpoint;
 import jakarta.servlet.http.HttpServlet;
@@ -15,15 +16,15 @@ import jakarta.servlet.http.HttpServletResponse;
  */
 final class PeerEndpointServlet extends HttpServlet {
 
-	private final transient PeerEndpoint endpoint;
+	private final transient Supplier<PeerEndpoint> endpoint;
 
-	PeerEndpointServlet(PeerEndpoint endpoint) {
+	PeerEndpointServlet(Supplier<PeerEndpoint> endpoint) {
 		this.endpoint = endpoint;
 	}
 
 	@Override
 	protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-		PeerEndpointFilter.answer(this.endpoint, request, response);
+		PeerEndpointFilter.answer(this.endpoint.get(), request, response);
 	}
 
 }

@@ -3,6 +3,7 @@ package io.kiwistack.db.autoconfigure.web;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import io.kiwistack.db.CommitWatch;
 import io.kiwistack.db.replication.KiwiDbReplicator;
@@ -27,15 +28,15 @@ final class ReadYourWritesFilter extends HttpFilter {
 
 	private static final Log logger = LogFactory.getLog(ReadYourWritesFilter.class);
 
-	private final transient KiwiDbReplicator replicator;
+	private final transient Supplier<KiwiDbReplicator> replicator;
 
-	private final transient CommitWatch commitWatch;
+	private final transient Supplier<CommitWatch> commitWatch;
 
 	private final Duration timeout;
 
 	private final transient ClusterMetrics metrics;
 
-	ReadYourWritesFilter(KiwiDbReplicator replicator, CommitWatch commitWatch, Duration timeout,
+	ReadYourWritesFilter(Supplier<KiwiDbReplicator> replicator, Supplier<CommitWatch> commitWatch, Duration timeout,
 			ClusterMetrics metrics) {
 		this.replicator = replicator;
 		this.commitWatch = commitWatch;
@@ -46,11 +47,12 @@ final class ReadYourWritesFilter extends HttpFilter {
 	@Override
 	protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws IOException, ServletException {
-		boolean takesWrites = this.replicator.takesWrites();
+		KiwiDbReplicator replicator = this.replicator.get();
+		boolean takesWrites = replicator.takesWrites();
 		Optional<Position> wanted = PositionCookie.of(request);
-		if (wanted.isPresent() && !takesWrites && !caughtUp(wanted.get())) {
+		if (wanted.isPresent() && !takesWrites && !caughtUp(replicator, wanted.get())) {
 			PlainAnswer.send(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, true, "This node, a read replica "
-					+ "of " + this.replicator.replica() + ", has not yet applied the client's last write (position "
+					+ "of " + replicator.replica() + ", has not yet applied the client's last write (position "
 					+ wanted.get() + ", from its kiwi-db-position cookie) within kiwi.db.replication."
 					+ "read-your-writes-timeout (" + this.timeout.toMillis() + " ms). Retry shortly.");
 			return;
@@ -59,18 +61,18 @@ final class ReadYourWritesFilter extends HttpFilter {
 			chain.doFilter(request, response);
 			return;
 		}
-		PositionResponse positioned = new PositionResponse(response, this.replicator, request.isSecure());
-		try (CommitWatch.Registration watching = this.commitWatch.watchThisThread(positioned::transactionCommitted)) {
+		PositionResponse positioned = new PositionResponse(response, replicator, request.isSecure());
+		try (CommitWatch.Registration watching = this.commitWatch.get().watchThisThread(positioned::transactionCommitted)) {
 			chain.doFilter(request, positioned);
 		}
 		positioned.addPositionIfCommitted();
 	}
 
-	private boolean caughtUp(Position wanted) throws IOException {
+	private boolean caughtUp(KiwiDbReplicator replicator, Position wanted) throws IOException {
 		long start = System.nanoTime();
 		boolean reached;
 		try {
-			reached = this.replicator.awaitPosition(wanted, this.timeout);
+			reached = replicator.awaitPosition(wanted, this.timeout);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

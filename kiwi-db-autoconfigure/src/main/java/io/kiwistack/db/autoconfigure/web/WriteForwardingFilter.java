@@ -16,6 +16,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import io.kiwistack.db.replication.KiwiDbReplicator;
 import io.kiwistack.db.replication.PeerProtocol;
@@ -60,7 +65,7 @@ final class WriteForwardingFilter extends HttpFilter {
 	private static final Set<String> NOT_COPIED_BACK = Set.of("connection", "content-length", "keep-alive",
 			"transfer-encoding", "te", "trailer", "trailers", "upgrade");
 
-	private final transient KiwiDbReplicator replicator;
+	private final transient Supplier<KiwiDbReplicator> replicator;
 
 	private final transient ForwardedRequests forwarded;
 
@@ -72,16 +77,14 @@ final class WriteForwardingFilter extends HttpFilter {
 
 	private final transient ClusterMetrics metrics;
 
-	private final transient HttpClient http = HttpClient.newBuilder()
-		.version(HttpClient.Version.HTTP_1_1)
-		.connectTimeout(CONNECT_TIMEOUT)
-		.followRedirects(HttpClient.Redirect.NEVER)
-		.build();
+	private final transient ExecutorService executor;
+
+	private final transient HttpClient http;
 
 	/**
 	 * @param forwardedBy what the loop guard header says: this node, never a secret
 	 */
-	WriteForwardingFilter(KiwiDbReplicator replicator, ForwardedRequests forwarded, Duration forwardTimeout,
+	WriteForwardingFilter(Supplier<KiwiDbReplicator> replicator, ForwardedRequests forwarded, Duration forwardTimeout,
 			Duration readYourWritesTimeout, String forwardedBy, ClusterMetrics metrics) {
 		this.replicator = replicator;
 		this.forwarded = forwarded;
@@ -89,26 +92,50 @@ final class WriteForwardingFilter extends HttpFilter {
 		this.readYourWritesTimeout = readYourWritesTimeout;
 		this.forwardedBy = forwardedBy;
 		this.metrics = metrics;
+		this.executor = Executors.newCachedThreadPool(new ForwardingThreads());
+		// Built, and its selector thread started, under this class's loader: the web application's
+		// loader, current while the server starts its filters, would have Tomcat report the client's
+		// threads as leaks when it stops.
+		Thread thread = Thread.currentThread();
+		ClassLoader before = thread.getContextClassLoader();
+		thread.setContextClassLoader(WriteForwardingFilter.class.getClassLoader());
+		try {
+			this.http = HttpClient.newBuilder()
+				.version(HttpClient.Version.HTTP_1_1)
+				.connectTimeout(CONNECT_TIMEOUT)
+				.followRedirects(HttpClient.Redirect.NEVER)
+				.executor(this.executor)
+				.build();
+		}
+		finally {
+			thread.setContextClassLoader(before);
+		}
+	}
+
+	@Override
+	public void destroy() {
+		this.executor.shutdown();
 	}
 
 	@Override
 	protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws IOException, ServletException {
+		KiwiDbReplicator replicator = this.replicator.get();
 		// Asked on each request: the node's role is the replicator's to say.
-		if (this.replicator.takesWrites() || !this.forwarded.forwards(request)) {
+		if (replicator.takesWrites() || !this.forwarded.forwards(request)) {
 			chain.doFilter(request, response);
 			return;
 		}
 		long start = System.nanoTime();
 		if (request.getHeader(PeerProtocol.FORWARDED_HEADER) != null) {
-			answer(response, start, "loop", 503, true, "This node is not the primary of " + this.replicator.replica()
+			answer(response, start, "loop", 503, true, "This node is not the primary of " + replicator.replica()
 					+ " either: the request was forwarded here by another node (it carries " + PeerProtocol.FORWARDED_HEADER
 					+ "), and a request is forwarded at most once. The claim will name the new primary shortly; retry then.");
 			return;
 		}
-		Optional<String> primary = this.replicator.primaryUrl();
+		Optional<String> primary = replicator.primaryUrl();
 		if (primary.isEmpty()) {
-			answer(response, start, "no-primary", 503, true, "No primary is known for " + this.replicator.replica()
+			answer(response, start, "no-primary", 503, true, "No primary is known for " + replicator.replica()
 					+ ": no node holds its claim, or the primary published no kiwi.db.replication.advertise-url. This node "
 					+ "is a read replica and takes no writes itself; nothing was written. Retry shortly.");
 			return;
@@ -127,20 +154,20 @@ final class WriteForwardingFilter extends HttpFilter {
 			answer = this.http.send(outgoing, HttpResponse.BodyHandlers.ofByteArray());
 		}
 		catch (HttpConnectTimeoutException | ConnectException ex) {
-			answer(response, start, "unreachable", 503, true, "The primary of " + this.replicator.replica() + " at "
+			answer(response, start, "unreachable", 503, true, "The primary of " + replicator.replica() + " at "
 					+ primary.get() + " can't be reached (" + ex.getClass().getSimpleName() + "); the request was not "
 					+ "sent, and nothing was written. Retry shortly.");
 			return;
 		}
 		catch (HttpTimeoutException ex) {
-			answer(response, start, "timeout", 504, false, "The primary of " + this.replicator.replica() + " at "
+			answer(response, start, "timeout", 504, false, "The primary of " + replicator.replica() + " at "
 					+ primary.get() + " did not answer within kiwi.db.replication.forward-timeout ("
 					+ this.forwardTimeout.toMillis() + " ms): the request reached it, and whether it was carried out "
 					+ "is unknown. Check before repeating a write that must not happen twice.");
 			return;
 		}
 		catch (IOException ex) {
-			answer(response, start, "failed", 502, false, "The connection to the primary of " + this.replicator.replica()
+			answer(response, start, "failed", 502, false, "The connection to the primary of " + replicator.replica()
 					+ " at " + primary.get() + " failed (" + ex.getMessage() + "): whether the request was carried out "
 					+ "is unknown. Check before repeating a write that must not happen twice.");
 			return;
@@ -151,7 +178,7 @@ final class WriteForwardingFilter extends HttpFilter {
 					+ "by the primary is unknown.");
 			return;
 		}
-		awaitCommit(answer);
+		awaitCommit(replicator, answer);
 		copy(answer, response);
 		this.metrics.forwarded("forwarded", answer.statusCode(), System.nanoTime() - start);
 	}
@@ -187,6 +214,21 @@ final class WriteForwardingFilter extends HttpFilter {
 		return builder.build();
 	}
 
+	/** Daemon threads of this class's loader for the HTTP client's work, named for thread dumps. */
+	private static final class ForwardingThreads implements ThreadFactory {
+
+		private final AtomicInteger count = new AtomicInteger();
+
+		@Override
+		public Thread newThread(Runnable task) {
+			Thread thread = new Thread(task, "kiwi-db-forward-" + this.count.incrementAndGet());
+			thread.setDaemon(true);
+			thread.setContextClassLoader(WriteForwardingFilter.class.getClassLoader());
+			return thread;
+		}
+
+	}
+
 	private static void setIfAbsent(HttpRequest.Builder builder, HttpServletRequest request, String name, String value) {
 		if (request.getHeader(name) == null) {
 			builder.header(name, value);
@@ -205,7 +247,7 @@ final class WriteForwardingFilter extends HttpFilter {
 	}
 
 	/** Wait until this node holds the commit the primary made for the request, so the client reads it back here. */
-	private void awaitCommit(HttpResponse<byte[]> answer) {
+	private void awaitCommit(KiwiDbReplicator replicator, HttpResponse<byte[]> answer) {
 		Optional<String> header = answer.headers().firstValue(PeerProtocol.POSITION_HEADER);
 		if (header.isEmpty()) {
 			return;
@@ -220,7 +262,7 @@ final class WriteForwardingFilter extends HttpFilter {
 		long start = System.nanoTime();
 		boolean reached;
 		try {
-			reached = this.replicator.awaitPosition(position, this.readYourWritesTimeout);
+			reached = replicator.awaitPosition(position, this.readYourWritesTimeout);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

@@ -12,7 +12,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The S3 secret key and the age identities are masked under every key configprops and env show
+ * The S3 secret key, the peer secret and the age identities are masked under every key configprops and env show
  * them by; the age recipients, public keys, are not.
  */
 class KiwiDbSanitizingAutoConfigurationTests {
@@ -27,12 +27,16 @@ class KiwiDbSanitizingAutoConfigurationTests {
 		this.runner.run((context) -> {
 			SanitizingFunction function = context.getBean(SanitizingFunction.class);
 			for (String key : List.of("kiwi.db.replication.age.identities", "kiwi.db.replication.age.identities[0]",
-					"KIWI_DB_REPLICATION_AGE_IDENTITIES_0_", "kiwi.db.replication.s3.secret-access-key")) {
+					"KIWI_DB_REPLICATION_AGE_IDENTITIES_0_", "kiwi.db.replication.s3.secret-access-key",
+					"kiwi.db.replication.s3.secretAccessKey", "KIWI_DB_REPLICATION_S3_SECRETACCESSKEY",
+					"kiwi.db.replication.peer-secret", "kiwi.db.replication.peerSecret", "KIWI_DB_REPLICATION_PEERSECRET")) {
 				assertThat(function.applyUnlessFiltered(new SanitizableData(null, key, "x")).getValue()).as(key)
 					.isEqualTo(SanitizableData.SANITIZED_VALUE);
 			}
 			assertThat(function.applyUnlessFiltered(new SanitizableData(null, "some.other.key", "an " + IDENTITY)).getValue())
 				.as("an identity under another key").isEqualTo(SanitizableData.SANITIZED_VALUE);
+			assertThat(function.applyUnlessFiltered(new SanitizableData(null, "kiwi.db.replication.advertise-url",
+					"http://10.0.0.5:8080")).getValue()).isEqualTo("http://10.0.0.5:8080");
 			assertThat(function.applyUnlessFiltered(new SanitizableData(null, "kiwi.db.replication.age.recipients[0]", "age1abc"))
 				.getValue()).isEqualTo("age1abc");
 		});

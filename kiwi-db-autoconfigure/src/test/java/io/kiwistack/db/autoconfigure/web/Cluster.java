@@ -48,16 +48,24 @@ final class Cluster implements AutoCloseable {
 	 * @param extra properties both nodes get
 	 */
 	static Cluster start(Path dir, Class<?>[] sources, String... extra) {
+		return start(dir, sources, extra, extra);
+	}
+
+	/**
+	 * @param primaryExtra properties the primary gets, after the usual ones
+	 * @param replicaExtra properties the replica gets, after the usual ones
+	 */
+	static Cluster start(Path dir, Class<?>[] sources, String[] primaryExtra, String[] replicaExtra) {
 		Cluster cluster = new Cluster(freePort(), freePort());
 		try {
 			String replicaUrl = "file:" + dir.resolve("replica");
-			cluster.primary = node(sources, cluster.primaryPort, extra, "kiwi.db.path=" + dir.resolve("primary.db"),
+			cluster.primary = node(sources, cluster.primaryPort, primaryExtra, "kiwi.db.path=" + dir.resolve("primary.db"),
 					"kiwi.db.replication.url=" + replicaUrl, "kiwi.db.replication.mode=primary",
 					"kiwi.db.replication.advertise-url=http://127.0.0.1:" + cluster.primaryPort);
 			// A read replica starts from what the primary shipped: its first snapshot.
 			assertThat(cluster.primary.getBean(PrimaryReplication.class).awaitReplicated(Duration.ofSeconds(30)))
 				.isTrue();
-			cluster.replica = node(sources, cluster.replicaPort, extra, "kiwi.db.path=" + dir.resolve("replica.db"),
+			cluster.replica = node(sources, cluster.replicaPort, replicaExtra, "kiwi.db.path=" + dir.resolve("replica.db"),
 					"kiwi.db.replication.url=" + replicaUrl, "kiwi.db.replication.mode=replica",
 					"kiwi.db.replication.advertise-url=http://127.0.0.1:" + cluster.replicaPort);
 			return cluster;

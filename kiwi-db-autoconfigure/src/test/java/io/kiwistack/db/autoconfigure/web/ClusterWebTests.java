@@ -180,6 +180,17 @@ class ClusterWebTests {
 		assertThat(cluster.send(cluster.primaryPort, "GET", "/notes").body()).isEmpty();
 	}
 
+	@Test
+	void anExcludedPathIsNotForwardedAndTheReplicaRefusesTheWriteItself() throws Exception {
+		this.cluster = Cluster.start(this.dir, new Class<?>[] { NoteService.class }, new String[0],
+				new String[] { "kiwi.db.replication.forward-exclude-paths=/notes/**,/notes" });
+		HttpResponse<String> refused = this.cluster.send(this.cluster.replicaPort, "POST", "/notes?body=kept-here");
+		assertThat(refused.statusCode()).isEqualTo(500);
+		assertThat(this.cluster.send(this.cluster.primaryPort, "GET", "/notes").body()).isEmpty();
+		assertThat(this.cluster.replica.getBean(MeterRegistry.class).find("kiwi.db.forwarded.requests").timers())
+			.isEmpty();
+	}
+
 	@SuppressWarnings("unchecked")
 	private static Map<String, Object> replication(KiwiDbHealthIndicator health) {
 		return (Map<String, Object>) health.health(true).getDetails().get("replication");

@@ -11,7 +11,7 @@ import jakarta.servlet.http.HttpServletRequest;
  * The {@code kiwi-db-position} cookie: the position of a client's last write, which every node
  * waits to have applied before answering the client. A position's text ({@code <generation>/<index>:<offset>},
  * hex digits) is a valid RFC 6265 cookie value as it is: '/' and ':' are cookie octets, so it
- * travels unencoded and Tomcat's cookie processor reads it back unchanged.
+ * travels unencoded, and Tomcat's cookie processor reads it back unchanged unless the client quoted it.
  */
 final class PositionCookie {
 
@@ -36,7 +36,7 @@ final class PositionCookie {
 		for (Cookie cookie : cookies) {
 			if (PeerProtocol.POSITION_COOKIE.equals(cookie.getName()) && cookie.getValue() != null) {
 				try {
-					return Optional.of(Position.parse(cookie.getValue().strip()));
+					return Optional.of(Position.parse(unquoted(cookie.getValue().strip())));
 				}
 				catch (IllegalArgumentException ex) {
 					// Garbage, or a cookie of another application of the same name: never a reason to fail a request.
@@ -44,6 +44,18 @@ final class PositionCookie {
 			}
 		}
 		return Optional.empty();
+	}
+
+	/**
+	 * The value without the double quotes RFC 6265 allows around it, which Tomcat keeps: the JDK's
+	 * {@code java.net.CookieManager} sends a cookie set with {@code Max-Age} (and no {@code Expires})
+	 * that way, as an RFC 2965 cookie.
+	 */
+	private static String unquoted(String value) {
+		if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+			return value.substring(1, value.length() - 1);
+		}
+		return value;
 	}
 
 }

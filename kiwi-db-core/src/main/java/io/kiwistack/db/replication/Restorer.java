@@ -2,14 +2,12 @@ package io.kiwistack.db.replication;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -124,13 +122,11 @@ final class Restorer {
 	record LatestGeneration(String generation, boolean ready) {
 	}
 
-	private static final int SNAPSHOT_COPY_BUFFER = 1 << 20;
-
 	private Position build(RestorePlan plan, Path temporary) throws IOException {
 		SnapshotInfo snapshot = plan.snapshot();
 		String snapshotPath = ReplicaLayout.snapshotPath(plan.generation(), snapshot.index());
-		writeSnapshot(plan.generation(), snapshot, snapshotPath, temporary);
 		try (FileChannel database = FileChannel.open(temporary, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
+			writeSnapshot(plan.generation(), snapshot, snapshotPath, database);
 			LogProgress reached = new LogReader(this.client).read(plan.segments(),
 					LogProgress.start(plan.generation(), snapshot.index()), pageSizeOf(database),
 					(batch) -> PageWriter.applyFrames(batch.header(), batch.log(), batch.framesFrom(), database));
@@ -139,17 +135,11 @@ final class Restorer {
 		}
 	}
 
-	private void writeSnapshot(String generation, SnapshotInfo snapshot, String path, Path temporary)
+	private void writeSnapshot(String generation, SnapshotInfo snapshot, String path, FileChannel database)
 			throws IOException {
 		MessageDigest sha256 = SnapshotDigest.newDigest();
-		try (InputStream in = Lz4.open(this.client, path);
-				OutputStream out = new DigestOutputStream(Files.newOutputStream(temporary, StandardOpenOption.WRITE,
-						StandardOpenOption.TRUNCATE_EXISTING), sha256)) {
-			// Large copies: transferTo's 8 KiB would make a write call (and a digest update) per two pages.
-			byte[] buffer = new byte[SNAPSHOT_COPY_BUFFER];
-			for (int n; (n = in.read(buffer)) > 0;) {
-				out.write(buffer, 0, n);
-			}
+		try (InputStream in = Lz4.open(this.client, path)) {
+			SnapshotCopy.copy(in, database, sha256);
 		}
 		catch (IOException ex) {
 			throw new ReplicaException("Snapshot " + path + " in " + this.client.describe() + " can't be read: " + ex.getMessage(), ex);

@@ -26,8 +26,10 @@ import io.kiwistack.db.TemporaryFiles;
  * Rebuilds a database file from a replica: the newest snapshot, then every log segment after it
  * in order, each checked for continuity, salts and checksums, stopping at the last commit at or
  * before a point in time if one is given. The result is written to a temporary file beside the
- * target, checked with {@code PRAGMA integrity_check}, synced, and only then linked into place;
- * an existing file is never replaced, and a failed restore leaves nothing behind.
+ * target, checked with {@code PRAGMA integrity_check} and synced in full (the two at once, on two
+ * threads: the check reads from memory while the disk finishes), and only when both succeed
+ * linked into place; an existing file is never replaced, and a failed restore leaves nothing
+ * behind.
  */
 final class Restorer {
 
@@ -85,8 +87,15 @@ final class Restorer {
 		// Owner-only: the restored database is this same file, linked into place.
 		Path temporary = TemporaryFiles.create(database, "restore");
 		try {
-			Position reached = build(plan.get(), temporary);
-			checkIntegrity(temporary);
+			Position reached;
+			try (FileChannel file = FileChannel.open(temporary, StandardOpenOption.WRITE, StandardOpenOption.READ);
+					RestoreSync sync = RestoreSync.start(file)) {
+				reached = build(plan.get(), file);
+				sync.writesDone();
+				// The check reads the file from memory while the disk catches up with the last writes.
+				checkIntegrity(temporary);
+				sync.awaitSynced();
+			}
 			link(temporary, database);
 			return Optional.of(new RestoreResult(database, reached, plan.get().snapshot(), plan.get().segments().size()));
 		}
@@ -122,17 +131,14 @@ final class Restorer {
 	record LatestGeneration(String generation, boolean ready) {
 	}
 
-	private Position build(RestorePlan plan, Path temporary) throws IOException {
+	private Position build(RestorePlan plan, FileChannel database) throws IOException {
 		SnapshotInfo snapshot = plan.snapshot();
 		String snapshotPath = ReplicaLayout.snapshotPath(plan.generation(), snapshot.index());
-		try (FileChannel database = FileChannel.open(temporary, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
-			writeSnapshot(plan.generation(), snapshot, snapshotPath, database);
-			LogProgress reached = new LogReader(this.client).read(plan.segments(),
-					LogProgress.start(plan.generation(), snapshot.index()), pageSizeOf(database),
-					(batch) -> PageWriter.applyFrames(batch.header(), batch.log(), batch.framesFrom(), database));
-			database.force(true);
-			return reached.position();
-		}
+		writeSnapshot(plan.generation(), snapshot, snapshotPath, database);
+		LogProgress reached = new LogReader(this.client).read(plan.segments(),
+				LogProgress.start(plan.generation(), snapshot.index()), pageSizeOf(database),
+				(batch) -> PageWriter.applyFrames(batch.header(), batch.log(), batch.framesFrom(), database));
+		return reached.position();
 	}
 
 	private void writeSnapshot(String generation, SnapshotInfo snapshot, String path, FileChannel database)

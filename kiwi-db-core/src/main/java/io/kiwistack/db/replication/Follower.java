@@ -677,7 +677,9 @@ final class Follower implements AutoCloseable {
 		}
 		byte[] tail = null;
 		LogProgress afterTail = from;
-		if (!oneStartsHere && straddling != null) {
+		boolean alreadyLooked = straddling != null && from.position().equals(this.noTailAt)
+				&& straddling.path().equals(this.noTailIn);
+		if (!oneStartsHere && straddling != null && !alreadyLooked) {
 			// Streamed past the start of a segment the primary shipped later: apply what it holds past here.
 			tail = tailPast(straddling, from);
 			if (tail != null) {
@@ -692,6 +694,11 @@ final class Follower implements AutoCloseable {
 			}
 		}
 		if (fresh.isEmpty() && tail == null) {
+			if (straddling != null) {
+				// Nothing past here in it: don't read it again at every poll.
+				this.noTailAt = from.position();
+				this.noTailIn = straddling.path();
+			}
 			return;
 		}
 		List<LogReader.Batch> batches = new ArrayList<>();
@@ -714,7 +721,15 @@ final class Follower implements AutoCloseable {
 		});
 		this.newestTransactionAt = fresh.isEmpty() ? straddling.createdAt() : fresh.get(fresh.size() - 1).createdAt();
 		applied(reached);
+		// Where the newest segment applied ends: nothing of it lies past here.
+		this.noTailAt = reached.position();
+		this.noTailIn = fresh.isEmpty() ? straddling.path() : fresh.get(fresh.size() - 1).path();
 	}
+
+	/** A position the segment {@link #noTailIn} holds nothing past: that segment is not read again for it. */
+	private Position noTailAt;
+
+	private String noTailIn;
 
 	/** The bytes of {@code segment} past {@code from}, {@code null} when it ends at or before it. */
 	private byte[] tailPast(WalSegmentInfo segment, LogProgress from) throws IOException {

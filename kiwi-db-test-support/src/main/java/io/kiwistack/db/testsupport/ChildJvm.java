@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -161,6 +163,8 @@ public final class ChildJvm implements AutoCloseable {
 
 		private final List<String> arguments = new ArrayList<>();
 
+		private final Map<String, String> environment = new LinkedHashMap<>();
+
 		private Path log;
 
 		private Path output;
@@ -185,6 +189,16 @@ public final class ChildJvm implements AutoCloseable {
 		/** Arguments for the main class. */
 		public Builder arguments(List<String> arguments) {
 			this.arguments.addAll(arguments);
+			return this;
+		}
+
+		/**
+		 * Sets an environment variable of the child, beside the test's own. A secret goes here
+		 * rather than in the {@link #arguments}, which any user of the machine can read with
+		 * {@code ps}.
+		 */
+		public Builder environment(String name, String value) {
+			this.environment.put(name, value);
 			return this;
 		}
 
@@ -221,6 +235,7 @@ public final class ChildJvm implements AutoCloseable {
 			command.addAll(List.of("-cp", System.getProperty("java.class.path"), this.mainClass));
 			command.addAll(this.arguments);
 			ProcessBuilder builder = new ProcessBuilder(command);
+			builder.environment().putAll(this.environment);
 			if (this.log != null) {
 				createParent(this.log);
 				builder.redirectErrorStream(true).redirectOutput(this.log.toFile());

@@ -2,6 +2,7 @@ package io.kiwistack.db.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.CookieHandler;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -9,6 +10,7 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
+import java.util.Map;
 
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
@@ -31,21 +33,41 @@ public class JsonHttpClient {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
-	private final HttpClient http = HttpClient.newBuilder()
-		.version(HttpClient.Version.HTTP_1_1)
-		.connectTimeout(Duration.ofSeconds(2))
-		.build();
+	private final HttpClient http;
 
 	private final URI base;
 
 	/** A client for the service listening on {@code 127.0.0.1:port}. */
 	public JsonHttpClient(int port) {
+		this(port, null);
+	}
+
+	/**
+	 * A client for the service listening on {@code 127.0.0.1:port} that keeps the cookies the
+	 * service sets in {@code cookies} and sends them back, as a browser does.
+	 * @param cookies the cookie jar, such as a {@link java.net.CookieManager}; {@code null} for none
+	 */
+	public JsonHttpClient(int port, CookieHandler cookies) {
+		HttpClient.Builder http = HttpClient.newBuilder()
+			.version(HttpClient.Version.HTTP_1_1)
+			.connectTimeout(Duration.ofSeconds(2));
+		if (cookies != null) {
+			http.cookieHandler(cookies);
+		}
+		this.http = http.build();
 		this.base = URI.create("http://127.0.0.1:" + port);
 	}
 
 	/** {@code GET} of {@code path}, such as {@code /tasks/1}. */
 	public HttpResponse<String> get(String path) throws IOException {
 		return send(request(path).GET().build());
+	}
+
+	/** {@code GET} of {@code path} with more request headers, such as {@code Authorization}. */
+	public HttpResponse<String> get(String path, Map<String, String> headers) throws IOException {
+		HttpRequest.Builder request = request(path).GET();
+		headers.forEach(request::header);
+		return send(request.build());
 	}
 
 	/** {@code GET} of an absolute URI, such as a {@code Location} the service answered with. */
@@ -65,6 +87,11 @@ public class JsonHttpClient {
 		return send(request(path).header("Content-Type", "application/json")
 			.PUT(BodyPublishers.ofString(json))
 			.build());
+	}
+
+	/** The base URI of the service, {@code http://127.0.0.1:<port>}. */
+	public URI base() {
+		return this.base;
 	}
 
 	/** {@code DELETE} of {@code path}. */

@@ -1,6 +1,7 @@
 package io.kiwistack.work;
 
 import java.io.IOException;
+import java.net.CookieHandler;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,11 @@ final class KiwiWorkClient extends JsonHttpClient {
 
 	KiwiWorkClient(int port) {
 		super(port);
+	}
+
+	/** A client that keeps the cookies Kiwi Work sets in {@code cookies}, and sends them back. */
+	KiwiWorkClient(int port, CookieHandler cookies) {
+		super(port, cookies);
 	}
 
 	HttpResponse<String> postTask(String title) throws IOException {

@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import io.kiwistack.db.testsupport.ChildJvm;
 import tools.jackson.databind.JsonNode;
@@ -39,15 +41,25 @@ final class KiwiWorkProcess implements AutoCloseable {
 	 * {@code --kiwi.db.replication.enabled=true}.
 	 */
 	static KiwiWorkProcess start(Path database, Path log, List<String> arguments) throws IOException {
-		int port = freePort();
+		return start(database, log, freePort(), arguments, Map.of());
+	}
+
+	/**
+	 * Starts Kiwi Work on {@code database} at a port chosen beforehand (so that the node can
+	 * advertise its URL, and come back at it after a restart), with more command-line arguments
+	 * and environment variables: where a secret goes, since the command line is visible to all.
+	 */
+	static KiwiWorkProcess start(Path database, Path log, int port, List<String> arguments,
+			Map<String, String> environment) throws IOException {
 		List<String> all = new ArrayList<>(List.of("--server.port=" + port, "--server.address=127.0.0.1",
 				"--kiwi.db.path=" + database));
 		all.addAll(arguments);
-		ChildJvm jvm = ChildJvm.of(KiwiWorkApplication.class)
+		ChildJvm.Builder builder = ChildJvm.of(KiwiWorkApplication.class)
 			.jvmOptions("-XX:TieredStopAtLevel=1", "-Xmx256m")
 			.arguments(all)
-			.log(log)
-			.start();
+			.log(log);
+		environment.forEach(builder::environment);
+		ChildJvm jvm = builder.start();
 		return new KiwiWorkProcess(jvm, port);
 	}
 
@@ -57,17 +69,29 @@ final class KiwiWorkProcess implements AutoCloseable {
 	 * @return a client for the service
 	 */
 	KiwiWorkClient awaitHealthy(Duration timeout) throws InterruptedException {
+		return awaitHealth("healthy", (health) -> "UP".equals(health.path("status").asString()), timeout);
+	}
+
+	/**
+	 * Waits until the service's health report, whatever its status code, satisfies
+	 * {@code condition}: for a node that is expected to start but not to be healthy.
+	 * @param what what is awaited, for the failure message
+	 * @param timeout how long to wait at most
+	 * @return a client for the service
+	 */
+	KiwiWorkClient awaitHealth(String what, Predicate<JsonNode> condition, Duration timeout)
+			throws InterruptedException {
 		KiwiWorkClient client = new KiwiWorkClient(this.port);
 		long deadline = System.nanoTime() + timeout.toNanos();
 		String last = "no answer";
 		while (System.nanoTime() < deadline) {
 			if (!this.jvm.isAlive()) {
-				fail("Kiwi Work exited with %d before it was healthy; log %s:%n%s", this.jvm.process().exitValue(),
+				fail("Kiwi Work exited with %d before it was %s; log %s:%n%s", this.jvm.process().exitValue(), what,
 						this.jvm.log(), logTail());
 			}
 			try {
 				JsonNode health = client.health();
-				if ("UP".equals(health.path("status").asString())) {
+				if (condition.test(health)) {
 					return client;
 				}
 				last = health.toString();
@@ -77,7 +101,7 @@ final class KiwiWorkProcess implements AutoCloseable {
 			}
 			Thread.sleep(100);
 		}
-		return fail("Kiwi Work was not healthy within %s (last: %s); log %s:%n%s", timeout, last, this.jvm.log(),
+		return fail("Kiwi Work was not %s within %s (last: %s); log %s:%n%s", what, timeout, last, this.jvm.log(),
 				logTail());
 	}
 
@@ -110,6 +134,16 @@ final class KiwiWorkProcess implements AutoCloseable {
 		return this.jvm.process().exitValue();
 	}
 
+	/** The port it listens on, at 127.0.0.1. */
+	int port() {
+		return this.port;
+	}
+
+	/** Whether the JVM still runs. */
+	boolean isAlive() {
+		return this.jvm.isAlive();
+	}
+
 	/** The forked JVM's process id. */
 	long pid() {
 		return this.jvm.pid();
@@ -139,7 +173,8 @@ final class KiwiWorkProcess implements AutoCloseable {
 		this.jvm.close();
 	}
 
-	private static int freePort() throws IOException {
+	/** A port free on the loopback interface now. */
+	static int freePort() throws IOException {
 		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			return socket.getLocalPort();
 		}

@@ -28,6 +28,12 @@ final class KiwiWorkCluster implements AutoCloseable {
 
 	static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
 
+	/**
+	 * {@code kiwi.db.replication.read-your-writes-timeout} of every node: shorter than the
+	 * default 5 s, so that a request that waits it out is answered within the test client's 5 s.
+	 */
+	static final Duration READ_YOUR_WRITES_TIMEOUT = Duration.ofSeconds(3);
+
 	/** The environment variable Spring Boot binds to {@code kiwi.db.replication.peer-secret}. */
 	static final String PEER_SECRET_VARIABLE = "KIWI_DB_REPLICATION_PEERSECRET";
 
@@ -115,7 +121,8 @@ final class KiwiWorkCluster implements AutoCloseable {
 	List<String> arguments(boolean primary, int port) {
 		List<String> arguments = new ArrayList<>(List.of("--kiwi.db.replication.enabled=true",
 				"--kiwi.db.replication.url=file:" + this.replica.toAbsolutePath(),
-				"--kiwi.db.replication.advertise-url=http://127.0.0.1:" + port));
+				"--kiwi.db.replication.advertise-url=http://127.0.0.1:" + port,
+				"--kiwi.db.replication.read-your-writes-timeout=" + READ_YOUR_WRITES_TIMEOUT.toSeconds() + "s"));
 		if (primary) {
 			arguments.add("--kiwi.db.replication.sync-interval=200ms");
 		}

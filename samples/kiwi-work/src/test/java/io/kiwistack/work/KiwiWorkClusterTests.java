@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.BooleanSupplier;
@@ -215,6 +216,7 @@ class KiwiWorkClusterTests {
 		});
 
 		readYourWritesAcrossReplicas();
+		aPositionNotReachedIsAwaitedThen503();
 
 		// Once nothing is in flight every node holds exactly the same tasks, every acknowledged one.
 		this.cluster.awaitReplicasCaughtUp();
@@ -321,6 +323,42 @@ class KiwiWorkClusterTests {
 				+ "cookie", count).isEmpty();
 	}
 
+	/**
+	 * A cookie naming a position of the current generation that no node has reached yet makes a
+	 * replica wait for the whole read-your-writes timeout, then answer 503: whether the value comes
+	 * bare (browsers, curl) or in double quotes (the JDK's {@code CookieManager}).
+	 */
+	private void aPositionNotReachedIsAwaitedThen503() throws Exception {
+		String[] primaryAt = this.cluster.awaitShipped().path("position").asString().split("[/:]");
+		String ahead = primaryAt[0] + "/" + String.format("%08x", Long.parseLong(primaryAt[1], 16) + 0x100) + ":00000000";
+		List<Node> replicas = this.cluster.replicas();
+		List<String> cookies = List.of(POSITION_COOKIE + "=" + ahead, POSITION_COOKIE + "=\"" + ahead + "\"");
+		List<CompletableFuture<String>> answers = new ArrayList<>();
+		for (int i = 0; i < cookies.size(); i++) {
+			Node replica = replicas.get(i % replicas.size());
+			String cookie = cookies.get(i);
+			answers.add(CompletableFuture.supplyAsync(() -> {
+				long start = System.nanoTime();
+				try {
+					HttpResponse<String> response = replica.client().get("/tasks", Map.of("Cookie", cookie));
+					long waited = millisSince(start);
+					return String.format("%d after %s, Retry-After %s", response.statusCode(),
+							(waited >= KiwiWorkCluster.READ_YOUR_WRITES_TIMEOUT.toMillis() - 100) ? "the timeout"
+									: waited + " ms",
+							response.headers().firstValue("Retry-After").isPresent() ? "present" : "missing");
+				}
+				catch (IOException ex) {
+					return ex.toString();
+				}
+			}));
+		}
+		for (int i = 0; i < cookies.size(); i++) {
+			assertThat(answers.get(i).get()).as("GET /tasks on %s with cookie %s", replicas.get(i % replicas.size()),
+					cookies.get(i))
+				.isEqualTo("503 after the timeout, Retry-After present");
+		}
+	}
+
 	@Test
 	@Order(4)
 	@Timeout(120)
@@ -395,6 +433,7 @@ class KiwiWorkClusterTests {
 			throws Exception {
 		Node primary = this.cluster.primary();
 		this.cluster.awaitReplicasCaughtUp();
+		String generation = this.cluster.awaitShipped().path("generation").asString();
 		Map<Long, String> before = KiwiWorkClient.titlesById(primary.client().pending());
 		assertThat(before).containsAllEntriesOf(this.acknowledged);
 		long someId = Collections.max(before.keySet());
@@ -439,6 +478,8 @@ class KiwiWorkClusterTests {
 		primary.awaitHealthy();
 		assertThat(KiwiWorkClient.titlesById(primary.client().pending())).as("tasks on the restarted primary")
 			.isEqualTo(before);
+		assertThat(primary.process().logText()).as("log of the restarted primary: a clean restart resumes its generation")
+			.contains("Resuming replication generation " + generation);
 		for (Node replica : this.cluster.replicas()) {
 			this.cluster.awaitStreaming(replica);
 			CookieManager jar = new CookieManager();

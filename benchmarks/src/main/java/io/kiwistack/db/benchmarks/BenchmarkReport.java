@@ -69,15 +69,16 @@ public final class BenchmarkReport {
 				+ ", " + Runtime.getRuntime().availableProcessors() + " processors, " + System.getProperty("os.name")
 				+ " " + System.getProperty("os.arch"));
 		out.flush();
-		Collection<RunResult> results = new Runner(jmhOptions(options)).run();
+		Collection<RunResult> results = options.jmh() ? new Runner(jmhOptions(options)).run() : List.of();
 		// Timed runs, not JMH: in this JVM, after the forks are done, so nothing else competes.
 		ReplicationRuns.Result replication = options.replicationRuns() ? ReplicationRuns.run(options, out) : null;
+		ClusterRuns.Result cluster = options.clusterRuns() ? ClusterRuns.run(options, out) : null;
 		Path litestream = (options.replicationRuns() || options.sizeRuns())
 				? LitestreamBinary.locate(options.outputDirectory()) : null;
 		LitestreamSideBySide.Result sideBySide = options.replicationRuns()
 				? LitestreamSideBySide.run(options.heavyLoadRunTime(), litestream, out) : null;
 		SizeRuns.Result sizes = options.sizeRuns() ? SizeRuns.run(options, litestream, out) : null;
-		Report report = Report.of(options, results, replication, sideBySide, sizes);
+		Report report = Report.of(options, results, replication, cluster, sideBySide, sizes);
 		report.print(out);
 		Files.createDirectories(options.outputDirectory());
 		Path markdown = options.outputDirectory().resolve(MARKDOWN_FILE);
@@ -183,11 +184,11 @@ public final class BenchmarkReport {
 	/** Everything one run measured; {@code replication} is null when the timed runs were skipped. */
 	public record Report(ReportOptions options, String date, Map<String, Measurement> measurements,
 			List<RatioResult> ratios, List<RatioResult> infoRatios, ReplicationRuns.Result replication,
-			LimitResult latencyLimit, LimitResult followerLimit, LitestreamSideBySide.Result sideBySide,
-			SizeRuns.Result sizes) {
+			LimitResult latencyLimit, LimitResult followerLimit, ClusterRuns.Result cluster,
+			LitestreamSideBySide.Result sideBySide, SizeRuns.Result sizes) {
 
 		static Report of(ReportOptions options, Collection<RunResult> results, ReplicationRuns.Result replication,
-				LitestreamSideBySide.Result sideBySide, SizeRuns.Result sizes) {
+				ClusterRuns.Result cluster, LitestreamSideBySide.Result sideBySide, SizeRuns.Result sizes) {
 			Map<String, Measurement> measurements = new LinkedHashMap<>();
 			for (Figure figure : Figure.ALL) {
 				for (RunResult result : results) {
@@ -202,7 +203,7 @@ public final class BenchmarkReport {
 			List<RatioResult> infoRatios = ratios(Ratio.INFO, measurements);
 			String date = ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z"));
 			return new Report(options, date, measurements, ratios, infoRatios, replication, LimitResult.of(replication),
-					LimitResult.follower(replication), sideBySide, sizes);
+					LimitResult.follower(replication), cluster, sideBySide, sizes);
 		}
 
 		private static List<RatioResult> ratios(List<Ratio> wanted, Map<String, Measurement> measurements) {
@@ -228,6 +229,14 @@ public final class BenchmarkReport {
 			return List.of(this.latencyLimit, this.followerLimit);
 		}
 
+		/** The cluster targets, each NOT MET and unmeasured when those runs were skipped. */
+		List<TimedTarget> clusterChecks() {
+			if (this.cluster != null) {
+				return this.cluster.checks();
+			}
+			return ClusterRuns.targetLabels().stream().map((label) -> new TimedTarget(label, "n/a", "", false)).toList();
+		}
+
 		/** The side-by-side targets, each NOT MET and unmeasured when those runs were skipped. */
 		List<TimedTarget> sideBySideChecks() {
 			if (this.sideBySide != null) {
@@ -247,7 +256,8 @@ public final class BenchmarkReport {
 
 		/** The targets of the timed runs, in the order printed. */
 		List<TimedTarget> timedTargets() {
-			List<TimedTarget> targets = new ArrayList<>(sideBySideChecks());
+			List<TimedTarget> targets = new ArrayList<>(clusterChecks());
+			targets.addAll(sideBySideChecks());
 			targets.addAll(sizeChecks());
 			return targets;
 		}
@@ -279,6 +289,12 @@ public final class BenchmarkReport {
 			if (this.replication != null) {
 				out.printf(Locale.ROOT, "info    heavy load throughput, replication on / off: %.2fx (not a target)%n",
 						this.replication.heavyRatio());
+			}
+			out.println();
+			out.println("Cluster (timed runs in this JVM: Spring Boot web nodes on Tomcat, loopback HTTP, directory replica):");
+			for (ReplicationRuns.Line line : ClusterRuns.LINES) {
+				out.printf(Locale.ROOT, "cluster %-16s %-64s %s%n", line.key(), line.label(),
+						(this.cluster != null) ? this.cluster.value(line.key()) : "MISSING (skipped)");
 			}
 			out.println();
 			out.println("Litestream side by side (timed runs in this JVM: single-row commits, directory replicas, 1 s sync):");
@@ -429,6 +445,27 @@ public final class BenchmarkReport {
 						this.replication.heavyRatio()));
 			}
 			md.append("\n![Replication latency and checkpoint barrier](").append(REPLICATION_CHART_FILE).append(")\n");
+			md.append("\n## Cluster\n\n");
+			md.append("Timed runs in the report's JVM over Spring Boot web nodes of one small service (`POST /items` "
+					+ "inserting a row through JdbcClient), each on Tomcat at a loopback port, sharing a directory "
+					+ "replica and a peer secret; replicas stream from the primary's `/kiwi-db/` endpoint. Streaming "
+					+ "lag: the primary commits a single-row transaction every ")
+				.append(StreamingLag.COMMIT_EVERY_MILLIS)
+				.append(" ms, a reader on the replica reads the newest about every ")
+				.append(StreamingLag.READ_EVERY_MILLIS)
+				.append(" ms. Forwarded writes: one JDK HttpClient sends `POST /items` alternately to the primary and "
+						+ "to the replica, which forwards it and answers once it has applied the commit. Throughput: ")
+				.append(StreamingThroughput.THREADS)
+				.append(" threads insert single rows on the primary with no replica, two streaming, and none again; "
+						+ "the replicas share this machine's cores.\n\n");
+			md.append("| figure | measured |\n|---|---|\n");
+			for (ReplicationRuns.Line line : ClusterRuns.LINES) {
+				md.append("| ")
+					.append(line.label())
+					.append(" | ")
+					.append((this.cluster != null) ? this.cluster.value(line.key()) : "skipped")
+					.append(" |\n");
+			}
 			md.append("\n## Litestream side by side\n\n");
 			md.append("One thread commits single-row transactions, paced at ")
 				.append(String.format(Locale.ROOT, "%,d", LitestreamSideBySide.PACED_COMMITS_PER_SECOND))

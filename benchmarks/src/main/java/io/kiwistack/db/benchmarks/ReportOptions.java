@@ -15,7 +15,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue warmupTime, int measurementIterations,
 		TimeValue measurementTime, Path outputDirectory, boolean verbose, String include, TimeValue replicationTime,
-		boolean sizeRuns, boolean large) {
+		boolean sizeRuns, boolean large, boolean withClusterRuns, boolean clusterOnly) {
 
 	static final String USAGE = """
 			Usage: java -jar benchmarks/target/kiwi-db-benchmarks.jar [options]
@@ -31,7 +31,11 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 			  --replication-time T    how long the commit-to-replicated latency run and the read replica lag run
 			                          each write (full mode: 20s, smoke: 2s); each of the 3 heavy-load runs takes
 			                          half of it (a quarter in smoke mode)
-			  --no-replication-runs   skip those timed runs and Litestream side by side (their figures are missing)
+			  --no-replication-runs   skip those timed runs, the cluster runs and Litestream side by side (their
+			                          figures are missing)
+			  --no-cluster-runs       skip the cluster runs: streaming replicas and forwarded writes, on Tomcat
+			  --cluster-only          only the cluster runs (no JMH, no other timed runs): streaming lag for the
+			                          replication time, forwarded writes, and throughput for 3 x half of it
 			  --no-size-runs          skip the runs at each database size (10 MB, 100 MB, 1 GB; a few MB in smoke mode)
 			  --large                 add 10 GB to the database sizes (needs 50 GB free in the temporary directory)
 			JVM options given to java (for example -Dkiwi.db.pool.readers=4) reach the forked JVMs too.
@@ -50,6 +54,8 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 		TimeValue replicationTime = smoke ? TimeValue.seconds(2) : TimeValue.seconds(20);
 		boolean sizeRuns = true;
 		boolean large = false;
+		boolean clusterRuns = true;
+		boolean clusterOnly = false;
 		List<String> rest = new ArrayList<>(List.of(args));
 		for (int i = 0; i < rest.size(); i++) {
 			String arg = rest.get(i);
@@ -69,8 +75,17 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 				case "--no-replication-runs" -> replicationTime = null;
 				case "--no-size-runs" -> sizeRuns = false;
 				case "--large" -> large = true;
+				case "--no-cluster-runs" -> clusterRuns = false;
+				case "--cluster-only" -> clusterOnly = true;
 				default -> throw new IllegalArgumentException("Unknown option " + arg + "\n" + USAGE);
 			}
+		}
+		if (clusterOnly) {
+			if (replicationTime == null || !clusterRuns) {
+				throw new IllegalArgumentException("--cluster-only runs the cluster runs: not with --no-replication-runs "
+						+ "or --no-cluster-runs\n" + USAGE);
+			}
+			sizeRuns = false;
 		}
 		if (forks < 0 || warmupIterations < 0 || iterations < 1) {
 			throw new IllegalArgumentException("forks and warmup iterations must be >= 0, iterations >= 1\n" + USAGE);
@@ -80,7 +95,7 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 		}
 		return new ReportOptions(smoke, forks, warmupIterations, warmupTime, iterations, time,
 				(out != null) ? out : defaultOutputDirectory(), (verbose != null) ? verbose : !smoke, include,
-				replicationTime, sizeRuns, large);
+				replicationTime, sizeRuns, large, clusterRuns, clusterOnly);
 	}
 
 	private static String value(List<String> args, int index, String option) {
@@ -106,7 +121,17 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 
 	/** Whether the timed replication runs (latency, read replica lag, heavy load) run. */
 	boolean replicationRuns() {
-		return this.replicationTime != null;
+		return this.replicationTime != null && !this.clusterOnly;
+	}
+
+	/** Whether the cluster runs (streaming lag, forwarded writes, throughput with replicas) run. */
+	boolean clusterRuns() {
+		return this.replicationTime != null && this.withClusterRuns;
+	}
+
+	/** Whether the JMH benchmarks run: not when only the cluster runs are asked for. */
+	boolean jmh() {
+		return !this.clusterOnly;
 	}
 
 	/** How long the commit-to-replicated latency run writes, and the read replica lag run too. */
@@ -132,6 +157,13 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 		String replication = replicationRuns()
 				? ", replication runs 2 x " + format(latencyRunTime()) + " + 3 x " + format(heavyLoadRunTime())
 				: ", no replication runs";
+		String cluster = clusterRuns()
+				? ", cluster runs " + format(latencyRunTime()) + " + forwarded writes + 3.5 x " + format(heavyLoadRunTime())
+				: ", no cluster runs";
+		if (this.clusterOnly) {
+			return "cluster runs only" + cluster.substring(", cluster runs".length()) + (this.smoke ? " (smoke mode)" : "");
+		}
+		replication += cluster;
 		if (this.smoke) {
 			return "smoke mode (forks " + this.forks + ", " + this.measurementIterations + " x " + this.measurementTime
 					+ " per benchmark" + replication + sizes + ": proves it runs, the figures mean nothing" + only + ")";

@@ -85,7 +85,16 @@ class BenchmarkSmokeTests {
 				.anySatisfy((line) -> assertThat(line).startsWith("target  " + target + " ")
 					.containsPattern("[\\d.,]+(x| B)  target [<>]=? [\\d.,]+(x| B)  (MET|NOT MET)$"));
 		}
-		int targets = Ratio.ALL.size() + 2 + LitestreamSideBySide.targetLabels().size()
+		for (ReplicationRuns.Line line : ClusterRuns.LINES) {
+			assertThat(lines).as("cluster " + line.key())
+				.anySatisfy((printed) -> assertThat(printed).startsWith("cluster " + line.key() + " ")
+					.doesNotContain("MISSING"));
+		}
+		for (String target : ClusterRuns.targetLabels()) {
+			assertThat(lines).as("cluster target " + target)
+				.anySatisfy((line) -> assertThat(line).startsWith("target  " + target + " ").doesNotContain("n/a"));
+		}
+		int targets = Ratio.ALL.size() + 2 + ClusterRuns.targetLabels().size() + LitestreamSideBySide.targetLabels().size()
 				+ SizeRuns.targetLabels(SizeRuns.sizes(smoke)).size();
 		assertThat(lines).as("every target counted, with the core count")
 			.anySatisfy((line) -> assertThat(line).matches("\\d+ of " + targets + " targets met, on \\d+ cores\\."));

@@ -1,0 +1,133 @@
+package io.kiwistack.db.benchmarks;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The cluster figures of issue 15, timed runs in the report's JVM over {@link WebCluster}s (Spring
+ * Boot web nodes on Tomcat, loopback HTTP, a directory replica): read replica lag while streaming
+ * ({@link StreamingLag}), a write sent to a replica against one sent to the primary
+ * ({@link ForwardedWrites}) on the same cluster, then the primary's throughput with two streaming
+ * replicas against none on a cluster of its own ({@link StreamingThroughput}).
+ */
+final class ClusterRuns {
+
+	/** Requests to each node in the forwarded-write run (smoke: a few). */
+	static final int FORWARDED_WRITES = 1000;
+
+	static final List<ReplicationRuns.Line> LINES = List.of(
+			new ReplicationRuns.Line("stream.p50", "read replica lag, streaming (commit to visible), p50"),
+			new ReplicationRuns.Line("stream.p99", "read replica lag, streaming (commit to visible), p99"),
+			new ReplicationRuns.Line("stream.max", "read replica lag, streaming (commit to visible), max"),
+			new ReplicationRuns.Line("stream.run", "streaming lag run: commits / visible, rate, reads"),
+			new ReplicationRuns.Line("write.primary", "POST /items to the primary: p50 / p99 / max"),
+			new ReplicationRuns.Line("write.replica", "POST /items to a replica (forwarded, read-your-writes): p50 / p99 / max"),
+			new ReplicationRuns.Line("write.run", "forwarded-write run: requests each, failures, rows"),
+			new ReplicationRuns.Line("tput.none", "primary throughput, no replica: before / after"),
+			new ReplicationRuns.Line("tput.two", "primary throughput, two replicas streaming"),
+			new ReplicationRuns.Line("tput.cpu.none", "throughput run, no replica (before): where the CPU went"),
+			new ReplicationRuns.Line("tput.cpu.two", "throughput run, two replicas: where the CPU went"),
+			new ReplicationRuns.Line("tput.run", "throughput run: phases, replicas caught up"));
+
+	private ClusterRuns() {
+	}
+
+	static Result run(ReportOptions options, PrintStream progress) throws IOException, InterruptedException {
+		progress.println("cluster: streaming lag run, " + ReportOptions.format(options.latencyRunTime())
+				+ ", then forwarded writes, on a primary and a read replica ...");
+		progress.flush();
+		StreamingLag.Result lag;
+		ForwardedWrites.Result writes;
+		try (WebCluster cluster = WebCluster.start("streaming", 500)) {
+			WebCluster.Node replica = cluster.addReplica();
+			lag = StreamingLag.run(cluster, replica, options.latencyRunTime(),
+					Duration.ofMillis(StreamingLag.COMMIT_EVERY_MILLIS));
+			writes = ForwardedWrites.run(cluster, replica, options.smoke() ? 50 : FORWARDED_WRITES);
+		}
+		progress.println("cluster: primary throughput, no replica / two streaming / none, "
+				+ ReportOptions.format(options.heavyLoadRunTime()) + " each ...");
+		progress.flush();
+		StreamingThroughput.Result throughput = StreamingThroughput.run(options.heavyLoadRunTime());
+		return new Result(lag, writes, throughput);
+	}
+
+	/** The targets' labels, in the order printed. */
+	static List<String> targetLabels() {
+		return List.of("streaming lag p50 <= " + StreamingLag.P50_LIMIT.toMillis() + " ms",
+				"streaming lag p99 <= " + StreamingLag.P99_LIMIT.toMillis() + " ms",
+				"forwarded write p99 / direct write p99",
+				"primary throughput, " + StreamingThroughput.REPLICAS + " streaming replicas / none");
+	}
+
+	/** Everything the cluster runs measured. */
+	record Result(StreamingLag.Result lag, ForwardedWrites.Result writes, StreamingThroughput.Result throughput) {
+
+		String value(String key) {
+			StreamingLag.Result l = this.lag;
+			ForwardedWrites.Result w = this.writes;
+			StreamingThroughput.Result t = this.throughput;
+			return switch (key) {
+				case "stream.p50" -> ms(l.p50());
+				case "stream.p99" -> ms(l.p99());
+				case "stream.max" -> ms(l.max());
+				case "stream.run" -> String.format(Locale.ROOT,
+						"%d / %d, %.1f commits/s (one per %d ms for %s after %s); %d replica reads, longest %s, %d failed%s; "
+								+ "not streaming at %d reads, streaming at the end: %s; the reader's 1 ms parks woke "
+								+ "%s / %s late (p50 / p99)",
+						l.commits(), l.seen(), l.commitsPerSecond(), l.commitEvery().toMillis(),
+						ReportOptions.format(l.duration()), ReportOptions.format(StreamingLag.WARMUP), l.reads(), ms(l.longestReadMillis()), l.readErrors(),
+						(l.firstReadError() != null) ? " (first: " + l.firstReadError() + ")!" : "", l.notStreaming(),
+						l.streamingAtEnd() ? "yes" : "no!", ms(l.lateWakeP50()), ms(l.lateWakeP99()));
+				case "write.primary" -> times(w.direct());
+				case "write.replica" -> times(w.forwarded());
+				case "write.run" -> String.format(Locale.ROOT,
+						"%d each after %d each of warmup, alternating; failed: %d direct, %d forwarded (%d not on the "
+								+ "replica when it answered), %d in warmup; %d of %d rows on the primary",
+						w.count(), ForwardedWrites.WARMUP, w.direct().failures(), w.forwarded().failures(),
+						w.forwarded().notReadBack(), w.warmupFailures(), w.rowsOnPrimary(), 2L * w.count());
+				case "tput.none" -> String.format(Locale.ROOT, "%.0f / %.0f commits/s (%d threads, single-row inserts)",
+						t.before().commitsPerSecond(), t.after().commitsPerSecond(), StreamingThroughput.THREADS);
+				case "tput.two" -> String.format(Locale.ROOT, "%.0f commits/s (%.2fx the mean of before and after)",
+						t.streamed().commitsPerSecond(), t.ratio());
+				case "tput.cpu.none" -> t.before().cpu().describe();
+				case "tput.cpu.two" -> t.streamed().cpu().describe();
+				case "tput.run" -> String.format(Locale.ROOT,
+						"3 x %s after a warmup as long; both replicas caught up %s (%.0f ms after the writers "
+								+ "stopped), streaming at the end: %s%s",
+						ReportOptions.format(t.phase()), t.caughtUp() ? "yes" : "NO", t.caughtUpMillis(),
+						t.streaming() ? "yes" : "no!", t.met() ? "" : "; replicas: " + t.followers());
+				default -> throw new IllegalArgumentException("No cluster line " + key);
+			};
+		}
+
+		/** The targets, in the order of {@link ClusterRuns#targetLabels()}. */
+		List<TimedTarget> checks() {
+			List<String> labels = targetLabels();
+			return List.of(new TimedTarget(labels.get(0), ms(this.lag.p50()), "<= " + ms(StreamingLag.P50_LIMIT.toMillis()),
+					this.lag.p50Met()),
+					new TimedTarget(labels.get(1), ms(this.lag.p99()), "<= " + ms(StreamingLag.P99_LIMIT.toMillis()),
+							this.lag.p99Met()),
+					new TimedTarget(labels.get(2), x(this.writes.p99Ratio()),
+							"<= " + x(ForwardedWrites.P99_RATIO_LIMIT), this.writes.met()),
+					new TimedTarget(labels.get(3), x(this.throughput.ratio()),
+							">= " + x(StreamingThroughput.RATIO_LIMIT), this.throughput.met()));
+		}
+
+		private static String times(ForwardedWrites.Summary summary) {
+			return ms(summary.p50()) + " / " + ms(summary.p99()) + " / " + ms(summary.max());
+		}
+
+		private static String ms(double millis) {
+			return ReplicationRuns.Result.ms(millis);
+		}
+
+		private static String x(double ratio) {
+			return Double.isNaN(ratio) ? "n/a" : String.format(Locale.ROOT, "%.2fx", ratio);
+		}
+
+	}
+
+}

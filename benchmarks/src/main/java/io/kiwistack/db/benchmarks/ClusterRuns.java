@@ -28,8 +28,10 @@ final class ClusterRuns {
 			new ReplicationRuns.Line("write.run", "forwarded-write run: requests each, failures, rows"),
 			new ReplicationRuns.Line("tput.none", "primary throughput, no replica: before / after"),
 			new ReplicationRuns.Line("tput.two", "primary throughput, two replicas streaming"),
-			new ReplicationRuns.Line("tput.cpu.none", "throughput run, no replica (before): where the CPU went"),
+			new ReplicationRuns.Line("tput.cpu.before", "throughput run, no replica (before): where the CPU went"),
 			new ReplicationRuns.Line("tput.cpu.two", "throughput run, two replicas: where the CPU went"),
+			new ReplicationRuns.Line("tput.cpu.after", "throughput run, no replica (after): where the CPU went"),
+			new ReplicationRuns.Line("tput.per.cpu", "commits per CPU second of the primary's threads: before / two / after"),
 			new ReplicationRuns.Line("tput.run", "throughput run: phases, replicas caught up"));
 
 	private ClusterRuns() {
@@ -76,11 +78,12 @@ final class ClusterRuns {
 				case "stream.run" -> String.format(Locale.ROOT,
 						"%d / %d, %.1f commits/s (one per %d ms for %s after %s); %d replica reads, longest %s, %d failed%s; "
 								+ "not streaming at %d reads, streaming at the end: %s; the reader's 1 ms parks woke "
-								+ "%s / %s late (p50 / p99)",
+								+ "%s / %s / %s late (p50 / p99 / max); lag over 100 ms: %d commits in %d stalls",
 						l.commits(), l.seen(), l.commitsPerSecond(), l.commitEvery().toMillis(),
 						ReportOptions.format(l.duration()), ReportOptions.format(StreamingLag.WARMUP), l.reads(), ms(l.longestReadMillis()), l.readErrors(),
 						(l.firstReadError() != null) ? " (first: " + l.firstReadError() + ")!" : "", l.notStreaming(),
-						l.streamingAtEnd() ? "yes" : "no!", ms(l.lateWakeP50()), ms(l.lateWakeP99()));
+						l.streamingAtEnd() ? "yes" : "no!", ms(l.lateWakeP50()), ms(l.lateWakeP99()), ms(l.lateWakeMax()),
+						l.slowCommits(), l.stalls());
 				case "write.primary" -> times(w.direct());
 				case "write.replica" -> times(w.forwarded());
 				case "write.run" -> String.format(Locale.ROOT,
@@ -92,10 +95,14 @@ final class ClusterRuns {
 						t.before().commitsPerSecond(), t.after().commitsPerSecond(), StreamingThroughput.THREADS);
 				case "tput.two" -> String.format(Locale.ROOT, "%.0f commits/s (%.2fx the mean of before and after)",
 						t.streamed().commitsPerSecond(), t.ratio());
-				case "tput.cpu.none" -> t.before().cpu().describe();
+				case "tput.cpu.before" -> t.before().cpu().describe();
 				case "tput.cpu.two" -> t.streamed().cpu().describe();
+				case "tput.cpu.after" -> t.after().cpu().describe();
+				case "tput.per.cpu" -> String.format(Locale.ROOT, "%.0f / %.0f / %.0f (two / none: %.2fx, not a target)",
+						t.before().commitsPerPrimaryCpuSecond(), t.streamed().commitsPerPrimaryCpuSecond(),
+						t.after().commitsPerPrimaryCpuSecond(), t.perPrimaryCpuRatio());
 				case "tput.run" -> String.format(Locale.ROOT,
-						"3 x %s after a warmup as long; both replicas caught up %s (%.0f ms after the writers "
+						"3 x %s after a warmup of twice that; both replicas caught up %s (%.0f ms after the writers "
 								+ "stopped), streaming at the end: %s%s",
 						ReportOptions.format(t.phase()), t.caughtUp() ? "yes" : "NO", t.caughtUpMillis(),
 						t.streaming() ? "yes" : "no!", t.met() ? "" : "; replicas: " + t.followers());

@@ -35,7 +35,7 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 			                          figures are missing)
 			  --no-cluster-runs       skip the cluster runs: streaming replicas and forwarded writes, on Tomcat
 			  --cluster-only          only the cluster runs (no JMH, no other timed runs): streaming lag for the
-			                          replication time, forwarded writes, and throughput for 3 x half of it
+			                          replication time, forwarded writes, and throughput for 5 x half of it
 			  --no-size-runs          skip the runs at each database size (10 MB, 100 MB, 1 GB; a few MB in smoke mode)
 			  --large                 add 10 GB to the database sizes (needs 50 GB free in the temporary directory)
 			JVM options given to java (for example -Dkiwi.db.pool.readers=4) reach the forked JVMs too.
@@ -158,7 +158,7 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 				? ", replication runs 2 x " + format(latencyRunTime()) + " + 3 x " + format(heavyLoadRunTime())
 				: ", no replication runs";
 		String cluster = clusterRuns()
-				? ", cluster runs " + format(latencyRunTime()) + " + forwarded writes + 3.5 x " + format(heavyLoadRunTime())
+				? ", cluster runs " + format(latencyRunTime()) + " + forwarded writes + 5 x " + format(heavyLoadRunTime())
 				: ", no cluster runs";
 		if (this.clusterOnly) {
 			return "cluster runs only" + cluster.substring(", cluster runs".length()) + (this.smoke ? " (smoke mode)" : "");

@@ -79,6 +79,17 @@ final class StreamingLag {
 		for (int k = 0; k < seen; k++) {
 			lags[k] = Math.max(0, reader.seenAt[k] - committedAt[k]) / 1e6;
 		}
+		// Commits over the p99 target, and how many separate stalls they came in (commits in a row).
+		int slow = 0;
+		int stalls = 0;
+		for (int k = 0; k < seen; k++) {
+			if (lags[k] > P99_LIMIT.toMillis()) {
+				slow++;
+				if (k == 0 || lags[k - 1] <= P99_LIMIT.toMillis()) {
+					stalls++;
+				}
+			}
+		}
 		Arrays.sort(lags);
 		double[] late = Arrays.copyOf(reader.lateWake, reader.wakeups);
 		Arrays.sort(late);
@@ -86,7 +97,8 @@ final class StreamingLag {
 				ReplicationRuns.percentile(lags, 0.50), ReplicationRuns.percentile(lags, 0.99),
 				(seen > 0) ? lags[seen - 1] : Double.NaN, reader.reads, reader.readErrors, reader.firstReadError,
 				reader.longestReadNanos / 1e6, reader.notStreaming, follower.streaming(),
-				ReplicationRuns.percentile(late, 0.50), ReplicationRuns.percentile(late, 0.99));
+				ReplicationRuns.percentile(late, 0.50), ReplicationRuns.percentile(late, 0.99),
+				(late.length > 0) ? late[late.length - 1] : Double.NaN, slow, stalls);
 	}
 
 	/**
@@ -192,10 +204,13 @@ final class StreamingLag {
 	 * @param notStreaming reads at which the replica was not streaming (polling storage instead)
 	 * @param streamingAtEnd whether it streamed when the run ended
 	 * @param lateWakeP50 how late the reader's 1 ms parks woke, median: the machine's scheduling delay
+	 * @param slowCommits commits that lagged more than the p99 target
+	 * @param stalls how many runs of consecutive such commits they came in
 	 */
 	record Result(Duration commitEvery, Duration duration, int commits, int seen, double commitsPerSecond, double p50,
 			double p99, double max, long reads, long readErrors, String firstReadError, double longestReadMillis,
-			long notStreaming, boolean streamingAtEnd, double lateWakeP50, double lateWakeP99) {
+			long notStreaming, boolean streamingAtEnd, double lateWakeP50, double lateWakeP99, double lateWakeMax,
+			int slowCommits, int stalls) {
 
 		/** Every commit seen, no read failed, and the replica streamed throughout: the figures are of streaming. */
 		boolean valid() {

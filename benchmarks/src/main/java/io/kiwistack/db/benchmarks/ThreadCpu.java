@@ -99,6 +99,15 @@ final class ThreadCpu {
 	 */
 	record Usage(Map<String, Double> cores, double processCores) {
 
+		/** The cores {@code groups} kept busy together. */
+		double of(String... groups) {
+			double sum = 0;
+			for (String group : groups) {
+				sum += this.cores.getOrDefault(group, 0.0);
+			}
+			return sum;
+		}
+
 		/** "process 1.62 cores: writers 0.91, ..." with groups under 0.01 cores left out. */
 		String describe() {
 			StringJoiner groups = new StringJoiner(", ");
@@ -107,7 +116,10 @@ final class ThreadCpu {
 					groups.add(String.format(Locale.ROOT, "%s %.2f", name, busy));
 				}
 			});
-			return String.format(Locale.ROOT, "CPU %.2f cores (%s)", this.processCores, groups);
+			double attributed = this.cores.values().stream().mapToDouble(Double::doubleValue).sum();
+			// What no thread of ours used: the JVM's own, compiling and collecting.
+			return String.format(Locale.ROOT, "CPU %.2f cores (%s; JVM's own threads %.2f)", this.processCores, groups,
+					Math.max(0, this.processCores - attributed));
 		}
 
 	}

@@ -16,6 +16,12 @@ import java.util.function.Supplier;
  */
 final class LiveLog {
 
+	/** How long a read that finds commits waiting gathers more before it answers. */
+	static final Duration GATHER_WINDOW = Duration.ofMillis(5);
+
+	/** Past this much waiting, a read answers at once. */
+	private static final int GATHER_BYTES = 256 * 1024;
+
 	/** The most bytes one read hands out, unless a single transaction is larger. */
 	static final int READ_LIMIT = 4 * 1024 * 1024;
 
@@ -112,7 +118,7 @@ final class LiveLog {
 		return from;
 	}
 
-	private static final int SCAN_WINDOW = 256 * 1024;
+	private static final int SCAN_WINDOW = 32 * 1024;
 
 	/**
 	 * The position of everything committed so far, waiting up to {@code timeout} for the
@@ -145,13 +151,25 @@ final class LiveLog {
 	 */
 	Read read(Position from, Duration wait) throws IOException, InterruptedException {
 		long deadline = System.nanoTime() + wait.toNanos();
+		boolean gathered = false;
 		while (true) {
 			LogProgress end = committedEnd();
 			if (end != null) {
 				Read read = readFrom(from, end);
+				if (!gathered && read instanceof Read.Frames frames && frames.bytes().length < GATHER_BYTES
+						&& deadline - System.nanoTime() > GATHER_WINDOW.toNanos()) {
+					// Commits were waiting already: the follower keeps up with a busy writer. Gather a
+					// few more first, so that each commit does not cost a request, a scan and a
+					// signature of its own (at 10,000 commits/s that halved the writer's rate).
+					gathered = true;
+					Thread.sleep(GATHER_WINDOW.toMillis());
+					continue;
+				}
 				if (!(read instanceof Read.NothingNew) || System.nanoTime() - deadline >= 0) {
 					return read;
 				}
+				// Nothing yet: what comes next is sent the moment it is committed.
+				gathered = true;
 			}
 			else if (System.nanoTime() - deadline >= 0) {
 				return new Read.NotLive("the primary's log is between two log indexes; read the replica", null);

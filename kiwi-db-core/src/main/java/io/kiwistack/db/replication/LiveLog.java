@@ -71,17 +71,28 @@ final class LiveLog {
 	 * new index yet (it is asked to).
 	 */
 	synchronized LogProgress committedEnd() throws IOException {
-		if (!(this.shipped.get() instanceof ShippingState.Shipping shipping) || shipping.log().header() == null) {
+		if (!(this.shipped.get() instanceof ShippingState.Shipping shipping)) {
 			return null;
 		}
 		LogProgress from = shipping.log();
 		LogProgress known = this.scanned;
 		if (known != null && known.generation().equals(from.generation()) && known.index() == from.index()
-				&& known.offset() >= from.offset()) {
+				&& known.offset() >= from.offset() && known.header() != null) {
 			from = known;
 		}
 		WalHeader current = this.wal.header();
-		if (current == null || !from.header().sameLogAs(current)) {
+		if (from.header() == null) {
+			// Nothing of this log index shipped yet (a start that resumed after a clean stop, say): the
+			// log SQLite writes now is this index, from its header on.
+			if (from.offset() != 0) {
+				return null;
+			}
+			if (current == null) {
+				return from;
+			}
+			from = from.withHeader(current);
+		}
+		else if (current == null || !from.header().sameLogAs(current)) {
 			this.moveOn.run();
 			return null;
 		}
@@ -130,7 +141,7 @@ final class LiveLog {
 		while (true) {
 			LogProgress end = committedEnd();
 			if (end != null) {
-				return end.position();
+				return namedForFollowers(end).position();
 			}
 			if (System.nanoTime() - deadline >= 0) {
 				return null;
@@ -143,6 +154,20 @@ final class LiveLog {
 				return null;
 			}
 		}
+	}
+
+	/**
+	 * A log index with nothing committed in it yet holds nothing its predecessor's end does not: a
+	 * client is given that end, which a follower standing there holds already, rather than the
+	 * start of an index it has not entered.
+	 */
+	private synchronized LogProgress namedForFollowers(LogProgress end) {
+		LogProgress previous = this.finished;
+		if (end.offset() == 0 && previous != null && previous.generation().equals(end.generation())
+				&& previous.index() == end.index() - 1) {
+			return previous;
+		}
+		return end;
 	}
 
 	/**
@@ -206,7 +231,8 @@ final class LiveLog {
 					|| previous.offset() != from.offset()) {
 				return new Read.NotLive("position " + from + " is not in the primary's live log, which is at " + at, at);
 			}
-			start = LogProgress.start(end.generation(), end.index()).withHeader(end.header());
+			start = (end.header() != null) ? LogProgress.start(end.generation(), end.index()).withHeader(end.header())
+					: LogProgress.start(end.generation(), end.index());
 		}
 		if (start.offset() > end.offset()) {
 			return new Read.NotLive("position " + from + " is past the end of the primary's log, " + at

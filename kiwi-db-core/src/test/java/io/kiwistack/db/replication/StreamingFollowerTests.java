@@ -211,6 +211,61 @@ class StreamingFollowerTests {
 	}
 
 	@Test
+	void aFollowerStreamsAgainFromAPrimaryThatResumedAfterACleanStop() throws Exception {
+		Path replica = this.dir.resolve("replica");
+		Path primaryFile = this.dir.resolve("primary.db");
+		Path followerFile = this.dir.resolve("follower.db");
+		try (PeerHttpServer server = new PeerHttpServer()) {
+			KiwiDataSource primary = KiwiDataSource
+				.open(KiwiDbSettings.builder(primaryFile.toString()).autoCheckpoint(false).build());
+			PrimaryReplication first = KiwiDbReplicator.primary(primary, new FileReplicaClient(replica),
+					SYNC_WHEN_ASKED, Duration.ofMinutes(1), new PeerSettings(server.url(), SECRET));
+			server.serve(new PeerEndpoint(first, SECRET));
+			first.start();
+			execute(primary, "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)");
+			first.syncNow();
+			ReadReplication.prepare(followerFile, new FileReplicaClient(replica), false);
+			try (KiwiDataSource followerDb = KiwiDataSource
+				.open(KiwiDbSettings.builder(followerFile.toString()).replicaOf("file:" + replica).readers(1).build());
+					ReadReplication follower = KiwiDbReplicator.readReplica(followerDb, new FileReplicaClient(replica),
+							Duration.ofMillis(100), Duration.ofSeconds(30), new PeerSettings(null, SECRET))) {
+				follower.start();
+				execute(primary, "INSERT INTO notes (body) VALUES ('before the restart')");
+				assertThat(follower.awaitPosition(first.position().orElseThrow(), Duration.ofSeconds(5))).isTrue();
+				// A clean stop ships everything and checkpoints it, and the closed database leaves no log:
+				// the next start resumes the generation in a new log index with nothing in it yet.
+				first.close();
+				primary.close();
+				primary = KiwiDataSource.open(KiwiDbSettings.builder(primaryFile.toString()).autoCheckpoint(false).build());
+				PrimaryReplication second = KiwiDbReplicator.primary(primary, new FileReplicaClient(replica),
+						SYNC_WHEN_ASKED, Duration.ofMinutes(1), new PeerSettings(server.url(), SECRET));
+				server.serve(new PeerEndpoint(second, SECRET));
+				second.start();
+				second.syncNow();
+				Position idle = second.position().orElseThrow();
+				assertThat(idle.generation()).isEqualTo(follower.position().orElseThrow().generation());
+				assertThat(follower.awaitPosition(idle, Duration.ofSeconds(5))).as("the resumed primary's position %s", idle)
+					.isTrue();
+				long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+				Thread.sleep(500);
+				while (!follower.streaming() && System.nanoTime() < deadline) {
+					Thread.sleep(10);
+				}
+				assertThat(follower.streaming()).isTrue();
+				execute(primary, "INSERT INTO notes (body) VALUES ('after the restart')");
+				assertThat(follower.awaitPosition(second.position().orElseThrow(), Duration.ofSeconds(5))).isTrue();
+				assertThat(count(followerDb)).isEqualTo(2);
+				assertThat(follower.streaming()).isTrue();
+				second.close();
+			}
+			finally {
+				primary.close();
+			}
+		}
+		assertThat(DatabaseDump.of(followerFile)).isEqualTo(DatabaseDump.of(primaryFile));
+	}
+
+	@Test
 	void aCopyLeftWhileStreamingIsRestoredAfreshAtTheNextStart() throws Exception {
 		Path replica = this.dir.resolve("replica");
 		Path primaryFile = this.dir.resolve("primary.db");

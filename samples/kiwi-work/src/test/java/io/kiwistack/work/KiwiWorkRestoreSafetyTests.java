@@ -132,6 +132,9 @@ class KiwiWorkRestoreSafetyTests {
 		List<String> afterFirstRun = generations(replica);
 		assertThat(afterFirstRun).as("generations after the first run").hasSize(1);
 		String older = afterFirstRun.get(0);
+		// A clean restart resumes its generation; without the record of what it shipped, the next
+		// start can't prove continuity and begins a new one, as after a lost or rewritten file.
+		Files.delete(primaryFile.resolveSibling(primaryFile.getFileName() + "-shipped"));
 		List<Task> secondRunTasks = runPrimaryAndStop(primaryFile, replica, logs.resolve("a-2.log"), "second run", 5);
 		List<String> afterSecondRun = generations(replica);
 		assertThat(afterSecondRun).as("generations after the second run (each start begins one)")

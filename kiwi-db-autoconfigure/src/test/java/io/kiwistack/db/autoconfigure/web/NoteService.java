@@ -64,7 +64,14 @@ class NoteService {
 
 		@Override
 		protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
-			this.jdbc.sql("INSERT INTO notes (body) VALUES (?)").param(request.getParameter("body")).update();
+			try {
+				this.jdbc.sql("INSERT INTO notes (body) VALUES (?)").param(request.getParameter("body")).update();
+			}
+			catch (org.springframework.dao.PermissionDeniedDataAccessException ex) {
+				// A replica's own refusal (a path not forwarded): answered, not logged as a servlet failure.
+				response.sendError(HttpServletResponse.SC_INTERNAL_SERVER_ERROR, ex.getMostSpecificCause().getMessage());
+				return;
+			}
 			long id = this.jdbc.sql("SELECT max(id) FROM notes").query(Long.class).single();
 			response.setStatus(HttpServletResponse.SC_CREATED);
 			response.addHeader("Set-Cookie", "note=" + id + "; Path=/");

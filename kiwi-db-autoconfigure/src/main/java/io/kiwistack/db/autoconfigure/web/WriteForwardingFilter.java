@@ -179,8 +179,9 @@ final class WriteForwardingFilter extends HttpFilter {
 			return;
 		}
 		awaitCommit(replicator, answer);
-		copy(answer, response);
+		// Counted before the client has the answer, so that whoever it tells finds it counted.
 		this.metrics.forwarded("forwarded", answer.statusCode(), System.nanoTime() - start);
+		copy(answer, response);
 	}
 
 	private HttpRequest outgoing(HttpServletRequest request, String primary) throws IOException {
@@ -296,8 +297,8 @@ final class WriteForwardingFilter extends HttpFilter {
 
 	private void answer(HttpServletResponse response, long start, String outcome, int status, boolean retryShortly,
 			String message) throws IOException {
-		PlainAnswer.send(response, status, retryShortly, message);
 		this.metrics.forwarded(outcome, status, System.nanoTime() - start);
+		PlainAnswer.send(response, status, retryShortly, message);
 	}
 
 }

@@ -23,37 +23,42 @@ import org.sqlite.SQLiteErrorCode;
  */
 public final class KiwiDataSource extends EmbeddedDataSourceSupport implements AutoCloseable {
 
-	/** A read replica's commit watch: nothing commits through it. */
-	private static final CommitWatch NO_WRITER_COMMITS = new CommitWatch();
-
 	private static final System.Logger logger = System.getLogger(KiwiDataSource.class.getName());
-
-	private final KiwiDbSettings settings;
 
 	private final DatabaseFile file;
 
-	private final SingleWriter writer;
+	/** Told of every commit, whichever writer this database has now. */
+	private final CommitWatch commitWatch;
 
-	private final ReaderPool readers;
-
+	/** The reader connections as a data source of their own; the same across {@link #reopen}. */
 	private final DataSource readOnlyView;
 
-	private final String jdbcUrl;
+	/** The connections open now; {@code null} while {@link #reopen} replaces them. */
+	private volatile Connections open;
 
-	private final HeldOpenFile heldFile;
+	/** The connections last opened: what reads their state while {@link #reopen} runs. */
+	private volatile Connections latest;
 
-	private final boolean processExclusive;
+	/** Borrowers wait on it while the connections are replaced. */
+	private final Object reopened = new Object();
 
-	private KiwiDataSource(KiwiDbSettings settings, DatabaseFile file, SingleWriter writer, ReaderPool readers,
-			String jdbcUrl, boolean processExclusive, HeldOpenFile heldFile) {
-		this.settings = settings;
+	/** Says which unit of work borrows the writer, for messages; given to every writer opened. */
+	private volatile java.util.function.Supplier<String> borrowerContext;
+
+	private KiwiDataSource(DatabaseFile file, CommitWatch commitWatch, Connections open) {
 		this.file = file;
-		this.writer = writer;
-		this.readers = readers;
-		this.readOnlyView = (readers != null) ? new ReaderDataSource(readers) : null;
-		this.jdbcUrl = jdbcUrl;
-		this.processExclusive = processExclusive;
-		this.heldFile = heldFile;
+		this.commitWatch = commitWatch;
+		this.open = open;
+		this.latest = open;
+		this.readOnlyView = (open.readers != null) ? new ReaderDataSource(this::borrowReader) : null;
+	}
+
+	/**
+	 * What one opening of the database holds: its settings and connections. A node whose role
+	 * changes (a read replica promoted to primary, a primary stepping down) gets new ones.
+	 */
+	private record Connections(KiwiDbSettings settings, SingleWriter writer, ReaderPool readers, String jdbcUrl,
+			boolean processExclusive, HeldOpenFile heldFile) {
 	}
 
 	/**
@@ -70,6 +75,12 @@ public final class KiwiDataSource extends EmbeddedDataSourceSupport implements A
 	 */
 	public static KiwiDataSource open(KiwiDbSettings settings) throws SQLException {
 		DatabaseFile file = settings.inMemory() ? null : DatabaseFile.prepare(Path.of(settings.path()));
+		CommitWatch commitWatch = new CommitWatch();
+		return new KiwiDataSource(file, commitWatch, openConnections(settings, file, commitWatch));
+	}
+
+	private static Connections openConnections(KiwiDbSettings settings, DatabaseFile file, CommitWatch commitWatch)
+			throws SQLException {
 		Path path = (file != null) ? file.path() : null;
 		String url = SqliteUrl.of(settings, path);
 		boolean processExclusive = SqliteUrl.processExclusive(settings, path);
@@ -81,10 +92,11 @@ public final class KiwiDataSource extends EmbeddedDataSourceSupport implements A
 			// reads its live file beside open connections.
 			held = (file != null && settings.replicaOf() == null) ? hold(file) : null;
 			// A read replica has no writer: its file changes only by the transactions it applies.
-			writer = (settings.replicaOf() == null) ? new SingleWriter(opener, settings.acquireTimeout()) : null;
+			writer = (settings.replicaOf() == null) ? new SingleWriter(opener, settings.acquireTimeout(), commitWatch)
+					: null;
 			ReaderPool readers = (settings.readers() > 0)
 					? new ReaderPool(opener, settings.readers(), settings.acquireTimeout(), settings.replicaOf()) : null;
-			return new KiwiDataSource(settings, file, writer, readers, url, processExclusive, held);
+			return new Connections(settings, writer, readers, url, processExclusive, held);
 		}
 		catch (SQLException | RuntimeException ex) {
 			if (writer != null) {
@@ -103,6 +115,83 @@ public final class KiwiDataSource extends EmbeddedDataSourceSupport implements A
 			}
 			throw ex;
 		}
+	}
+
+	/**
+	 * Close this database's connections and open them again with {@code settings}, for a node
+	 * whose role changed: a read replica promoted to primary opens a writer, a primary that steps
+	 * down opens as a read replica. {@code whileClosed} runs in between, when no connection is
+	 * open (to make the file ready for the new role). Borrowers wait meanwhile and then get the new
+	 * connections; the commit watch, and what was registered on it, stays.
+	 * @param settings the settings of the new role, on the same file
+	 * @throws SQLException when the database can't be opened again; it then refuses every borrower
+	 */
+	public void reopen(KiwiDbSettings settings, java.util.concurrent.Callable<Void> whileClosed) throws Exception {
+		if (this.file == null || !this.file.path().equals(Path.of(settings.path()).toAbsolutePath().normalize())) {
+			throw new IllegalArgumentException("A database is reopened on its own file, not " + settings.path());
+		}
+		Connections before;
+		synchronized (this.reopened) {
+			before = this.open;
+			if (before == null) {
+				throw new IllegalStateException("The database is being reopened already");
+			}
+			this.open = null;
+		}
+		Connections after = null;
+		try {
+			close(before).ifPresent((kept) -> logger.log(Level.WARNING, kept.message()));
+			whileClosed.call();
+			DatabaseFile.prepare(this.file.path());
+			after = openConnections(settings, this.file, this.commitWatch);
+			java.util.function.Supplier<String> context = this.borrowerContext;
+			if (context != null && after.writer != null) {
+				after.writer.describeBorrowersWith(context);
+			}
+		}
+		finally {
+			synchronized (this.reopened) {
+				this.open = (after != null) ? after : failedToReopen(before.settings);
+				this.latest = this.open;
+				this.reopened.notifyAll();
+			}
+		}
+	}
+
+	/** What is left when reopening failed: connections that are closed, refusing every borrower. */
+	private static Connections failedToReopen(KiwiDbSettings settings) {
+		return new Connections(settings, null, null, null, false, null);
+	}
+
+	/** The connections open now, waiting while they are replaced, up to the acquire timeout. */
+	private Connections connections() throws SQLException {
+		Connections current = this.open;
+		if (current != null) {
+			return current;
+		}
+		synchronized (this.reopened) {
+			long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+			while (this.open == null) {
+				long remaining = deadline - System.nanoTime();
+				if (remaining <= 0) {
+					throw new java.sql.SQLTransientConnectionException(
+							"The kiwi-db database is being reopened for another role; try again");
+				}
+				try {
+					this.reopened.wait(Math.max(1, remaining / 1_000_000));
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					throw new java.sql.SQLTransientConnectionException("Interrupted while the database was reopened", ex);
+				}
+			}
+			return this.open;
+		}
+	}
+
+	/** The connections as they are now, without waiting: for what only reads their state. */
+	private Connections current() {
+		return this.latest;
 	}
 
 	private static DatabaseFileException heldByAnotherProcess(Path file, Exception ex) {
@@ -167,8 +256,10 @@ public final class KiwiDataSource extends EmbeddedDataSourceSupport implements A
 	 * opened is still open. Called once per borrow: it must be cheap.
 	 */
 	public void describeBorrowersWith(java.util.function.Supplier<String> context) {
-		if (this.writer != null) {
-			this.writer.describeBorrowersWith(context);
+		this.borrowerContext = context;
+		SingleWriter writer = current().writer;
+		if (writer != null) {
+			writer.describeBorrowersWith(context);
 		}
 	}
 
@@ -178,17 +269,20 @@ public final class KiwiDataSource extends EmbeddedDataSourceSupport implements A
 	 * @throws IllegalStateException on a read replica, which has no writer
 	 */
 	public WriteFence writeFence() {
-		if (this.writer == null) {
+		SingleWriter writer = current().writer;
+		if (writer == null) {
 			throw new IllegalStateException("A read replica has no writer to fence");
 		}
-		return this.writer.fence();
+		return writer.fence();
 	}
 
 	/**
-	 * Who is told of the writer's commits. A read replica has no writer: its watch never fires.
+	 * Who is told of the writer's commits: the same watch across {@link #reopen}, so a read replica
+	 * promoted to primary tells what listens from its first commit. It never fires while this
+	 * database has no writer.
 	 */
 	public CommitWatch commitWatch() {
-		return (this.writer != null) ? this.writer.commitWatch() : NO_WRITER_COMMITS;
+		return this.commitWatch;
 	}
 
 	/**
@@ -196,7 +290,7 @@ public final class KiwiDataSource extends EmbeddedDataSourceSupport implements A
 	 * asked for, on a system that has it): other processes can't open the file meanwhile.
 	 */
 	public boolean processExclusive() {
-		return this.processExclusive;
+		return current().processExclusive;
 	}
 
 	/**
@@ -204,7 +298,7 @@ public final class KiwiDataSource extends EmbeddedDataSourceSupport implements A
 	 * database must use it too, so that all of them lock the file the same way.
 	 */
 	public String jdbcUrl() {
-		return this.jdbcUrl;
+		return current().jdbcUrl;
 	}
 
 	/**
@@ -213,15 +307,15 @@ public final class KiwiDataSource extends EmbeddedDataSourceSupport implements A
 	 * @throws IllegalStateException for an in-memory database or a read replica
 	 */
 	public HeldOpenFile holdFile() throws IOException {
-		if (this.heldFile == null) {
+		if (current().heldFile == null) {
 			throw new IllegalStateException("Only a primary's database file is read while it is open");
 		}
 		return HeldOpenFile.hold(this.file.path());
 	}
 
-	/** The settings this database was opened with. */
+	/** The settings this database was opened with, last. */
 	public KiwiDbSettings settings() {
-		return this.settings;
+		return current().settings;
 	}
 
 	/** The database file, empty for an in-memory database. */
@@ -230,14 +324,47 @@ public final class KiwiDataSource extends EmbeddedDataSourceSupport implements A
 	}
 
 	/**
-	 * Borrow the writer connection; close it to give it back.
+	 * Borrow the writer connection (a read replica's: a reader); close it to give it back.
 	 * @throws java.sql.SQLTransientConnectionException when the acquire timeout passes first; the
 	 * message names the thread that holds the connection
 	 * @throws java.sql.SQLNonTransientConnectionException when this thread already holds it
 	 */
 	@Override
 	public Connection getConnection() throws SQLException {
-		return (this.writer != null) ? this.writer.borrow() : this.readers.borrow();
+		while (true) {
+			Connections connections = connections();
+			try {
+				return (connections.writer != null) ? connections.writer.borrow() : readers(connections).borrow();
+			}
+			catch (SQLException ex) {
+				if (this.latest == connections) {
+					throw ex;
+				}
+				// Reopened for another role while this borrower came: the new connections serve it.
+			}
+		}
+	}
+
+	/** A reader connection, for read-only routing; a reopening is waited for, as above. */
+	private Connection borrowReader() throws SQLException {
+		while (true) {
+			Connections connections = connections();
+			try {
+				return readers(connections).borrow();
+			}
+			catch (SQLException ex) {
+				if (this.latest == connections) {
+					throw ex;
+				}
+			}
+		}
+	}
+
+	private static ReaderPool readers(Connections connections) throws SQLException {
+		if (connections.readers == null) {
+			throw new java.sql.SQLNonTransientConnectionException("The kiwi-db database is closed");
+		}
+		return connections.readers;
 	}
 
 	/**
@@ -247,10 +374,11 @@ public final class KiwiDataSource extends EmbeddedDataSourceSupport implements A
 	 * @throws IllegalStateException when this database has no readers
 	 */
 	public <T> T whileReadersPaused(java.util.concurrent.Callable<T> action) throws Exception {
-		if (this.readers == null) {
+		ReaderPool readers = current().readers;
+		if (readers == null) {
 			throw new IllegalStateException("This database has no reader connections to pause");
 		}
-		return this.readers.whilePaused(action);
+		return readers.whilePaused(action);
 	}
 
 	/**
@@ -266,7 +394,8 @@ public final class KiwiDataSource extends EmbeddedDataSourceSupport implements A
 	 * which has no writer.
 	 */
 	public WaitStatistics writerWaitStatistics() {
-		return (this.writer != null) ? this.writer.waitStatistics() : new WaitStatistics(0, Duration.ZERO);
+		SingleWriter writer = current().writer;
+		return (writer != null) ? writer.waitStatistics() : new WaitStatistics(0, Duration.ZERO);
 	}
 
 	/**
@@ -275,7 +404,8 @@ public final class KiwiDataSource extends EmbeddedDataSourceSupport implements A
 	 * writer that fails with {@code SQLITE_FULL} sets it, the next commit that writes rows clears it.
 	 */
 	public Optional<DiskFull> diskFull() {
-		return (this.writer != null) ? this.writer.diskFullWatch().current() : Optional.empty();
+		SingleWriter writer = current().writer;
+		return (writer != null) ? writer.diskFullWatch().current() : Optional.empty();
 	}
 
 	/**
@@ -285,7 +415,8 @@ public final class KiwiDataSource extends EmbeddedDataSourceSupport implements A
 	 */
 	public DatabaseStatus status() throws SQLException {
 		try (Connection connection = getConnection()) {
-			if (this.writer != null && this.writer.fence().refusal() != null) {
+			SingleWriter writer = current().writer;
+			if (writer != null && writer.fence().refusal() != null) {
 				// A fenced writer refuses statements; reading the status is no write.
 				connection.setReadOnly(true);
 			}
@@ -301,7 +432,7 @@ public final class KiwiDataSource extends EmbeddedDataSourceSupport implements A
 			queryString(statement, "SELECT count(*) FROM sqlite_schema");
 			long size = (this.file != null) ? this.file.size() : 0;
 			long walSize = (this.file != null) ? this.file.walSize() : 0;
-			return new DatabaseStatus(this.settings.path(), size, walSize, journalMode, version);
+			return new DatabaseStatus(settings().path(), size, walSize, journalMode, version);
 		}
 	}
 
@@ -330,19 +461,38 @@ public final class KiwiDataSource extends EmbeddedDataSourceSupport implements A
 	 * @return the write-ahead log kept beside the database, empty when it was checkpointed
 	 */
 	public Optional<WalKeptAtClose> closeAndReport() throws SQLException {
+		Connections connections;
+		synchronized (this.reopened) {
+			connections = this.open;
+			if (connections == null) {
+				// Closed while reopening: what the reopening opens is closed right after.
+				try {
+					connections = connections();
+				}
+				catch (SQLException ex) {
+					return Optional.empty();
+				}
+			}
+			this.open = failedToReopen(connections.settings);
+			this.latest = this.open;
+		}
+		return close(connections);
+	}
+
+	private Optional<WalKeptAtClose> close(Connections connections) throws SQLException {
 		boolean readersClosed = true;
 		try {
-			if (this.readers != null) {
-				readersClosed = this.readers.close();
+			if (connections.readers != null) {
+				readersClosed = connections.readers.close();
 			}
-			return (this.writer != null) ? closeWriter() : Optional.empty();
+			return (connections.writer != null) ? closeWriter(connections.writer) : Optional.empty();
 		}
 		finally {
 			// Last: closing the descriptor while a connection is open would drop that connection's
 			// locks. A reader still lent after the timeout keeps it open for the life of the process.
-			if (this.heldFile != null && readersClosed) {
+			if (connections.heldFile != null && readersClosed) {
 				try {
-					this.heldFile.close();
+					connections.heldFile.close();
 				}
 				catch (IOException ex) {
 					throw new SQLException("Could not close the database file " + this.file.path(), ex);
@@ -351,9 +501,9 @@ public final class KiwiDataSource extends EmbeddedDataSourceSupport implements A
 		}
 	}
 
-	private Optional<WalKeptAtClose> closeWriter() throws SQLException {
+	private Optional<WalKeptAtClose> closeWriter(SingleWriter writer) throws SQLException {
 		try {
-			this.writer.close();
+			writer.close();
 			return Optional.empty();
 		}
 		catch (SQLException ex) {
@@ -367,7 +517,7 @@ public final class KiwiDataSource extends EmbeddedDataSourceSupport implements A
 
 	@Override
 	public String toString() {
-		return "KiwiDataSource[" + this.settings.path() + "]";
+		return "KiwiDataSource[" + settings().path() + "]";
 	}
 
 }

@@ -204,6 +204,30 @@ public final class KiwiDbSettings {
 		return this.dateStringFormat;
 	}
 
+	/**
+	 * A builder that starts from these settings: for the same database opened in another role
+	 * (a read replica promoted to primary opens a writer).
+	 */
+	public Builder toBuilder() {
+		Builder builder = new Builder(this.path);
+		builder.journalMode = this.journalMode;
+		builder.synchronous = this.synchronous;
+		builder.busyTimeout = this.busyTimeout;
+		builder.foreignKeys = this.foreignKeys;
+		builder.pragmas.putAll(this.pragmas);
+		builder.acquireTimeout = this.acquireTimeout;
+		builder.readers = this.readers;
+		builder.statementCacheSize = this.statementCacheSize;
+		builder.autoCheckpoint = this.autoCheckpoint;
+		builder.journalSizeLimit = this.journalSizeLimit;
+		builder.replicaOf = this.replicaOf;
+		builder.processExclusive = this.processExclusive;
+		builder.dateClass = this.dateClass;
+		builder.datePrecision = this.datePrecision;
+		builder.dateStringFormat = this.dateStringFormat;
+		return builder;
+	}
+
 	/** Builds {@link KiwiDbSettings}; each setter checks its value at once. */
 	public static final class Builder {
 

@@ -9,15 +9,24 @@ import java.sql.SQLException;
  */
 final class ReaderDataSource extends EmbeddedDataSourceSupport {
 
-	private final ReaderPool readers;
+	private final Borrower readers;
 
-	ReaderDataSource(ReaderPool readers) {
+	/** @param readers borrows a reader from the connections the database has open now */
+	ReaderDataSource(Borrower readers) {
 		this.readers = readers;
 	}
 
 	@Override
 	public Connection getConnection() throws SQLException {
 		return this.readers.borrow();
+	}
+
+	/** Borrows one reader connection. */
+	@FunctionalInterface
+	interface Borrower {
+
+		Connection borrow() throws SQLException;
+
 	}
 
 	@Override

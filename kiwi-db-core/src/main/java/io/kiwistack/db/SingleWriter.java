@@ -49,7 +49,7 @@ final class SingleWriter implements Lender, AutoCloseable {
 
 	private final DiskFullWatch diskFull = new DiskFullWatch();
 
-	private final CommitWatch commitWatch = new CommitWatch();
+	private final CommitWatch commitWatch;
 
 	private final WriteFence fence = new WriteFence();
 
@@ -63,6 +63,12 @@ final class SingleWriter implements Lender, AutoCloseable {
 	private String holderContext;
 
 	SingleWriter(ConnectionOpener opener, Duration acquireTimeout) throws SQLException {
+		this(opener, acquireTimeout, new CommitWatch());
+	}
+
+	/** @param commitWatch told of this writer's commits; its database's, which outlives a writer */
+	SingleWriter(ConnectionOpener opener, Duration acquireTimeout, CommitWatch commitWatch) throws SQLException {
+		this.commitWatch = commitWatch;
 		this.opener = opener;
 		this.acquireTimeout = acquireTimeout;
 		this.physical = opener.openWriter();

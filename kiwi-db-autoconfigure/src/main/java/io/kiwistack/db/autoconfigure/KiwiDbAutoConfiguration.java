@@ -54,7 +54,11 @@ public final class KiwiDbAutoConfiguration {
 			removeLeftovers(Path.of(settings.path()));
 		}
 		ordered.forEach((customizer) -> customizer.beforeOpen(settings));
-		KiwiDataSource kiwiDataSource = KiwiDataSource.open(settings);
+		KiwiDbSettings opening = settings;
+		for (KiwiDbSettingsCustomizer customizer : ordered) {
+			opening = customizer.settingsToOpen(opening);
+		}
+		KiwiDataSource kiwiDataSource = KiwiDataSource.open(opening);
 		// Names both sides when a thread asks for the writer again inside an open transaction.
 		kiwiDataSource.describeBorrowersWith(TransactionSynchronizationManager::getCurrentTransactionName);
 		return new KiwiDbDataSource(kiwiDataSource);

@@ -30,4 +30,14 @@ public interface KiwiDbSettingsCustomizer {
 	default void beforeOpen(KiwiDbSettings settings) {
 	}
 
+	/**
+	 * The settings the database opens with, once its file is ready: those given, unless what made
+	 * the file ready decided only then how it opens (a node in replication's {@code auto} mode
+	 * learns whether it is the primary or follows from the replica's claim).
+	 * @param settings the settings after every customizer's {@link #customize}
+	 */
+	default KiwiDbSettings settingsToOpen(KiwiDbSettings settings) {
+		return settings;
+	}
+
 }

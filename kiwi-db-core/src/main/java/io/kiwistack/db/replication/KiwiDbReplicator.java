@@ -18,7 +18,7 @@ import io.kiwistack.db.KiwiDataSource;
  * do. Replication runs from {@link #start()} until {@link #close()}; a primary ships everything
  * before it stops.
  */
-public sealed interface KiwiDbReplicator extends AutoCloseable permits PrimaryReplication, ReadReplication {
+public sealed interface KiwiDbReplicator extends AutoCloseable permits PrimaryReplication, ReadReplication, AutoReplication {
 
 	/**
 	 * Replication of a primary database.
@@ -61,6 +61,17 @@ public sealed interface KiwiDbReplicator extends AutoCloseable permits PrimaryRe
 			Duration maxLag, PeerSettings peers) {
 		return new ReadReplication(new Follower(dataSource, client, pollInterval, Clock.systemUTC(), peers), client,
 				maxLag);
+	}
+
+	/**
+	 * Replication of a node in {@code auto} mode, over a database opened for the role
+	 * {@code start} decided (see {@link AutoStart#prepare}): it ships while it holds the claim,
+	 * follows otherwise, takes over when the primary is gone, and steps down when another took the
+	 * claim.
+	 */
+	static AutoReplication auto(KiwiDataSource dataSource, ReplicaClient client, AutoSettings settings,
+			AutoStart start) {
+		return new AutoReplication(dataSource, client, settings, start);
 	}
 
 	/**

@@ -51,6 +51,20 @@ final class LiveLog {
 		this.moveOn = moveOn;
 	}
 
+	/** Set when the node stops: a read waiting for commits answers at once. */
+	private volatile boolean stopWaiting;
+
+	/**
+	 * Answer every waiting read now, and wait no more: the node stops, and its web server waits for
+	 * requests under way before it stops; a follower's long poll would hold the handoff back.
+	 */
+	void stopWaiting() {
+		this.stopWaiting = true;
+		synchronized (this.commits) {
+			this.commits.notifyAll();
+		}
+	}
+
 	/** The writer committed: wake readers waiting for new transactions. Quick, on the committing thread. */
 	void committed() {
 		if (this.waiting.get() > 0) {
@@ -190,13 +204,13 @@ final class LiveLog {
 					Thread.sleep(GATHER_WINDOW.toMillis());
 					continue;
 				}
-				if (!(read instanceof Read.NothingNew) || System.nanoTime() - deadline >= 0) {
+				if (!(read instanceof Read.NothingNew) || System.nanoTime() - deadline >= 0 || this.stopWaiting) {
 					return read;
 				}
 				// Nothing yet: what comes next is sent the moment it is committed.
 				gathered = true;
 			}
-			else if (System.nanoTime() - deadline >= 0) {
+			else if (System.nanoTime() - deadline >= 0 || this.stopWaiting) {
 				return new Read.NotLive("the primary's log is between two log indexes; read the replica", null);
 			}
 			long remaining = deadline - System.nanoTime();

@@ -31,6 +31,9 @@ public final class PeerEndpoint {
 
 	private final Clock clock;
 
+	/** Set when this node stops: followers are told at once, not held in a long poll. */
+	private volatile boolean stopping;
+
 	public PeerEndpoint(KiwiDbReplicator replicator, PeerSecret secret) {
 		this(replicator, secret, Clock.systemUTC());
 	}
@@ -39,6 +42,19 @@ public final class PeerEndpoint {
 		this.replicator = replicator;
 		this.secret = secret;
 		this.clock = clock;
+	}
+
+	/**
+	 * This node stops: answer the followers' waiting requests now, and new ones with {@code 503},
+	 * so that they look for the next primary at once instead of after their long poll. Called
+	 * before the web server waits for the requests under way.
+	 */
+	public void stop() {
+		this.stopping = true;
+		PrimaryReplication primary = primaryOf(this.replicator);
+		if (primary != null) {
+			primary.liveLog().stopWaiting();
+		}
 	}
 
 	/**
@@ -77,7 +93,11 @@ public final class PeerEndpoint {
 	}
 
 	private Answer log(Position from, Duration wait) throws InterruptedException {
-		if (!(this.replicator instanceof PrimaryReplication primary) || primary.writesRefused() != null) {
+		if (this.stopping) {
+			return new Answer(503, null, null, null, bytes("This node is stopping"), nodeOf(this.replicator));
+		}
+		PrimaryReplication primary = primaryOf(this.replicator);
+		if (primary == null || primary.writesRefused() != null) {
 			return new Answer(409, null, null, null, bytes("This node is not the primary of " + this.replicator.replica()
 					+ " (now): read the replica, and look for the primary in its claim"), nodeOf(this.replicator));
 		}
@@ -124,8 +144,25 @@ public final class PeerEndpoint {
 		}
 	}
 
+	/**
+	 * The node an answer is signed as: a primary's id; a node in auto mode's own id whatever its
+	 * role now (between two roles, a follower that found it named in the claim trusts its answer
+	 * and asks again); a read replica has none to give.
+	 */
 	private static String nodeOf(KiwiDbReplicator replicator) {
-		return (replicator instanceof PrimaryReplication primary) ? primary.node() : "replica";
+		if (replicator instanceof AutoReplication auto) {
+			return auto.node();
+		}
+		PrimaryReplication primary = primaryOf(replicator);
+		return (primary != null) ? primary.node() : "replica";
+	}
+
+	/** The primary's replication when this node is the primary now, {@code null} otherwise. */
+	private static PrimaryReplication primaryOf(KiwiDbReplicator replicator) {
+		if (replicator instanceof PrimaryReplication primary) {
+			return primary;
+		}
+		return (replicator instanceof AutoReplication auto) ? auto.primary().orElse(null) : null;
 	}
 
 	private static PeerResponse text(int status, Map<String, String> headers, String message) {

@@ -106,6 +106,25 @@ final class PrimaryLease {
 		throw new ReplicaException("Could not claim " + this.client.describe() + ": the claim kept changing underneath");
 	}
 
+	/**
+	 * Take the claim from a holder this node judged gone, without comparing clocks: replace exactly
+	 * the version this node watched unchanged for the lease timeout, or create the claim when there
+	 * is none. Two candidates racing never both succeed.
+	 * @param seenVersion the version watched, {@code null} when the claim was absent
+	 * @return whether this node holds the claim now
+	 */
+	boolean takeOver(String seenVersion) throws IOException {
+		long sentAt = this.monotonic.nanoTime();
+		String taken = (seenVersion != null) ? this.client.replaceIfVersion(PATH, content(), seenVersion)
+				: this.client.createIfAbsent(PATH, content());
+		if (taken == null) {
+			return false;
+		}
+		this.version = taken;
+		renewed(sentAt);
+		return true;
+	}
+
 	/** Whether a third of the timeout has passed since the last renewal, or the claim is not held yet. */
 	boolean renewalDue() {
 		return this.renewedAt == null

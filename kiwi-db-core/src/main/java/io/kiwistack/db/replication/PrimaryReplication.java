@@ -80,6 +80,11 @@ public final class PrimaryReplication extends ReplicationEngineHandle implements
 		return this.replicator.node();
 	}
 
+	/** Whether another node took the claim: for good. */
+	boolean deposed() {
+		return this.replicator.deposed();
+	}
+
 	/** Why this node acknowledges no commits now, {@code null} while it does. */
 	String writesRefused() {
 		return this.replicator.writesRefused();
@@ -168,26 +173,45 @@ public final class PrimaryReplication extends ReplicationEngineHandle implements
 
 	@Override
 	public List<ReplicationMeter> meters() {
+		return meters(() -> this);
+	}
+
+	/**
+	 * A primary's meters, each read from what {@code primary} gives when read: nothing while this
+	 * node is no primary (a node in auto mode that follows), and then a counter stands still and a
+	 * gauge reads {@code NaN}.
+	 */
+	static List<ReplicationMeter> meters(java.util.function.Supplier<PrimaryReplication> primary) {
 		return List.of(
 				counter("kiwi.db.replication.shipped.bytes", "Compressed log bytes shipped to the replica", "bytes",
-						() -> counters().bytesShipped()),
-				counter("kiwi.db.replication.shipped.segments", "Log segments shipped to the replica", null,
-						() -> counters().segmentsShipped()),
-				counter("kiwi.db.replication.shipped.transactions", "Transactions shipped to the replica", null,
-						() -> counters().transactionsShipped()),
-				counter("kiwi.db.replication.errors", "Syncs to the replica that failed", null,
-						() -> counters().failedSyncs()),
-				new ReplicationMeter("kiwi.db.replication.last.sync.age",
-						"Time since the last successful sync to the replica", "seconds", ReplicationMeter.Kind.GAUGE,
-						this::lastSyncAgeSeconds),
-				new ReplicationMeter("kiwi.db.replication.lag",
-						"How much of the latest commits may be missing from the replica", "seconds",
-						ReplicationMeter.Kind.GAUGE, this::lastSyncAgeSeconds));
+						primary, (counters) -> counters.bytesShipped()),
+				counter("kiwi.db.replication.shipped.segments", "Log segments shipped to the replica", null, primary,
+						(counters) -> counters.segmentsShipped()),
+				counter("kiwi.db.replication.shipped.transactions", "Transactions shipped to the replica", null, primary,
+						(counters) -> counters.transactionsShipped()),
+				counter("kiwi.db.replication.errors", "Syncs to the replica that failed", null, primary,
+						(counters) -> counters.failedSyncs()),
+				gauge("kiwi.db.replication.last.sync.age", "Time since the last successful sync to the replica",
+						primary),
+				gauge("kiwi.db.replication.lag", "How much of the latest commits may be missing from the replica",
+						primary));
 	}
 
 	private static ReplicationMeter counter(String name, String description, String unit,
-			java.util.function.LongSupplier value) {
-		return new ReplicationMeter(name, description, unit, ReplicationMeter.Kind.COUNTER, value::getAsLong);
+			java.util.function.Supplier<PrimaryReplication> primary,
+			java.util.function.ToLongFunction<ReplicationCounters> value) {
+		return new ReplicationMeter(name, description, unit, ReplicationMeter.Kind.COUNTER, () -> {
+			PrimaryReplication now = primary.get();
+			return (now != null) ? value.applyAsLong(now.counters()) : 0;
+		});
+	}
+
+	private static ReplicationMeter gauge(String name, String description,
+			java.util.function.Supplier<PrimaryReplication> primary) {
+		return new ReplicationMeter(name, description, "seconds", ReplicationMeter.Kind.GAUGE, () -> {
+			PrimaryReplication now = primary.get();
+			return (now != null) ? now.lastSyncAgeSeconds() : Double.NaN;
+		});
 	}
 
 	private double lastSyncAgeSeconds() {

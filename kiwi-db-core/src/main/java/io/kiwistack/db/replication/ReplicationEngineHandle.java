@@ -18,8 +18,16 @@ abstract class ReplicationEngineHandle {
 
 	private volatile boolean running;
 
+	/** Whether closing closes the replica's client too: not when the client is shared (by {@link AutoReplication}). */
+	private volatile boolean ownsClient = true;
+
 	ReplicationEngineHandle(ReplicaClient client) {
 		this.client = client;
+	}
+
+	/** Leave the replica's client open at close: its owner runs this engine as one role among others. */
+	void sharingClient() {
+		this.ownsClient = false;
 	}
 
 	/** Start the engine: shipping, or following. */
@@ -58,7 +66,9 @@ abstract class ReplicationEngineHandle {
 			stopEngine();
 		}
 		finally {
-			this.client.close();
+			if (this.ownsClient) {
+				this.client.close();
+			}
 		}
 	}
 

@@ -12,7 +12,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.flyway.autoconfigure.FlywayMigrationStrategy;
 import org.springframework.context.annotation.Bean;
@@ -65,17 +64,26 @@ public final class KiwiDbReplicationAutoConfiguration {
 		return new ReplicationLifecycle(replicator);
 	}
 
-	/** A read replica's schema arrives with the data: Flyway must not migrate it. */
+	/**
+	 * A read replica's schema arrives with the data: Flyway must not migrate it. A node in auto mode
+	 * migrates when it starts as the primary, and not when it starts following.
+	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(FlywayMigrationStrategy.class)
-	@ConditionalOnProperty(name = "kiwi.db.replication.mode", havingValue = "replica")
 	static class ReadReplicaFlywayConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		FlywayMigrationStrategy readReplicaFlywayMigrationStrategy() {
-			return (flyway) -> LogFactory.getLog(KiwiDbReplicationAutoConfiguration.class)
-				.info("Not migrating: this node is a read replica, and its schema arrives with the primary's data");
+		FlywayMigrationStrategy readReplicaFlywayMigrationStrategy(ReplicationNode node) {
+			return (flyway) -> {
+				if (node.migratesAtStart()) {
+					flyway.migrate();
+				}
+				else {
+					LogFactory.getLog(KiwiDbReplicationAutoConfiguration.class)
+						.info("Not migrating: this node follows the primary, and its schema arrives with the primary's data");
+				}
+			};
 		}
 
 	}

@@ -423,7 +423,13 @@ public class KiwiDbReplicationProperties {
 		/**
 		 * Follows the replica and serves reads; takes no writes.
 		 */
-		REPLICA
+		REPLICA,
+
+		/**
+		 * The node that holds the replica's claim is the primary; every other node follows it and
+		 * takes over when it is gone. Needs a peer secret and an advertise URL.
+		 */
+		AUTO
 
 	}
 

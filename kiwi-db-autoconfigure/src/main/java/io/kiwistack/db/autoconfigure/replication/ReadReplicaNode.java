@@ -35,6 +35,11 @@ record ReadReplicaNode(String replicaUrl, Duration pollInterval, Duration maxLag
 	}
 
 	@Override
+	public boolean migratesAtStart() {
+		return false;
+	}
+
+	@Override
 	public void prepare(Path database, ReplicaClient client) throws IOException {
 		try {
 			ReadReplication.prepare(database, client, this.allowOlderGeneration);

@@ -16,7 +16,7 @@ import io.kiwistack.db.replication.ReplicaClient;
  * its file is made ready before that, which {@link KiwiDbReplicator} runs), so that nothing else
  * asks which role this node plays.
  */
-sealed interface ReplicationNode permits PrimaryNode, ReadReplicaNode {
+sealed interface ReplicationNode permits PrimaryNode, ReadReplicaNode, AutoNode {
 
 	/**
 	 * The node {@code kiwi.db.replication.*} describe. Their values are checked here, so that a bad
@@ -28,8 +28,11 @@ sealed interface ReplicationNode permits PrimaryNode, ReadReplicaNode {
 		// The cluster's web filters use these as they are; a bad one stops startup here, not at a request.
 		ReplicationPropertiesMapper.readYourWritesTimeout(properties);
 		ReplicationPropertiesMapper.forwardTimeout(properties);
-		return (properties.getMode() == KiwiDbReplicationProperties.Mode.REPLICA) ? ReadReplicaNode.of(properties)
-				: PrimaryNode.of(properties);
+		return switch (properties.getMode()) {
+			case REPLICA -> ReadReplicaNode.of(properties);
+			case AUTO -> AutoNode.of(properties);
+			default -> PrimaryNode.of(properties);
+		};
 	}
 
 	/** How this node reaches its peers and proves it is one; {@code null} without a peer secret. */
@@ -40,6 +43,19 @@ sealed interface ReplicationNode permits PrimaryNode, ReadReplicaNode {
 	 * @param settings the database's settings, not yet built
 	 */
 	void customize(KiwiDbSettings.Builder settings);
+
+	/**
+	 * The settings the database opens with, once {@link #prepare} made the file ready: those given,
+	 * for a role decided from the start.
+	 */
+	default KiwiDbSettings settingsToOpen(KiwiDbSettings settings) {
+		return settings;
+	}
+
+	/** Whether Flyway migrates this node's database as it starts: only the primary's. */
+	default boolean migratesAtStart() {
+		return true;
+	}
 
 	/**
 	 * Make the database file ready for this role, before it opens.

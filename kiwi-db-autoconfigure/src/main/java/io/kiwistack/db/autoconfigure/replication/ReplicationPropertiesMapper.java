@@ -88,13 +88,15 @@ final class ReplicationPropertiesMapper {
 							+ " (version 0.4.0 or later) to the service, or remove kiwi.db.replication.age.*.");
 		}
 		boolean replica = replication.getMode() == KiwiDbReplicationProperties.Mode.REPLICA;
+		// A node in auto mode ships as the primary and follows as a replica: it needs both.
+		boolean auto = replication.getMode() == KiwiDbReplicationProperties.Mode.AUTO;
 		if (!replica && !hasRecipients) {
 			throw new MissingPropertyException(AGE_RECIPIENTS, "a primary encrypts what it ships to recipients, and "
 					+ "only identities are set (with identities alone Litestream 0.3 would ship the replica unencrypted).",
 					"Set kiwi.db.replication.age.recipients to the public key (age1...) of each identity; "
 							+ "age-keygen -y prints it from the identity file.");
 		}
-		if (replica && !hasIdentities) {
+		if ((replica || auto) && !hasIdentities) {
 			throw new MissingPropertyException(AGE_IDENTITIES, "a read replica decrypts what it follows, and no "
 					+ "identity is set.", "Set kiwi.db.replication.age.identities to the identity (AGE-SECRET-KEY-1...) "
 							+ "of a recipient the primary encrypts to.");

@@ -32,6 +32,11 @@ final class ReplicationSettingsCustomizer implements KiwiDbSettingsCustomizer {
 	}
 
 	@Override
+	public KiwiDbSettings settingsToOpen(KiwiDbSettings settings) {
+		return this.node.settingsToOpen(settings);
+	}
+
+	@Override
 	public void beforeOpen(KiwiDbSettings settings) {
 		if (settings.inMemory()) {
 			throw new InvalidConfigurationPropertyValueException("kiwi.db.replication.enabled", true,

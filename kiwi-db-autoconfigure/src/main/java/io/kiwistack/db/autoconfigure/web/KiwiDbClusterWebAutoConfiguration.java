@@ -51,10 +51,14 @@ public final class KiwiDbClusterWebAutoConfiguration {
 	public static final int READ_YOUR_WRITES_ORDER = Ordered.HIGHEST_PRECEDENCE + 30;
 
 	@Bean
-	FilterRegistrationBean<PeerEndpointFilter> kiwiDbPeerEndpointFilter(ObjectProvider<KiwiDbReplicator> replicator,
-			PeerSettings peers) {
+	PeerEndpointLifecycle kiwiDbPeerEndpoint(ObjectProvider<KiwiDbReplicator> replicator, PeerSettings peers) {
+		return new PeerEndpointLifecycle(replicator, peers);
+	}
+
+	@Bean
+	FilterRegistrationBean<PeerEndpointFilter> kiwiDbPeerEndpointFilter(PeerEndpointLifecycle kiwiDbPeerEndpoint) {
 		FilterRegistrationBean<PeerEndpointFilter> registration = new FilterRegistrationBean<>(
-				new PeerEndpointFilter(peerEndpoint(replicator, peers)));
+				new PeerEndpointFilter(kiwiDbPeerEndpoint));
 		// The container maps the decoded, normalized path: every spelling of a path under the prefix comes here.
 		registration.addUrlPatterns(PeerProtocol.PREFIX + "*");
 		registration.setOrder(PEER_ENDPOINT_ORDER);
@@ -62,22 +66,11 @@ public final class KiwiDbClusterWebAutoConfiguration {
 	}
 
 	@Bean
-	ServletRegistrationBean<PeerEndpointServlet> kiwiDbPeerEndpointServlet(ObjectProvider<KiwiDbReplicator> replicator,
-			PeerSettings peers) {
+	ServletRegistrationBean<PeerEndpointServlet> kiwiDbPeerEndpointServlet(PeerEndpointLifecycle kiwiDbPeerEndpoint) {
 		ServletRegistrationBean<PeerEndpointServlet> registration = new ServletRegistrationBean<>(
-				new PeerEndpointServlet(peerEndpoint(replicator, peers)), PeerProtocol.PREFIX + "*");
+				new PeerEndpointServlet(kiwiDbPeerEndpoint), PeerProtocol.PREFIX + "*");
 		registration.setName("kiwiDbPeerEndpoint");
 		return registration;
-	}
-
-	/**
-	 * The server starts its filters and servlets before the application's beans are created: what
-	 * they use of kiwi-db is created at their first request, and the database and the replicator
-	 * are created with the other beans, not by the server's startup thread.
-	 */
-	private static Supplier<PeerEndpoint> peerEndpoint(ObjectProvider<KiwiDbReplicator> replicator,
-			PeerSettings peers) {
-		return SingletonSupplier.of(() -> new PeerEndpoint(replicator.getObject(), peers.secret()));
 	}
 
 	@Bean
@@ -92,7 +85,7 @@ public final class KiwiDbClusterWebAutoConfiguration {
 						properties.getReadYourWritesTimeout(), forwardedBy, kiwiDbClusterMetrics));
 		registration.setOrder(WRITE_FORWARDING_ORDER);
 		// A primary takes its writes itself; a replica forwards them unless told not to, and then refuses them.
-		registration.setEnabled(properties.getMode() == KiwiDbReplicationProperties.Mode.REPLICA
+		registration.setEnabled(properties.getMode() != KiwiDbReplicationProperties.Mode.PRIMARY
 				&& !Boolean.FALSE.equals(properties.getForwardWrites()));
 		return registration;
 	}

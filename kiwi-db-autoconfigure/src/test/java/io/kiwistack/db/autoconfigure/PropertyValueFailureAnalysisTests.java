@@ -94,7 +94,7 @@ class PropertyValueFailureAnalysisTests {
 		FailureAnalysis analysis = analysisOf("kiwi.db.replication.enabled=true",
 				"kiwi.db.replication.url=file:" + this.tempDir.resolve("replica"), "kiwi.db.replication.mode=primay");
 		assertThat(analysis.getAction())
-			.isEqualTo("Did you mean 'primary'? Set kiwi.db.replication.mode to one of: primary, replica.");
+			.isEqualTo("Did you mean 'primary'? Set kiwi.db.replication.mode to one of: primary, replica, auto.");
 	}
 
 	@Test

@@ -77,6 +77,9 @@ public final class AutoReplication extends ReplicationEngineHandle implements Ki
 
 	private volatile boolean closed;
 
+	/** Run on the election thread each time this node becomes the primary in place. */
+	private final List<Runnable> promotionListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
 	AutoReplication(KiwiDataSource dataSource, ReplicaClient client, AutoSettings settings, AutoStart start) {
 		super(client);
 		this.dataSource = dataSource;
@@ -251,6 +254,7 @@ public final class AutoReplication extends ReplicationEngineHandle implements Ki
 			this.roleRunning = true;
 			this.election = null;
 			this.lastElection = "became the primary at " + Instant.now() + ": " + why;
+			promoted();
 		}
 		catch (Exception ex) {
 			handOver.run();
@@ -258,6 +262,26 @@ public final class AutoReplication extends ReplicationEngineHandle implements Ki
 					ex);
 			this.lastElection = "promotion failed at " + Instant.now() + ": " + ex.getMessage();
 			followAgain();
+		}
+	}
+
+	/**
+	 * Run {@code listener} each time this node becomes the primary while it runs (not when it
+	 * starts as the primary): for what a primary does once, as migrating the schema.
+	 */
+	public void onPromotion(Runnable listener) {
+		this.promotionListeners.add(listener);
+	}
+
+	private void promoted() {
+		for (Runnable listener : this.promotionListeners) {
+			try {
+				listener.run();
+			}
+			catch (RuntimeException ex) {
+				logger.log(Level.ERROR, "After this node became the primary, " + listener + " failed: " + ex.getMessage(),
+						ex);
+			}
 		}
 	}
 
@@ -364,7 +388,14 @@ public final class AutoReplication extends ReplicationEngineHandle implements Ki
 		details.put("mode", "auto");
 		details.put("node", this.node);
 		ClaimWatch.Seen seen = this.claimWatch.last();
-		if (seen.claim() != null) {
+		Optional<PrimaryClaim.Held> held = primary().flatMap(PrimaryReplication::claimHeld);
+		if (held.isPresent()) {
+			// As the holder sees it: how long it acknowledges commits without renewing.
+			details.put("claimHolder", this.node);
+			details.put("claimVersion", held.get().version());
+			details.put("claimExpiresIn", held.get().validFor().toMillis());
+		}
+		else if (seen.claim() != null) {
 			details.put("claimHolder", seen.claim().node());
 			details.put("claimVersion", seen.claim().version());
 			details.put("claimExpiresIn", Duration.ofNanos(seen.expiresInNanos()).toMillis());

@@ -135,6 +135,25 @@ final class PrimaryClaim {
 		}
 	}
 
+	/**
+	 * The claim as this node holds it: its version, and how long this node still treats it as
+	 * valid without renewing; empty while it is not held.
+	 */
+	java.util.Optional<Held> holding() {
+		if (!this.lease.held() || this.fence.deposed()) {
+			return java.util.Optional.empty();
+		}
+		long left = this.lease.validUntilNanos() - this.monotonic.nanoTime();
+		return java.util.Optional.of(new Held(this.lease.version(), Duration.ofNanos(Math.max(0, left))));
+	}
+
+	/**
+	 * @param version the claim object's version
+	 * @param validFor how long this node acknowledges commits without renewing it
+	 */
+	record Held(String version, Duration validFor) {
+	}
+
 	/** Whether another node took the claim: for good. */
 	boolean deposed() {
 		return this.fence.deposed();

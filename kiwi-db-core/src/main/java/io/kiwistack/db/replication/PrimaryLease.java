@@ -193,6 +193,11 @@ final class PrimaryLease {
 		return this.renewedAt != null;
 	}
 
+	/** The claim's version as this node last wrote it, {@code null} before it is held. */
+	String version() {
+		return this.version;
+	}
+
 	String holder() {
 		return this.holder;
 	}

@@ -80,6 +80,11 @@ public final class PrimaryReplication extends ReplicationEngineHandle implements
 		return this.replicator.node();
 	}
 
+	/** The claim as this node holds it, empty while it does not. */
+	java.util.Optional<PrimaryClaim.Held> claimHeld() {
+		return this.replicator.claimHeld();
+	}
+
 	/** Whether another node took the claim: for good. */
 	boolean deposed() {
 		return this.replicator.deposed();

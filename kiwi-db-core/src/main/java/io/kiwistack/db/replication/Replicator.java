@@ -235,6 +235,11 @@ final class Replicator implements AutoCloseable {
 	}
 
 	/** Why this node acknowledges no commits now, {@code null} while it does; cheap, unlike {@link #status()}. */
+	/** The claim as this node holds it, empty while it does not. */
+	java.util.Optional<PrimaryClaim.Held> claimHeld() {
+		return this.claim.holding();
+	}
+
 	/** Whether another node took the claim: this node never ships again. */
 	boolean deposed() {
 		return this.claim.deposed();

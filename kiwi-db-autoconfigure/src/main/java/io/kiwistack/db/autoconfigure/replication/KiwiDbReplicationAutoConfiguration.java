@@ -4,9 +4,13 @@ import org.apache.commons.logging.LogFactory;
 
 import io.kiwistack.db.autoconfigure.KiwiDbAutoConfiguration;
 import io.kiwistack.db.autoconfigure.KiwiDbDataSource;
+import io.kiwistack.db.replication.AutoReplication;
 import io.kiwistack.db.replication.KiwiDbReplicator;
+import org.flywaydb.core.Flyway;
 import io.kiwistack.db.replication.PeerSettings;
 
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -69,7 +73,7 @@ public final class KiwiDbReplicationAutoConfiguration {
 	 * migrates when it starts as the primary, and not when it starts following.
 	 */
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(FlywayMigrationStrategy.class)
+	@ConditionalOnClass({ FlywayMigrationStrategy.class, Flyway.class })
 	static class ReadReplicaFlywayConfiguration {
 
 		@Bean
@@ -84,6 +88,35 @@ public final class KiwiDbReplicationAutoConfiguration {
 						.info("Not migrating: this node follows the primary, and its schema arrives with the primary's data");
 				}
 			};
+		}
+
+		/**
+		 * A node in auto mode promoted while it runs migrates then: in a rolling upgrade, the nodes
+		 * restarted with new migrations start following, and the last one restarted hands the claim
+		 * to one of them.
+		 */
+		@Bean
+		InitializingBean kiwiDbMigrationOnPromotion(KiwiDbReplicator replicator, ObjectProvider<Flyway> flyway) {
+			return () -> {
+				if (replicator instanceof AutoReplication auto) {
+					auto.onPromotion(new FlywayMigration(flyway));
+				}
+			};
+		}
+
+		/** Flyway's migration, run on a node promoted to primary; named for the log should it fail. */
+		private record FlywayMigration(ObjectProvider<Flyway> flyway) implements Runnable {
+
+			@Override
+			public void run() {
+				this.flyway.ifAvailable(Flyway::migrate);
+			}
+
+			@Override
+			public String toString() {
+				return "Flyway's migration";
+			}
+
 		}
 
 	}

@@ -3,6 +3,7 @@ package io.kiwistack.db.autoconfigure.replication;
 import java.time.Duration;
 
 import io.kiwistack.db.KiwiDbSettings;
+import io.kiwistack.db.autoconfigure.MissingPropertyException;
 import io.kiwistack.db.replication.ReplicationSettings;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +39,21 @@ class ReplicationNodeTests {
 		KiwiDbSettings settings = settings(node);
 		assertThat(settings.replicaOf()).isEqualTo("file:/srv/replica");
 		assertThat(settings.autoCheckpoint()).isTrue();
+	}
+
+	@Test
+	void aNodeInAutoModeNeedsAPeerSecretAndAnAdvertiseUrlAndNamesTheOneMissing() {
+		KiwiDbReplicationProperties properties = new KiwiDbReplicationProperties();
+		properties.setMode(KiwiDbReplicationProperties.Mode.AUTO);
+		properties.setUrl("file:/srv/replica");
+		assertThatExceptionOfType(MissingPropertyException.class).isThrownBy(() -> ReplicationNode.of(properties))
+			.satisfies((ex) -> assertThat(ex.property()).isEqualTo("kiwi.db.replication.peer-secret"))
+			.withMessageContaining("kiwi.db.replication.mode is auto");
+		properties.setPeerSecret("auto-mode-test-secret-0123456789");
+		assertThatExceptionOfType(MissingPropertyException.class).isThrownBy(() -> ReplicationNode.of(properties))
+			.satisfies((ex) -> assertThat(ex.property()).isEqualTo("kiwi.db.replication.advertise-url"));
+		properties.setAdvertiseUrl("http://10.0.0.5:8080");
+		assertThat(ReplicationNode.of(properties)).isInstanceOf(AutoNode.class);
 	}
 
 	@Test

@@ -76,7 +76,7 @@ final class Cluster implements AutoCloseable {
 		}
 	}
 
-	private static ConfigurableApplicationContext node(Class<?>[] sources, int port, String[] extra,
+	static ConfigurableApplicationContext node(Class<?>[] sources, int port, String[] extra,
 			String... properties) {
 		List<String> all = new ArrayList<>(List.of("test.port=" + port, "spring.application.name=notes",
 				"kiwi.db.replication.enabled=true", "kiwi.db.replication.peer-secret=" + SECRET,

@@ -295,7 +295,7 @@ public final class AutoReplication extends ReplicationEngineHandle implements Ki
 		this.roleRunning = false;
 		primary.close();
 		this.dataSource.reopen(this.settings.asReplica(), () -> {
-			this.keptAside = KeptAside.move(this.database, "another node took the primary claim");
+			keepAsideUnlessFollowed("another node took the primary claim");
 			Follower.prepare(this.database, this.client, this.settings.allowOlderGeneration());
 			return null;
 		});
@@ -310,9 +310,7 @@ public final class AutoReplication extends ReplicationEngineHandle implements Ki
 	private void followAgain() {
 		try {
 			this.dataSource.reopen(this.settings.asReplica(), () -> {
-				if (!java.nio.file.Files.exists(Follower.stateFile(this.database))) {
-					this.keptAside = KeptAside.move(this.database, "its promotion to primary failed");
-				}
+				keepAsideUnlessFollowed("its promotion to primary failed");
 				Follower.prepare(this.database, this.client, this.settings.allowOlderGeneration());
 				return null;
 			});
@@ -323,6 +321,16 @@ public final class AutoReplication extends ReplicationEngineHandle implements Ki
 		}
 		catch (Exception ex) {
 			logger.log(Level.ERROR, "This node could not follow " + this.client.describe() + " again: " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Keep the file aside when it is a primary's (not a follower's copy): a step down that failed
+	 * half way (storage gone again while restoring) is tried again, and finds it moved already.
+	 */
+	private void keepAsideUnlessFollowed(String why) throws IOException {
+		if (java.nio.file.Files.exists(this.database) && !java.nio.file.Files.exists(Follower.stateFile(this.database))) {
+			this.keptAside = KeptAside.move(this.database, why);
 		}
 	}
 

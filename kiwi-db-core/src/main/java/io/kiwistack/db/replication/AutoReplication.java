@@ -152,7 +152,7 @@ public final class AutoReplication extends ReplicationEngineHandle implements Ki
 
 	private void beatIfDue(Position position) throws IOException {
 		long now = System.nanoTime();
-		if (now - this.lastBeatNanos >= this.settings.leaseTimeout().dividedBy(3).toNanos()) {
+		if (now - this.lastBeatNanos >= Candidates.beatInterval(this.settings.leaseTimeout()).toNanos()) {
 			this.candidates.publish(this.election, position);
 			this.lastBeatNanos = now;
 		}
@@ -290,7 +290,6 @@ public final class AutoReplication extends ReplicationEngineHandle implements Ki
 	 * keep its file aside, and reopen as a replica restored from storage.
 	 */
 	private void stepDown(PrimaryReplication primary) throws Exception {
-		String reason = primary.writesRefused();
 		logger.log(Level.WARNING, "This node is no longer the primary of {0}; it steps down and follows", this.client.describe());
 		this.roleRunning = false;
 		primary.close();
@@ -303,7 +302,7 @@ public final class AutoReplication extends ReplicationEngineHandle implements Ki
 		follower.start();
 		this.role = follower;
 		this.roleRunning = true;
-		this.lastElection = "stepped down at " + Instant.now() + ": " + reason;
+		this.lastElection = "stepped down at " + Instant.now() + ": another node took the claim, and this node follows it";
 	}
 
 	/** After a failed promotion: follow again, on a file made a follower's copy again. */

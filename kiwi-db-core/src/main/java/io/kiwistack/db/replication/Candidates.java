@@ -11,9 +11,10 @@ import java.util.Map;
  * The nodes of a replica path that stand ready to become its primary, as they publish themselves
  * under {@code kiwi/candidates/}: each node writes its own record (its id, the position it holds,
  * and which expired claim it stands in an election for) and reads everyone's. A node counts as
- * alive while its record keeps changing: every record carries a beat that its node increments, and
- * a record whose version stood still for the lease timeout on the reader's own clock is a node
- * gone. No clocks are compared across machines.
+ * alive while its record keeps changing: every record carries a beat that its node increments every
+ * {@linkplain #beatInterval quarter lease timeout}, and a record whose version stood still for half
+ * the lease timeout on the reader's own clock is a node gone (an election does not wait for a node
+ * killed a moment before). No clocks are compared across machines.
  */
 final class Candidates {
 
@@ -23,7 +24,8 @@ final class Candidates {
 
 	private final String node;
 
-	private final long leaseTimeoutNanos;
+	/** How recently a record must have changed for its node to count as alive. */
+	private final long aliveWithinNanos;
 
 	private final PrimaryLease.MonotonicClock clock;
 
@@ -35,8 +37,13 @@ final class Candidates {
 	Candidates(ReplicaClient client, String node, java.time.Duration leaseTimeout, PrimaryLease.MonotonicClock clock) {
 		this.client = client;
 		this.node = node;
-		this.leaseTimeoutNanos = leaseTimeout.toNanos();
+		this.aliveWithinNanos = leaseTimeout.dividedBy(2).toNanos();
 		this.clock = clock;
+	}
+
+	/** How often a node publishes its record again, to show it is alive. */
+	static java.time.Duration beatInterval(java.time.Duration leaseTimeout) {
+		return leaseTimeout.dividedBy(4);
 	}
 
 	/**
@@ -68,7 +75,7 @@ final class Candidates {
 				before = new Watched(record.version(), now);
 				this.watched.put(name, before);
 			}
-			boolean alive = now - before.sinceNanos() < this.leaseTimeoutNanos;
+			boolean alive = now - before.sinceNanos() < this.aliveWithinNanos;
 			candidates.add(Candidate.parse(name, new String(record.content(), StandardCharsets.UTF_8), alive));
 		}
 		return candidates;

@@ -264,7 +264,8 @@ class KiwiWorkFailoverTests {
 		Map<String, Long> acknowledged = new HashMap<>();
 		attempts.stream().filter(Attempt::acknowledged).forEach((attempt) -> acknowledged.put(attempt.title(), attempt.id()));
 		Set<String> sent = attempts.stream().map(Attempt::title).collect(Collectors.toSet());
-		Map<String, Long> idsOnPrimary = onPrimary.stream().collect(Collectors.toMap(Task::title, Task::id));
+		Map<String, Long> idsOnPrimary = onPrimary.stream()
+			.collect(Collectors.toMap(Task::title, Task::id, (first, second) -> -1L));
 		assertThat(onPrimary).as("tasks on %s, the primary: each title once", primary).hasSize(idsOnPrimary.size());
 		assertThat(idsOnPrimary).as("tasks on %s, the primary: every acknowledged write, with its id", primary)
 			.containsAllEntriesOf(acknowledged);

@@ -174,12 +174,13 @@ final class SingleWriter implements Lender, AutoCloseable {
 			giveBackShared(lent);
 			return;
 		}
-		if (this.closed) {
-			release();
-			return;
-		}
+		// Taken while this thread still holds the writer, waited for once it does not: the next
+		// thread commits meanwhile, and one acknowledgement covers both (group commit).
+		CommitWatch.Acknowledgement owed = this.commitWatch.takeOwed();
 		try {
-			reset(lent);
+			if (!this.closed) {
+				reset(lent);
+			}
 		}
 		catch (SQLException | RuntimeException ex) {
 			logger.log(Level.WARNING, "Replacing the kiwi-db writer connection: it could not be reset", ex);
@@ -187,6 +188,9 @@ final class SingleWriter implements Lender, AutoCloseable {
 		}
 		finally {
 			release();
+		}
+		if (owed != null) {
+			owed.awaitAcknowledged();
 		}
 	}
 

@@ -37,9 +37,21 @@ public sealed interface KiwiDbReplicator extends AutoCloseable permits PrimaryRe
 	 */
 	static PrimaryReplication primary(KiwiDataSource dataSource, ReplicaClient client, ReplicationSettings settings,
 			Duration unhealthyAfter, PeerSettings peers) {
+		return primary(dataSource, client, settings, unhealthyAfter, peers, CommitAck.LOCAL);
+	}
+
+	/**
+	 * Replication of a primary database as above, whose commits return as {@code commitAck} says:
+	 * with {@link CommitAck.Mode#REPLICA}, once a read replica streaming from it holds them (or after
+	 * the timeout), from {@link #start()} until {@link #close()}.
+	 * @param peers the advertise URL and shared secret; without them no replica streams from this
+	 * primary, and every commit waits out the timeout
+	 */
+	static PrimaryReplication primary(KiwiDataSource dataSource, ReplicaClient client, ReplicationSettings settings,
+			Duration unhealthyAfter, PeerSettings peers, CommitAck commitAck) {
 		String advertiseUrl = (peers != null) ? peers.advertiseUrl() : null;
 		return new PrimaryReplication(new Replicator(dataSource, client, settings, Clock.systemUTC(), advertiseUrl),
-				client, unhealthyAfter, advertiseUrl);
+				client, unhealthyAfter, advertiseUrl, commitAck);
 	}
 
 	/**

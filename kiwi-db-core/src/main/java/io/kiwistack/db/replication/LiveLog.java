@@ -13,6 +13,10 @@ import java.util.function.Supplier;
  * chain, only up to the last commit), remembers how far it got, and wakes waiting readers on every
  * commit. When SQLite restarted the log and the replicator has not moved to the next index yet,
  * the new log has no position: readers wait for the replicator, which it asks to move on at once.
+ * <p>
+ * Each read is also a follower's acknowledgement of everything before the position it asks from,
+ * which {@link FollowerAcknowledgements} relates to the commits the scans covered, for committers
+ * that wait until a replica holds their commit.
  */
 final class LiveLog {
 
@@ -34,6 +38,8 @@ final class LiveLog {
 	private final Object commits = new Object();
 
 	private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
+
+	private final FollowerAcknowledgements acknowledgements = new FollowerAcknowledgements();
 
 	/** How far the log was found committed; guarded by {@code this}. */
 	private LogProgress scanned;
@@ -67,6 +73,7 @@ final class LiveLog {
 
 	/** The writer committed: wake readers waiting for new transactions. Quick, on the committing thread. */
 	void committed() {
+		this.acknowledgements.committed();
 		if (this.waiting.get() > 0) {
 			synchronized (this.commits) {
 				this.commits.notifyAll();
@@ -79,6 +86,11 @@ final class LiveLog {
 		this.finished = end;
 	}
 
+	/** What the followers acknowledged by asking for the log. */
+	FollowerAcknowledgements acknowledgements() {
+		return this.acknowledgements;
+	}
+
 	/**
 	 * The end of what is committed now, in the replica's positions; {@code null} while no
 	 * generation is shipped, or while the log restarted and the replicator has not moved to its
@@ -88,6 +100,8 @@ final class LiveLog {
 		if (!(this.shipped.get() instanceof ShippingState.Shipping shipping)) {
 			return null;
 		}
+		// Counted before the scan: each of these commits is in the log it reads.
+		long counted = this.acknowledgements.committedSoFar();
 		LogProgress from = shipping.log();
 		LogProgress known = this.scanned;
 		if (known != null && known.generation().equals(from.generation()) && known.index() == from.index()
@@ -102,6 +116,7 @@ final class LiveLog {
 				return null;
 			}
 			if (current == null) {
+				this.acknowledgements.scanned(counted, from.position());
 				return from;
 			}
 			from = from.withHeader(current);
@@ -140,6 +155,7 @@ final class LiveLog {
 			}
 		}
 		this.scanned = from;
+		this.acknowledgements.scanned(counted, from.position());
 		return from;
 	}
 
@@ -196,10 +212,12 @@ final class LiveLog {
 			if (end != null) {
 				Read read = readFrom(from, end);
 				if (!gathered && read instanceof Read.Frames frames && frames.bytes().length < GATHER_BYTES
-						&& deadline - System.nanoTime() > GATHER_WINDOW.toNanos()) {
+						&& deadline - System.nanoTime() > GATHER_WINDOW.toNanos() && !this.acknowledgements.wanted()) {
 					// Commits were waiting already: the follower keeps up with a busy writer. Gather a
 					// few more first, so that each commit does not cost a request, a scan and a
-					// signature of its own (at 10,000 commits/s that halved the writer's rate).
+					// signature of its own (at 10,000 commits/s that halved the writer's rate). Not
+					// while committers wait for this follower: the window would add to each of their
+					// waits, and they gather themselves, committing while the follower applies.
 					gathered = true;
 					Thread.sleep(GATHER_WINDOW.toMillis());
 					continue;
@@ -252,6 +270,8 @@ final class LiveLog {
 			return new Read.NotLive("position " + from + " is past the end of the primary's log, " + at
 					+ ": the follower applied transactions this primary no longer has", at);
 		}
+		// In the live log: the follower holds everything before it.
+		this.acknowledgements.asked(new Position(start.generation(), start.index(), start.offset()));
 		if (start.offset() == end.offset()) {
 			return new Read.NothingNew(at);
 		}

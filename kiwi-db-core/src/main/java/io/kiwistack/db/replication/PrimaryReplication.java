@@ -11,8 +11,9 @@ import java.util.Optional;
 
 /**
  * A primary's replication: every commit shipped to the replica, a way to ship now or to wait until
- * a commit is off the machine, and where shipping stands. Created by
- * {@link KiwiDbReplicator#primary}.
+ * a commit is off the machine, and where shipping stands. With {@link CommitAck.Mode#REPLICA}, each
+ * commit returns once a read replica streaming from here holds it (or after the timeout), from
+ * {@link #start()} until {@link #close()}. Created by {@link KiwiDbReplicator#primary}.
  */
 public final class PrimaryReplication extends ReplicationEngineHandle implements KiwiDbReplicator {
 
@@ -28,15 +29,37 @@ public final class PrimaryReplication extends ReplicationEngineHandle implements
 	/** How long a position waits for the replicator to move to a restarted log's index. */
 	private static final Duration POSITION_TIMEOUT = Duration.ofSeconds(1);
 
+	private final CommitAck commitAck;
+
+	/** The committers' waits for a replica; {@code null} when commits return at once. */
+	private final AcknowledgedCommits acknowledged;
+
+	/** While committers wait for a replica: from the start to the close. */
+	private volatile io.kiwistack.db.CommitWatch.Registration acknowledging;
+
 	PrimaryReplication(Replicator replicator, ReplicaClient client, Duration unhealthyAfter) {
 		this(replicator, client, unhealthyAfter, null);
 	}
 
 	PrimaryReplication(Replicator replicator, ReplicaClient client, Duration unhealthyAfter, String advertiseUrl) {
+		this(replicator, client, unhealthyAfter, advertiseUrl, CommitAck.LOCAL);
+	}
+
+	PrimaryReplication(Replicator replicator, ReplicaClient client, Duration unhealthyAfter, String advertiseUrl,
+			CommitAck commitAck) {
 		super(client);
 		this.replicator = replicator;
 		this.unhealthyAfter = unhealthyAfter;
 		this.advertiseUrl = advertiseUrl;
+		this.commitAck = commitAck;
+		this.acknowledged = (commitAck.mode() == CommitAck.Mode.REPLICA)
+				? new AcknowledgedCommits(replicator.liveLog().acknowledgements(), commitAck.timeout(), this.clock)
+				: null;
+	}
+
+	/** When this primary's commits return: at once, or once a streaming replica holds them. */
+	public CommitAck commitAck() {
+		return this.commitAck;
 	}
 
 	/** A primary takes writes itself (and refuses them while its claim is not known to be valid). */
@@ -102,6 +125,9 @@ public final class PrimaryReplication extends ReplicationEngineHandle implements
 	@Override
 	void startEngine() {
 		this.replicator.start();
+		if (this.acknowledged != null) {
+			this.acknowledging = this.acknowledged.start(this.replicator.commitWatch());
+		}
 	}
 
 	/** Ship every committed transaction now, and wait for it. */
@@ -156,6 +182,15 @@ public final class PrimaryReplication extends ReplicationEngineHandle implements
 		details.put("pendingBytes", status.pendingBytes());
 		details.put("pendingTransactions", status.pendingTransactions());
 		details.put("transactionsShipped", status.transactionsShipped());
+		boolean acknowledgementsFailing = false;
+		if (this.acknowledged != null) {
+			details.put("commitAck", "replica");
+			details.put("commitAckTimeouts", this.acknowledged.timeouts());
+			if (this.acknowledged.lastTimeout() != null) {
+				details.put("lastCommitAckTimeout", String.valueOf(this.acknowledged.lastTimeout()));
+			}
+			acknowledgementsFailing = this.acknowledged.failing();
+		}
 		if (status.writesRefused() != null) {
 			details.put("writesRefused", status.writesRefused());
 		}
@@ -169,6 +204,10 @@ public final class PrimaryReplication extends ReplicationEngineHandle implements
 		}
 		else if (status.failingSince() != null) {
 			state = isHealthy() ? ReplicationHealth.State.DEGRADED : ReplicationHealth.State.DOWN;
+		}
+		else if (acknowledgementsFailing) {
+			// Commits still return, durable locally, but no replica holds the latest of them.
+			state = ReplicationHealth.State.DEGRADED;
 		}
 		else {
 			state = ReplicationHealth.State.UP;
@@ -189,13 +228,16 @@ public final class PrimaryReplication extends ReplicationEngineHandle implements
 	static List<ReplicationMeter> meters(java.util.function.Supplier<PrimaryReplication> primary) {
 		return List.of(
 				counter("kiwi.db.replication.shipped.bytes", "Compressed log bytes shipped to the replica", "bytes",
-						primary, (counters) -> counters.bytesShipped()),
+						primary, (now) -> now.counters().bytesShipped()),
 				counter("kiwi.db.replication.shipped.segments", "Log segments shipped to the replica", null, primary,
-						(counters) -> counters.segmentsShipped()),
+						(now) -> now.counters().segmentsShipped()),
 				counter("kiwi.db.replication.shipped.transactions", "Transactions shipped to the replica", null, primary,
-						(counters) -> counters.transactionsShipped()),
+						(now) -> now.counters().transactionsShipped()),
 				counter("kiwi.db.replication.errors", "Syncs to the replica that failed", null, primary,
-						(counters) -> counters.failedSyncs()),
+						(now) -> now.counters().failedSyncs()),
+				counter("kiwi.db.replication.commit.ack.timeouts",
+						"Commits that returned without a read replica's acknowledgement within the timeout", null, primary,
+						(now) -> (now.acknowledged != null) ? now.acknowledged.timeouts() : 0),
 				gauge("kiwi.db.replication.last.sync.age", "Time since the last successful sync to the replica",
 						primary),
 				gauge("kiwi.db.replication.lag", "How much of the latest commits may be missing from the replica",
@@ -204,10 +246,10 @@ public final class PrimaryReplication extends ReplicationEngineHandle implements
 
 	private static ReplicationMeter counter(String name, String description, String unit,
 			java.util.function.Supplier<PrimaryReplication> primary,
-			java.util.function.ToLongFunction<ReplicationCounters> value) {
+			java.util.function.ToLongFunction<PrimaryReplication> value) {
 		return new ReplicationMeter(name, description, unit, ReplicationMeter.Kind.COUNTER, () -> {
 			PrimaryReplication now = primary.get();
-			return (now != null) ? value.applyAsLong(now.counters()) : 0;
+			return (now != null) ? value.applyAsLong(now) : 0;
 		});
 	}
 
@@ -224,9 +266,14 @@ public final class PrimaryReplication extends ReplicationEngineHandle implements
 		return (last != null) ? Duration.between(last, this.clock.instant()).toMillis() / 1000.0 : Double.NaN;
 	}
 
-	/** Ship everything committed, release the claim, and stop. */
+	/** Ship everything committed, release the claim, and stop; committers waiting for a replica return first. */
 	@Override
 	void stopEngine() {
+		io.kiwistack.db.CommitWatch.Registration registration = this.acknowledging;
+		if (registration != null) {
+			// Before the final sync, whose own writes (PRAGMA optimize) must not wait for a replica.
+			registration.close();
+		}
 		this.replicator.close();
 	}
 

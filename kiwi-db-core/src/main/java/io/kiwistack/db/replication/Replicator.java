@@ -224,6 +224,11 @@ final class Replicator implements AutoCloseable {
 		return this.liveLog;
 	}
 
+	/** Who is told of the primary's commits. */
+	io.kiwistack.db.CommitWatch commitWatch() {
+		return this.dataSource.commitWatch();
+	}
+
 	/** This node's id, as its claim names it. */
 	String node() {
 		return this.node;

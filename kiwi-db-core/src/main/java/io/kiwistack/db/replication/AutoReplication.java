@@ -335,7 +335,7 @@ public final class AutoReplication extends ReplicationEngineHandle implements Ki
 
 	private PrimaryReplication newPrimary() {
 		PrimaryReplication primary = KiwiDbReplicator.primary(this.dataSource, this.client, this.settings.shipping(),
-				this.settings.unhealthyAfter(), this.settings.peers());
+				this.settings.unhealthyAfter(), this.settings.peers(), this.settings.commitAck());
 		primary.sharingClient();
 		return primary;
 	}

@@ -18,10 +18,11 @@ import io.kiwistack.db.KiwiDbSettings;
  * @param unhealthyAfter how long a primary's shipping may fail before it is unhealthy
  * @param allowOlderGeneration whether a restore may fall back to an older generation
  * @param peers the shared secret and this node's advertise URL
+ * @param commitAck when a commit returns while this node is the primary
  */
 public record AutoSettings(KiwiDbSettings asPrimary, KiwiDbSettings asReplica, ReplicationSettings shipping,
 		Duration pollInterval, Duration maxLag, Duration unhealthyAfter, boolean allowOlderGeneration,
-		PeerSettings peers) {
+		PeerSettings peers, CommitAck commitAck) {
 
 	public AutoSettings {
 		if (peers == null || peers.advertiseUrl() == null) {

@@ -81,7 +81,7 @@ final class AutoNode implements ReplicationNode {
 		this.asReplica.customize(replica);
 		this.settings = new AutoSettings(primary.build(), replica.build(), this.asPrimary.settings(),
 				this.asReplica.pollInterval(), this.asReplica.maxLag(), this.asPrimary.unhealthyAfter(),
-				this.properties.isAllowOlderGeneration(), peers());
+				this.properties.isAllowOlderGeneration(), peers(), this.asPrimary.commitAck());
 		return started().opensAsPrimary() ? this.settings.asPrimary() : this.settings.asReplica();
 	}
 

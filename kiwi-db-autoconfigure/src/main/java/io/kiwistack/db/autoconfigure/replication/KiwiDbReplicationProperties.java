@@ -128,6 +128,22 @@ public class KiwiDbReplicationProperties {
 	 */
 	private Duration readYourWritesTimeout = Duration.ofSeconds(5);
 
+	/**
+	 * When a primary's commit returns to the code that made it: 'local' once it is in the local
+	 * file; 'replica' once a read replica streaming from this primary holds it too, waiting at
+	 * most commit-ack-timeout. Replica needs peer-secret and advertise-url, without which no
+	 * replica streams from the primary.
+	 */
+	private CommitAckMode commitAck = CommitAckMode.LOCAL;
+
+	/**
+	 * How long a commit waits for a read replica to hold it, with commit-ack=replica. Past it the
+	 * commit returns all the same (it is durable locally), the metric
+	 * kiwi.db.replication.commit.ack.timeouts counts it, and health reports replication DEGRADED
+	 * until a commit is acknowledged in time again.
+	 */
+	private Duration commitAckTimeout = Duration.ofSeconds(1);
+
 	private final S3 s3 = new S3();
 
 	private final Age age = new Age();
@@ -186,6 +202,22 @@ public class KiwiDbReplicationProperties {
 
 	public void setReadYourWritesTimeout(Duration readYourWritesTimeout) {
 		this.readYourWritesTimeout = readYourWritesTimeout;
+	}
+
+	public CommitAckMode getCommitAck() {
+		return this.commitAck;
+	}
+
+	public void setCommitAck(CommitAckMode commitAck) {
+		this.commitAck = commitAck;
+	}
+
+	public Duration getCommitAckTimeout() {
+		return this.commitAckTimeout;
+	}
+
+	public void setCommitAckTimeout(Duration commitAckTimeout) {
+		this.commitAckTimeout = commitAckTimeout;
 	}
 
 	public Duration getLeaseTimeout() {
@@ -430,6 +462,23 @@ public class KiwiDbReplicationProperties {
 		 * takes over when it is gone. Needs a peer secret and an advertise URL.
 		 */
 		AUTO
+
+	}
+
+	/**
+	 * When a primary's commit returns.
+	 */
+	public enum CommitAckMode {
+
+		/**
+		 * Once it is in the local file.
+		 */
+		LOCAL,
+
+		/**
+		 * Once a read replica streaming from the primary holds it too, or after commit-ack-timeout.
+		 */
+		REPLICA
 
 	}
 

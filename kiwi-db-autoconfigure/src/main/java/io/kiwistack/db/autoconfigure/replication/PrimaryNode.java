@@ -8,6 +8,7 @@ import java.util.Optional;
 
 import io.kiwistack.db.KiwiDataSource;
 import io.kiwistack.db.KiwiDbSettings;
+import io.kiwistack.db.replication.CommitAck;
 import io.kiwistack.db.replication.KiwiDbReplicator;
 import io.kiwistack.db.replication.PeerSettings;
 import io.kiwistack.db.replication.ReadReplication;
@@ -26,18 +27,20 @@ import org.apache.commons.logging.LogFactory;
  * restored stops startup, unless {@code kiwi.db.replication.allow-older-generation} lets it fall
  * back. Before restoring it checks that no other primary holds the replica; an existing file is
  * never touched. With {@code peers}, it publishes its advertise URL in its claim and streams its
- * new transactions to the replicas that ask.
+ * new transactions to the replicas that ask; with {@code commitAck} replica, a commit returns once
+ * one of them holds it.
  */
 record PrimaryNode(ReplicationSettings settings, Duration unhealthyAfter, boolean restoreIfMissing,
-		boolean allowOlderGeneration, PeerSettings peers) implements ReplicationNode {
+		boolean allowOlderGeneration, PeerSettings peers, CommitAck commitAck) implements ReplicationNode {
 
 	private static final Log logger = LogFactory.getLog(PrimaryNode.class);
 
 	static PrimaryNode of(KiwiDbReplicationProperties properties) {
+		PeerSettings peers = ReplicationPropertiesMapper.peers(properties);
 		return new PrimaryNode(ReplicationPropertiesMapper.settings(properties),
 				ReplicationPropertiesMapper.unhealthyAfter(properties),
 				properties.getRestore() == KiwiDbReplicationProperties.Restore.IF_MISSING,
-				properties.isAllowOlderGeneration(), ReplicationPropertiesMapper.peers(properties));
+				properties.isAllowOlderGeneration(), peers, ReplicationPropertiesMapper.commitAck(properties, peers));
 	}
 
 	@Override
@@ -77,7 +80,8 @@ record PrimaryNode(ReplicationSettings settings, Duration unhealthyAfter, boolea
 
 	@Override
 	public KiwiDbReplicator replicator(KiwiDataSource dataSource, ReplicaClient client) {
-		return KiwiDbReplicator.primary(dataSource, client, this.settings, this.unhealthyAfter, this.peers);
+		return KiwiDbReplicator.primary(dataSource, client, this.settings, this.unhealthyAfter, this.peers,
+				this.commitAck);
 	}
 
 }

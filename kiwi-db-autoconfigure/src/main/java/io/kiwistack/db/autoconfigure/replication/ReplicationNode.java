@@ -28,6 +28,7 @@ sealed interface ReplicationNode permits PrimaryNode, ReadReplicaNode, AutoNode 
 		// The cluster's web filters use these as they are; a bad one stops startup here, not at a request.
 		ReplicationPropertiesMapper.readYourWritesTimeout(properties);
 		ReplicationPropertiesMapper.forwardTimeout(properties);
+		ReplicationPropertiesMapper.commitAckTimeout(properties);
 		return switch (properties.getMode()) {
 			case REPLICA -> ReadReplicaNode.of(properties);
 			case AUTO -> AutoNode.of(properties);

@@ -5,6 +5,7 @@ import java.time.Duration;
 import io.kiwistack.db.autoconfigure.MissingPropertyException;
 import io.kiwistack.db.replication.AgeEncryption;
 import io.kiwistack.db.replication.AgeKeyException;
+import io.kiwistack.db.replication.CommitAck;
 import io.kiwistack.db.replication.InvalidReplicaSettingException;
 import io.kiwistack.db.replication.PeerSecret;
 import io.kiwistack.db.replication.PeerSettings;
@@ -29,6 +30,10 @@ final class ReplicationPropertiesMapper {
 	private static final String ADVERTISE_URL = "kiwi.db.replication.advertise-url";
 
 	private static final String PEER_SECRET = "kiwi.db.replication.peer-secret";
+
+	private static final String COMMIT_ACK = "kiwi.db.replication.commit-ack";
+
+	private static final String COMMIT_ACK_TIMEOUT = "kiwi.db.replication.commit-ack-timeout";
 
 	/** How to make a secret and where to keep it, for every message about one. */
 	static final String HOW_TO_SET_THE_SECRET = "the same on every node of the replica path, at least 16 characters: "
@@ -152,6 +157,40 @@ final class ReplicationPropertiesMapper {
 			}
 		}
 		return new PeerSettings(checkedUrl, peerSecret);
+	}
+
+	/**
+	 * When a primary's commits return. With {@code replica}, only a read replica streaming from
+	 * the primary acknowledges a commit, and it streams only with the shared secret, from the URL
+	 * the primary advertises: without either every commit would wait out the timeout, so startup
+	 * stops instead.
+	 * @param peers the primary's peer settings, {@code null} without a peer secret
+	 * @throws MissingPropertyException naming the peer secret or the advertise URL that replica needs
+	 */
+	static CommitAck commitAck(KiwiDbReplicationProperties replication, PeerSettings peers) {
+		Duration timeout = commitAckTimeout(replication);
+		if (replication.getCommitAck() != KiwiDbReplicationProperties.CommitAckMode.REPLICA) {
+			return new CommitAck(CommitAck.Mode.LOCAL, timeout);
+		}
+		String why = COMMIT_ACK + " is replica, and a commit is acknowledged only by a read replica streaming from "
+				+ "this primary, ";
+		String orLocal = " Or set " + COMMIT_ACK + "=local, to have commits return once they are in the local file.";
+		if (peers == null) {
+			throw new MissingPropertyException(PEER_SECRET, why + "which streams only with the secret all nodes share: "
+					+ "without it every commit would wait out " + COMMIT_ACK_TIMEOUT + ".",
+					"Set " + PEER_SECRET + ", " + HOW_TO_SET_THE_SECRET + " Set " + ADVERTISE_URL + " as well." + orLocal);
+		}
+		if (peers.advertiseUrl() == null) {
+			throw new MissingPropertyException(ADVERTISE_URL, why + "which finds it at the URL this primary publishes "
+					+ "in its claim: without one every commit would wait out " + COMMIT_ACK_TIMEOUT + ".",
+					"Set " + ADVERTISE_URL + " to the base URL at which the other nodes reach this service, for example "
+							+ "http://10.0.0.5:8080." + orLocal);
+		}
+		return CommitAck.replica(timeout);
+	}
+
+	static Duration commitAckTimeout(KiwiDbReplicationProperties replication) {
+		return positive(COMMIT_ACK_TIMEOUT, replication.getCommitAckTimeout());
 	}
 
 	/** One key without the other would fall back to the AWS SDK's default credentials in silence. */

@@ -31,8 +31,6 @@ public final class PeerEndpoint {
 
 	private final Clock clock;
 
-	/** Set when this node stops: followers are told at once, not held in a long poll. */
-	private volatile boolean stopping;
 
 	public PeerEndpoint(KiwiDbReplicator replicator, PeerSecret secret) {
 		this(replicator, secret, Clock.systemUTC());
@@ -45,12 +43,13 @@ public final class PeerEndpoint {
 	}
 
 	/**
-	 * This node stops: answer the followers' waiting requests now, and new ones with {@code 503},
-	 * so that they look for the next primary at once instead of after their long poll. Called
-	 * before the web server waits for the requests under way.
+	 * This node stops: answer the followers' waiting requests now, and new ones without waiting,
+	 * so that none holds the web server's shutdown for its long poll, and the followers look for
+	 * the next primary as soon as the server stops answering. They are still served meanwhile:
+	 * requests under way may wait for a follower to acknowledge their commits. Called before the
+	 * web server waits for the requests under way.
 	 */
 	public void stop() {
-		this.stopping = true;
 		PrimaryReplication primary = primaryOf(this.replicator);
 		if (primary != null) {
 			primary.liveLog().stopWaiting();
@@ -93,9 +92,6 @@ public final class PeerEndpoint {
 	}
 
 	private Answer log(Position from, Duration wait) throws InterruptedException {
-		if (this.stopping) {
-			return new Answer(503, null, null, null, bytes("This node is stopping"), nodeOf(this.replicator));
-		}
 		PrimaryReplication primary = primaryOf(this.replicator);
 		if (primary == null || primary.writesRefused() != null) {
 			return new Answer(409, null, null, null, bytes("This node is not the primary of " + this.replicator.replica()

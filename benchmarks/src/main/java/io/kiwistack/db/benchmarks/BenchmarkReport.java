@@ -73,12 +73,19 @@ public final class BenchmarkReport {
 		// Timed runs, not JMH: in this JVM, after the forks are done, so nothing else competes.
 		ReplicationRuns.Result replication = options.replicationRuns() ? ReplicationRuns.run(options, out) : null;
 		ClusterRuns.Result cluster = options.clusterRuns() ? ClusterRuns.run(options, out) : null;
+		Failover.Result failover = null;
+		if (options.failoverRuns()) {
+			out.println("failover: " + Failover.NODES + " forked nodes in auto mode, " + options.failoverRounds()
+					+ " rounds of SIGKILL to the primary ...");
+			out.flush();
+			failover = Failover.run(options.failoverRounds(), out);
+		}
 		Path litestream = (options.replicationRuns() || options.sizeRuns())
 				? LitestreamBinary.locate(options.outputDirectory()) : null;
 		LitestreamSideBySide.Result sideBySide = options.replicationRuns()
 				? LitestreamSideBySide.run(options.heavyLoadRunTime(), litestream, out) : null;
 		SizeRuns.Result sizes = options.sizeRuns() ? SizeRuns.run(options, litestream, out) : null;
-		Report report = Report.of(options, results, replication, cluster, sideBySide, sizes);
+		Report report = Report.of(options, results, replication, cluster, failover, sideBySide, sizes);
 		report.print(out);
 		Files.createDirectories(options.outputDirectory());
 		Path markdown = options.outputDirectory().resolve(MARKDOWN_FILE);
@@ -184,11 +191,12 @@ public final class BenchmarkReport {
 	/** Everything one run measured; {@code replication} is null when the timed runs were skipped. */
 	public record Report(ReportOptions options, String date, Map<String, Measurement> measurements,
 			List<RatioResult> ratios, List<RatioResult> infoRatios, ReplicationRuns.Result replication,
-			LimitResult latencyLimit, LimitResult followerLimit, ClusterRuns.Result cluster,
+			LimitResult latencyLimit, LimitResult followerLimit, ClusterRuns.Result cluster, Failover.Result failover,
 			LitestreamSideBySide.Result sideBySide, SizeRuns.Result sizes) {
 
 		static Report of(ReportOptions options, Collection<RunResult> results, ReplicationRuns.Result replication,
-				ClusterRuns.Result cluster, LitestreamSideBySide.Result sideBySide, SizeRuns.Result sizes) {
+				ClusterRuns.Result cluster, Failover.Result failover, LitestreamSideBySide.Result sideBySide,
+				SizeRuns.Result sizes) {
 			Map<String, Measurement> measurements = new LinkedHashMap<>();
 			for (Figure figure : Figure.ALL) {
 				for (RunResult result : results) {
@@ -203,7 +211,7 @@ public final class BenchmarkReport {
 			List<RatioResult> infoRatios = ratios(Ratio.INFO, measurements);
 			String date = ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z"));
 			return new Report(options, date, measurements, ratios, infoRatios, replication, LimitResult.of(replication),
-					LimitResult.follower(replication), cluster, sideBySide, sizes);
+					LimitResult.follower(replication), cluster, failover, sideBySide, sizes);
 		}
 
 		private static List<RatioResult> ratios(List<Ratio> wanted, Map<String, Measurement> measurements) {
@@ -237,6 +245,14 @@ public final class BenchmarkReport {
 			return ClusterRuns.targetLabels().stream().map((label) -> new TimedTarget(label, "n/a", "", false)).toList();
 		}
 
+		/** The failover target, NOT MET and unmeasured when the run was skipped. */
+		List<TimedTarget> failoverChecks() {
+			if (this.failover != null) {
+				return this.failover.checks();
+			}
+			return Failover.targetLabels().stream().map((label) -> new TimedTarget(label, "n/a", "", false)).toList();
+		}
+
 		/** The side-by-side targets, each NOT MET and unmeasured when those runs were skipped. */
 		List<TimedTarget> sideBySideChecks() {
 			if (this.sideBySide != null) {
@@ -257,6 +273,7 @@ public final class BenchmarkReport {
 		/** The targets of the timed runs, in the order printed. */
 		List<TimedTarget> timedTargets() {
 			List<TimedTarget> targets = new ArrayList<>(clusterChecks());
+			targets.addAll(failoverChecks());
 			targets.addAll(sideBySideChecks());
 			targets.addAll(sizeChecks());
 			return targets;
@@ -295,6 +312,23 @@ public final class BenchmarkReport {
 			for (ReplicationRuns.Line line : ClusterRuns.LINES) {
 				out.printf(Locale.ROOT, "cluster %-16s %-64s %s%n", line.key(), line.label(),
 						(this.cluster != null) ? this.cluster.value(line.key()) : "MISSING (skipped)");
+			}
+			out.println();
+			out.println("Failover (" + Failover.NODES + " forked JVMs in auto mode: Spring Boot web nodes on Tomcat, "
+					+ "loopback HTTP, directory replica, lease timeout " + ReportOptions.format(Failover.LEASE_TIMEOUT)
+					+ ", sync and poll intervals " + ReportOptions.format(Failover.SYNC_INTERVAL) + "):");
+			if (this.failover != null) {
+				for (Failover.Round round : this.failover.rounds()) {
+					out.printf(Locale.ROOT, "failover round %-8d %s%n", round.number(), round.describe());
+				}
+				out.printf(Locale.ROOT, "failover %-15s %-64s %s%n", "p50", Failover.LABEL + ", p50",
+						ReplicationRuns.Result.ms(this.failover.p50()));
+				out.printf(Locale.ROOT, "failover %-15s %-64s %s%n", "max", Failover.LABEL + ", max",
+						ReplicationRuns.Result.ms(this.failover.max()));
+				out.printf(Locale.ROOT, "failover %-15s %s%n", "run", this.failover.describe());
+			}
+			else {
+				out.println("failover MISSING (skipped)");
 			}
 			out.println();
 			out.println("Litestream side by side (timed runs in this JVM: single-row commits, directory replicas, 1 s sync):");
@@ -465,6 +499,35 @@ public final class BenchmarkReport {
 					.append(" | ")
 					.append((this.cluster != null) ? this.cluster.value(line.key()) : "skipped")
 					.append(" |\n");
+			}
+			md.append("\n## Failover\n\n");
+			md.append(Failover.NODES)
+				.append(" nodes of the same service in `kiwi.db.replication.mode=auto`, each a JVM of its own on its "
+						+ "own file, sharing a directory replica and a peer secret; lease timeout ")
+				.append(ReportOptions.format(Failover.LEASE_TIMEOUT))
+				.append(", sync and poll intervals ")
+				.append(ReportOptions.format(Failover.SYNC_INTERVAL))
+				.append(". Each round: once one node is the primary and a write through every node is acknowledged, "
+						+ "one thread sends `POST /items` to each of the two others every ")
+				.append(FailoverWriter.EVERY_MILLIS)
+				.append(" ms without waiting for the answers, the primary is killed with SIGKILL, and the time is from "
+						+ "the kill to the first 2xx answering a write sent after it. The killed node then starts again "
+						+ "on its own file and follows before the next round.\n\n");
+			md.append("| round | measured |\n|---|---|\n");
+			if (this.failover != null) {
+				for (Failover.Round round : this.failover.rounds()) {
+					md.append("| ").append(round.number()).append(" | ").append(round.describe()).append(" |\n");
+				}
+				md.append("| ")
+					.append(Failover.LABEL)
+					.append(", p50 / max | ")
+					.append(ReplicationRuns.Result.ms(this.failover.p50()))
+					.append(" / ")
+					.append(ReplicationRuns.Result.ms(this.failover.max()))
+					.append(" |\n");
+			}
+			else {
+				md.append("| skipped | |\n");
 			}
 			md.append("\n## Litestream side by side\n\n");
 			md.append("One thread commits single-row transactions, paced at ")

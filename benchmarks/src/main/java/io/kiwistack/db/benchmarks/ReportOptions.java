@@ -15,7 +15,11 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue warmupTime, int measurementIterations,
 		TimeValue measurementTime, Path outputDirectory, boolean verbose, String include, TimeValue replicationTime,
-		boolean sizeRuns, boolean large, boolean withClusterRuns, boolean clusterOnly) {
+		boolean sizeRuns, boolean large, boolean withClusterRuns, boolean clusterOnly, boolean failoverOnly,
+		int failoverRounds) {
+
+	/** Rounds of the failover run in full mode; a smoke run has one. */
+	static final int FAILOVER_ROUNDS = 10;
 
 	static final String USAGE = """
 			Usage: java -jar benchmarks/target/kiwi-db-benchmarks.jar [options]
@@ -33,9 +37,15 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 			                          half of it (a quarter in smoke mode)
 			  --no-replication-runs   skip those timed runs, the cluster runs and Litestream side by side (their
 			                          figures are missing)
-			  --no-cluster-runs       skip the cluster runs: streaming replicas and forwarded writes, on Tomcat
+			  --no-cluster-runs       skip the cluster runs: streaming replicas and forwarded writes, on Tomcat,
+			                          and the failover run
 			  --cluster-only          only the cluster runs (no JMH, no other timed runs): streaming lag for the
-			                          replication time, forwarded writes, and throughput for 5 x half of it
+			                          replication time, forwarded writes, throughput for 5 x half of it, and the
+			                          failover run
+			  --failover-only         only the failover run: 3 forked nodes in auto mode, the primary killed with
+			                          SIGKILL each round (20-30 s a round on a busy 2-core machine, most of it
+			                          the killed node's restart)
+			  --failover-rounds N     rounds of the failover run (full mode: 10, smoke: 1)
 			  --no-size-runs          skip the runs at each database size (10 MB, 100 MB, 1 GB; a few MB in smoke mode)
 			  --large                 add 10 GB to the database sizes (needs 50 GB free in the temporary directory)
 			JVM options given to java (for example -Dkiwi.db.pool.readers=4) reach the forked JVMs too.
@@ -56,6 +66,8 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 		boolean large = false;
 		boolean clusterRuns = true;
 		boolean clusterOnly = false;
+		boolean failoverOnly = false;
+		int failoverRounds = smoke ? 1 : FAILOVER_ROUNDS;
 		List<String> rest = new ArrayList<>(List.of(args));
 		for (int i = 0; i < rest.size(); i++) {
 			String arg = rest.get(i);
@@ -77,6 +89,8 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 				case "--large" -> large = true;
 				case "--no-cluster-runs" -> clusterRuns = false;
 				case "--cluster-only" -> clusterOnly = true;
+				case "--failover-only" -> failoverOnly = true;
+				case "--failover-rounds" -> failoverRounds = Integer.parseInt(value(rest, ++i, arg));
 				default -> throw new IllegalArgumentException("Unknown option " + arg + "\n" + USAGE);
 			}
 		}
@@ -87,6 +101,16 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 			}
 			sizeRuns = false;
 		}
+		if (failoverOnly) {
+			if (replicationTime == null || !clusterRuns || clusterOnly) {
+				throw new IllegalArgumentException("--failover-only runs the failover run alone: not with "
+						+ "--no-replication-runs, --no-cluster-runs or --cluster-only\n" + USAGE);
+			}
+			sizeRuns = false;
+		}
+		if (failoverRounds < 1) {
+			throw new IllegalArgumentException("--failover-rounds must be at least 1\n" + USAGE);
+		}
 		if (forks < 0 || warmupIterations < 0 || iterations < 1) {
 			throw new IllegalArgumentException("forks and warmup iterations must be >= 0, iterations >= 1\n" + USAGE);
 		}
@@ -95,7 +119,7 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 		}
 		return new ReportOptions(smoke, forks, warmupIterations, warmupTime, iterations, time,
 				(out != null) ? out : defaultOutputDirectory(), (verbose != null) ? verbose : !smoke, include,
-				replicationTime, sizeRuns, large, clusterRuns, clusterOnly);
+				replicationTime, sizeRuns, large, clusterRuns, clusterOnly, failoverOnly, failoverRounds);
 	}
 
 	private static String value(List<String> args, int index, String option) {
@@ -121,17 +145,22 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 
 	/** Whether the timed replication runs (latency, read replica lag, heavy load) run. */
 	boolean replicationRuns() {
-		return this.replicationTime != null && !this.clusterOnly;
+		return this.replicationTime != null && !this.clusterOnly && !this.failoverOnly;
 	}
 
 	/** Whether the cluster runs (streaming lag, forwarded writes, throughput with replicas) run. */
 	boolean clusterRuns() {
+		return this.replicationTime != null && this.withClusterRuns && !this.failoverOnly;
+	}
+
+	/** Whether the failover run runs: with the cluster runs, or alone. */
+	boolean failoverRuns() {
 		return this.replicationTime != null && this.withClusterRuns;
 	}
 
-	/** Whether the JMH benchmarks run: not when only the cluster runs are asked for. */
+	/** Whether the JMH benchmarks run: not when only the cluster runs, or the failover run, are asked for. */
 	boolean jmh() {
-		return !this.clusterOnly;
+		return !this.clusterOnly && !this.failoverOnly;
 	}
 
 	/** How long the commit-to-replicated latency run writes, and the read replica lag run too. */
@@ -157,9 +186,14 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 		String replication = replicationRuns()
 				? ", replication runs 2 x " + format(latencyRunTime()) + " + 3 x " + format(heavyLoadRunTime())
 				: ", no replication runs";
+		String failover = ", failover " + this.failoverRounds + ((this.failoverRounds == 1) ? " round" : " rounds");
 		String cluster = clusterRuns()
 				? ", cluster runs " + format(latencyRunTime()) + " + forwarded writes + 5 x " + format(heavyLoadRunTime())
+						+ failover
 				: ", no cluster runs";
+		if (this.failoverOnly) {
+			return "failover run only" + failover.substring(", failover".length()) + (this.smoke ? " (smoke mode)" : "");
+		}
 		if (this.clusterOnly) {
 			return "cluster runs only" + cluster.substring(", cluster runs".length()) + (this.smoke ? " (smoke mode)" : "");
 		}

@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BenchmarkSmokeTests {
 
 	@Test
-	@Timeout(value = 6, unit = TimeUnit.MINUTES)
+	// The failover run's round forks three JVMs and waits out a lease timeout: about a minute more.
+	@Timeout(value = 7, unit = TimeUnit.MINUTES)
 	void smokeRunPrintsEveryFigureAndRatioAndWritesTheReport(@TempDir Path out) throws Exception {
 		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 		try (PrintStream tee = new PrintStream(new TeeOutputStream(bytes, System.out), true, StandardCharsets.UTF_8)) {
@@ -94,8 +95,22 @@ class BenchmarkSmokeTests {
 			assertThat(lines).as("cluster target " + target)
 				.anySatisfy((line) -> assertThat(line).startsWith("target  " + target + " ").doesNotContain("n/a"));
 		}
-		int targets = Ratio.ALL.size() + 2 + ClusterRuns.targetLabels().size() + LitestreamSideBySide.targetLabels().size()
-				+ SizeRuns.targetLabels(SizeRuns.sizes(smoke)).size();
+		assertThat(lines).as("failover round 1")
+			.anySatisfy((line) -> assertThat(line).startsWith("failover round 1 ")
+				.containsPattern("node-\\d killed: \\d+\\.\\d ms; node-\\d took over"));
+		for (String statistic : List.of("p50", "max")) {
+			assertThat(lines).as("failover " + statistic)
+				.anySatisfy((line) -> assertThat(line).startsWith("failover " + statistic + " ")
+					.contains(Failover.LABEL + ", " + statistic)
+					.containsPattern("\\d+\\.\\d ms$"));
+		}
+		for (String target : Failover.targetLabels()) {
+			assertThat(lines).as("failover target " + target)
+				.anySatisfy((line) -> assertThat(line).startsWith("target  " + target + " ")
+					.containsPattern("\\d+\\.\\d ms  target <= \\d+\\.\\d ms  (MET|NOT MET)$"));
+		}
+		int targets = Ratio.ALL.size() + 2 + ClusterRuns.targetLabels().size() + Failover.targetLabels().size()
+				+ LitestreamSideBySide.targetLabels().size() + SizeRuns.targetLabels(SizeRuns.sizes(smoke)).size();
 		assertThat(lines).as("every target counted, with the core count")
 			.anySatisfy((line) -> assertThat(line).matches("\\d+ of " + targets + " targets met, on \\d+ cores\\."));
 		assertThat(lines).as("heavy load on / off")

@@ -337,7 +337,8 @@ public final class KiwiDataSource extends EmbeddedDataSourceSupport implements A
 				return (connections.writer != null) ? connections.writer.borrow() : readers(connections).borrow();
 			}
 			catch (SQLException ex) {
-				if (this.latest == connections) {
+				// Not latest: it still names the connections a reopening closed, until it is done.
+				if (this.open == connections) {
 					throw ex;
 				}
 				// Reopened for another role while this borrower came: the new connections serve it.
@@ -353,7 +354,7 @@ public final class KiwiDataSource extends EmbeddedDataSourceSupport implements A
 				return readers(connections).borrow();
 			}
 			catch (SQLException ex) {
-				if (this.latest == connections) {
+				if (this.open == connections) {
 					throw ex;
 				}
 			}

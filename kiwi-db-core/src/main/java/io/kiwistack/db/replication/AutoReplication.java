@@ -448,6 +448,7 @@ public final class AutoReplication extends ReplicationEngineHandle implements Ki
 	@Override
 	void stopEngine() {
 		this.closed = true;
+		this.roleRunning = false;
 		this.thread.stop();
 		this.start.handOver();
 		try {

@@ -239,7 +239,6 @@ final class Replicator implements AutoCloseable {
 		return this.history.counters();
 	}
 
-	/** Why this node acknowledges no commits now, {@code null} while it does; cheap, unlike {@link #status()}. */
 	/** The claim as this node holds it, empty while it does not. */
 	java.util.Optional<PrimaryClaim.Held> claimHeld() {
 		return this.claim.holding();
@@ -250,6 +249,7 @@ final class Replicator implements AutoCloseable {
 		return this.claim.deposed();
 	}
 
+	/** Why this node acknowledges no commits now, {@code null} while it does; cheap, unlike {@link #status()}. */
 	String writesRefused() {
 		return this.claim.refusal();
 	}

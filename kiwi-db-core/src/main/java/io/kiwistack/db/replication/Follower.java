@@ -96,6 +96,12 @@ final class Follower implements AutoCloseable {
 	 */
 	private boolean streamedSinceState;
 
+	/** Whether the last request to the primary brought frames, which this replica applied. */
+	private boolean streamedFrames;
+
+	/** Set by {@link #close()}: a round asks the primary no more. */
+	private volatile boolean stopping;
+
 	/** Position waiters wait on it; notified after each apply and confirmation. */
 	private final Object progress = new Object();
 
@@ -210,6 +216,14 @@ final class Follower implements AutoCloseable {
 			PrimaryClaimView target = this.primary;
 			if (target != null && target.advertiseUrl() != null && now - this.streamRetryAtNanos >= 0) {
 				if (streamOnce(target)) {
+					// Frames applied: ask again at once, not a round later. The request is what tells the
+					// primary that this replica holds them, and committers there may wait for it
+					// (kiwi.db.replication.commit-ack=replica).
+					while (this.streamedFrames && mayAskAgainAtOnce()) {
+						if (!streamOnce(target)) {
+							break;
+						}
+					}
 					return;
 				}
 			}
@@ -230,6 +244,12 @@ final class Follower implements AutoCloseable {
 		}
 	}
 
+	/** Within one round: not when stopping, nor once the claim is due to be read again. */
+	private boolean mayAskAgainAtOnce() {
+		return !this.stopping && !Thread.currentThread().isInterrupted()
+				&& System.nanoTime() - this.claimReadAtNanos < CLAIM_CHECK_WHILE_STREAMING.toNanos();
+	}
+
 	private void readClaim() {
 		try {
 			this.primary = PrimaryLease.read(this.client).orElse(null);
@@ -242,11 +262,13 @@ final class Follower implements AutoCloseable {
 
 	/** @return whether the primary answered; otherwise the caller polls storage */
 	private boolean streamOnce(PrimaryClaimView target) {
+		this.streamedFrames = false;
 		try {
 			LogProgress at = this.applied;
 			LogStreamClient.Answer answer = this.stream.fetch(target, at.position(), STREAM_WAIT);
 			if (answer instanceof LogStreamClient.Answer.Frames frames) {
 				applyStreamed(frames);
+				this.streamedFrames = true;
 				if (frames.next().equals(frames.end())) {
 					// The primary had nothing past these when it read them, a moment ago.
 					caughtUp(this.clock.instant());
@@ -491,6 +513,7 @@ final class Follower implements AutoCloseable {
 	/** Stop following. The file stays as it is: a consistent state the primary committed. */
 	@Override
 	public void close() {
+		this.stopping = true;
 		// An apply under way finishes: stopping it half way would leave the state file behind the file.
 		this.thread.stop();
 		if (this.streamedSinceState && this.applied != null) {

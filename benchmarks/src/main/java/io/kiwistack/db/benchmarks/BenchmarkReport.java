@@ -491,7 +491,11 @@ public final class BenchmarkReport {
 						+ "to the replica, which forwards it and answers once it has applied the commit. Throughput: ")
 				.append(StreamingThroughput.THREADS)
 				.append(" threads insert single rows on the primary with no replica, two streaming, and none again; "
-						+ "the replicas share this machine's cores.\n\n");
+						+ "the replicas share this machine's cores. Commit-ack: ")
+				.append(CommitAckThroughput.THREADS)
+				.append(" threads insert single rows on a primary with one replica streaming, its commits returning once "
+						+ "they are in the local file (`kiwi.db.replication.commit-ack=local`), then on a second cluster "
+						+ "once the replica holds them (`replica`, 1 s timeout), then on the first again.\n\n");
 			md.append("| figure | measured |\n|---|---|\n");
 			for (ReplicationRuns.Line line : ClusterRuns.LINES) {
 				md.append("| ")

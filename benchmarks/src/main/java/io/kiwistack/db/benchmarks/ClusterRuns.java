@@ -11,7 +11,9 @@ import java.util.Locale;
  * Boot web nodes on Tomcat, loopback HTTP, a directory replica): read replica lag while streaming
  * ({@link StreamingLag}), a write sent to a replica against one sent to the primary
  * ({@link ForwardedWrites}) on the same cluster, then the primary's throughput with two streaming
- * replicas against none on a cluster of its own ({@link StreamingThroughput}).
+ * replicas against none on a cluster of its own ({@link StreamingThroughput}), and its throughput
+ * when each commit waits for a replica against when it does not ({@link CommitAckThroughput}). A
+ * run of the last alone ({@code --commit-ack-only}) leaves the others missing.
  */
 final class ClusterRuns {
 
@@ -32,28 +34,38 @@ final class ClusterRuns {
 			new ReplicationRuns.Line("tput.cpu.two", "throughput run, two replicas: where the CPU went"),
 			new ReplicationRuns.Line("tput.cpu.after", "throughput run, no replica (after): where the CPU went"),
 			new ReplicationRuns.Line("tput.per.cpu", "commits per CPU second of the primary's threads: before / two / after"),
-			new ReplicationRuns.Line("tput.run", "throughput run: phases, replicas caught up"));
+			new ReplicationRuns.Line("tput.run", "throughput run: phases, replicas caught up"),
+			new ReplicationRuns.Line("ack.local", "commit-ack local, one replica streaming: before / after"),
+			new ReplicationRuns.Line("ack.replica", "commit-ack replica, one replica streaming"),
+			new ReplicationRuns.Line("ack.run", "commit-ack run: phases, timeouts, replica held the last at once"));
 
 	private ClusterRuns() {
 	}
 
 	static Result run(ReportOptions options, PrintStream progress) throws IOException, InterruptedException {
-		progress.println("cluster: streaming lag run, " + ReportOptions.format(options.latencyRunTime())
-				+ ", then forwarded writes, on a primary and a read replica ...");
-		progress.flush();
-		StreamingLag.Result lag;
-		ForwardedWrites.Result writes;
-		try (WebCluster cluster = WebCluster.start("streaming", 500)) {
-			WebCluster.Node replica = cluster.addReplica();
-			lag = StreamingLag.run(cluster, replica, options.latencyRunTime(),
-					Duration.ofMillis(StreamingLag.COMMIT_EVERY_MILLIS));
-			writes = ForwardedWrites.run(cluster, replica, options.smoke() ? 50 : FORWARDED_WRITES);
+		StreamingLag.Result lag = null;
+		ForwardedWrites.Result writes = null;
+		StreamingThroughput.Result throughput = null;
+		if (!options.commitAckOnly()) {
+			progress.println("cluster: streaming lag run, " + ReportOptions.format(options.latencyRunTime())
+					+ ", then forwarded writes, on a primary and a read replica ...");
+			progress.flush();
+			try (WebCluster cluster = WebCluster.start("streaming", 500)) {
+				WebCluster.Node replica = cluster.addReplica();
+				lag = StreamingLag.run(cluster, replica, options.latencyRunTime(),
+						Duration.ofMillis(StreamingLag.COMMIT_EVERY_MILLIS));
+				writes = ForwardedWrites.run(cluster, replica, options.smoke() ? 50 : FORWARDED_WRITES);
+			}
+			progress.println("cluster: primary throughput, no replica / two streaming / none, "
+					+ ReportOptions.format(options.heavyLoadRunTime()) + " each ...");
+			progress.flush();
+			throughput = StreamingThroughput.run(options.heavyLoadRunTime());
 		}
-		progress.println("cluster: primary throughput, no replica / two streaming / none, "
+		progress.println("cluster: primary throughput with one streaming replica, commit-ack local / replica / local, "
 				+ ReportOptions.format(options.heavyLoadRunTime()) + " each ...");
 		progress.flush();
-		StreamingThroughput.Result throughput = StreamingThroughput.run(options.heavyLoadRunTime());
-		return new Result(lag, writes, throughput);
+		CommitAckThroughput.Result commitAck = CommitAckThroughput.run(options.heavyLoadRunTime());
+		return new Result(lag, writes, throughput, commitAck);
 	}
 
 	/** The targets' labels, in the order printed. */
@@ -61,16 +73,29 @@ final class ClusterRuns {
 		return List.of("streaming lag p50 <= " + StreamingLag.P50_LIMIT.toMillis() + " ms",
 				"streaming lag p99 <= " + StreamingLag.P99_LIMIT.toMillis() + " ms",
 				"forwarded write p99 / direct write p99",
-				"primary throughput, " + StreamingThroughput.REPLICAS + " streaming replicas / none");
+				"primary throughput, " + StreamingThroughput.REPLICAS + " streaming replicas / none",
+				"write throughput commit-ack replica / local, 1 streaming replica, " + CommitAckThroughput.THREADS
+						+ " threads");
 	}
 
-	/** Everything the cluster runs measured. */
-	record Result(StreamingLag.Result lag, ForwardedWrites.Result writes, StreamingThroughput.Result throughput) {
+	/** Everything the cluster runs measured; all but {@code commitAck} are {@code null} in a run of that alone. */
+	record Result(StreamingLag.Result lag, ForwardedWrites.Result writes, StreamingThroughput.Result throughput,
+			CommitAckThroughput.Result commitAck) {
 
 		String value(String key) {
 			StreamingLag.Result l = this.lag;
 			ForwardedWrites.Result w = this.writes;
 			StreamingThroughput.Result t = this.throughput;
+			CommitAckThroughput.Result a = this.commitAck;
+			boolean measured = switch (key.substring(0, key.indexOf('.'))) {
+				case "stream" -> l != null;
+				case "write" -> w != null;
+				case "tput" -> t != null;
+				default -> true;
+			};
+			if (!measured) {
+				return "MISSING (skipped)";
+			}
 			return switch (key) {
 				case "stream.p50" -> ms(l.p50());
 				case "stream.p99" -> ms(l.p99());
@@ -106,6 +131,22 @@ final class ClusterRuns {
 								+ "stopped), streaming at the end: %s%s",
 						ReportOptions.format(t.phase()), t.caughtUp() ? "yes" : "NO", t.caughtUpMillis(),
 						t.streaming() ? "yes" : "no!", t.met() ? "" : "; replicas: " + t.followers());
+				case "ack.local" -> String.format(Locale.ROOT,
+						"%.0f / %.0f commits/s (%d threads, single-row transactions); a commit returned in %s / %s "
+								+ "(p50 / p99, before)",
+						a.before().commitsPerSecond(), a.after().commitsPerSecond(), CommitAckThroughput.THREADS,
+						ms(a.before().p50Millis()), ms(a.before().p99Millis()));
+				case "ack.replica" -> String.format(Locale.ROOT,
+						"%.0f commits/s (%.2fx the mean of before and after); a commit returned in %s / %s (p50 / p99)",
+						a.acknowledged().phase().commitsPerSecond(), a.ratio(), ms(a.acknowledged().phase().p50Millis()),
+						ms(a.acknowledged().phase().p99Millis()));
+				case "ack.run" -> String.format(Locale.ROOT,
+						"3 x %s, local after a warmup of twice that, replica after one; commits not acknowledged "
+								+ "within the 1 s timeout: %d%s; the replica held the last commit when the writers "
+								+ "stopped: %s, streaming: %s; primary's health %s",
+						ReportOptions.format(a.phaseLength()), a.acknowledged().timeouts(),
+						(a.acknowledged().timeouts() == 0) ? "" : "!", a.acknowledged().heldAtOnce() ? "yes" : "NO",
+						a.acknowledged().streaming() ? "yes" : "no!", a.acknowledged().health());
 				default -> throw new IllegalArgumentException("No cluster line " + key);
 			};
 		}
@@ -113,14 +154,26 @@ final class ClusterRuns {
 		/** The targets, in the order of {@link ClusterRuns#targetLabels()}. */
 		List<TimedTarget> checks() {
 			List<String> labels = targetLabels();
-			return List.of(new TimedTarget(labels.get(0), ms(this.lag.p50()), "<= " + ms(StreamingLag.P50_LIMIT.toMillis()),
-					this.lag.p50Met()),
-					new TimedTarget(labels.get(1), ms(this.lag.p99()), "<= " + ms(StreamingLag.P99_LIMIT.toMillis()),
-							this.lag.p99Met()),
-					new TimedTarget(labels.get(2), x(this.writes.p99Ratio()),
-							"<= " + x(ForwardedWrites.P99_RATIO_LIMIT), this.writes.met()),
-					new TimedTarget(labels.get(3), x(this.throughput.ratio()),
-							">= " + x(StreamingThroughput.RATIO_LIMIT), this.throughput.met()));
+			List<TimedTarget> checks = new java.util.ArrayList<>();
+			checks.add((this.lag != null)
+					? new TimedTarget(labels.get(0), ms(this.lag.p50()), "<= " + ms(StreamingLag.P50_LIMIT.toMillis()),
+							this.lag.p50Met())
+					: missing(labels.get(0)));
+			checks.add((this.lag != null)
+					? new TimedTarget(labels.get(1), ms(this.lag.p99()), "<= " + ms(StreamingLag.P99_LIMIT.toMillis()),
+							this.lag.p99Met())
+					: missing(labels.get(1)));
+			checks.add((this.writes != null) ? new TimedTarget(labels.get(2), x(this.writes.p99Ratio()),
+					"<= " + x(ForwardedWrites.P99_RATIO_LIMIT), this.writes.met()) : missing(labels.get(2)));
+			checks.add((this.throughput != null) ? new TimedTarget(labels.get(3), x(this.throughput.ratio()),
+					">= " + x(StreamingThroughput.RATIO_LIMIT), this.throughput.met()) : missing(labels.get(3)));
+			checks.add(new TimedTarget(labels.get(4), x(this.commitAck.ratio()), ">= " + x(CommitAckThroughput.RATIO_LIMIT),
+					this.commitAck.met()));
+			return checks;
+		}
+
+		private static TimedTarget missing(String label) {
+			return new TimedTarget(label, "n/a", "", false);
 		}
 
 		private static String times(ForwardedWrites.Summary summary) {

@@ -16,7 +16,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue warmupTime, int measurementIterations,
 		TimeValue measurementTime, Path outputDirectory, boolean verbose, String include, TimeValue replicationTime,
 		boolean sizeRuns, boolean large, boolean withClusterRuns, boolean clusterOnly, boolean failoverOnly,
-		int failoverRounds) {
+		int failoverRounds, boolean commitAckOnly) {
 
 	/** Rounds of the failover run in full mode; a smoke run has one. */
 	static final int FAILOVER_ROUNDS = 10;
@@ -40,8 +40,11 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 			  --no-cluster-runs       skip the cluster runs: streaming replicas and forwarded writes, on Tomcat,
 			                          and the failover run
 			  --cluster-only          only the cluster runs (no JMH, no other timed runs): streaming lag for the
-			                          replication time, forwarded writes, throughput for 5 x half of it, and the
-			                          failover run
+			                          replication time, forwarded writes, throughput for 5 x half of it,
+			                          commit-ack replica against local for 6 x half of it, and the failover run
+			  --commit-ack-only       only the commit-ack run of the cluster runs: write throughput with
+			                          commit-ack replica against local, one streaming replica, 6 x half the
+			                          replication time
 			  --failover-only         only the failover run: 3 forked nodes in auto mode, the primary killed with
 			                          SIGKILL each round (20-30 s a round on a busy 2-core machine, most of it
 			                          the killed node's restart)
@@ -68,6 +71,7 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 		boolean clusterOnly = false;
 		boolean failoverOnly = false;
 		int failoverRounds = smoke ? 1 : FAILOVER_ROUNDS;
+		boolean commitAckOnly = false;
 		List<String> rest = new ArrayList<>(List.of(args));
 		for (int i = 0; i < rest.size(); i++) {
 			String arg = rest.get(i);
@@ -91,14 +95,17 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 				case "--cluster-only" -> clusterOnly = true;
 				case "--failover-only" -> failoverOnly = true;
 				case "--failover-rounds" -> failoverRounds = Integer.parseInt(value(rest, ++i, arg));
+				case "--commit-ack-only" -> commitAckOnly = true;
 				default -> throw new IllegalArgumentException("Unknown option " + arg + "\n" + USAGE);
 			}
 		}
-		if (clusterOnly) {
+		if (clusterOnly || commitAckOnly) {
 			if (replicationTime == null || !clusterRuns) {
-				throw new IllegalArgumentException("--cluster-only runs the cluster runs: not with --no-replication-runs "
-						+ "or --no-cluster-runs\n" + USAGE);
+				throw new IllegalArgumentException("--cluster-only and --commit-ack-only run cluster runs: not with "
+						+ "--no-replication-runs or --no-cluster-runs\n" + USAGE);
 			}
+			// The commit-ack run alone is one of the cluster runs alone.
+			clusterOnly = true;
 			sizeRuns = false;
 		}
 		if (failoverOnly) {
@@ -119,7 +126,7 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 		}
 		return new ReportOptions(smoke, forks, warmupIterations, warmupTime, iterations, time,
 				(out != null) ? out : defaultOutputDirectory(), (verbose != null) ? verbose : !smoke, include,
-				replicationTime, sizeRuns, large, clusterRuns, clusterOnly, failoverOnly, failoverRounds);
+				replicationTime, sizeRuns, large, clusterRuns, clusterOnly, failoverOnly, failoverRounds, commitAckOnly);
 	}
 
 	private static String value(List<String> args, int index, String option) {
@@ -155,7 +162,7 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 
 	/** Whether the failover run runs: with the cluster runs, or alone. */
 	boolean failoverRuns() {
-		return this.replicationTime != null && this.withClusterRuns;
+		return this.replicationTime != null && this.withClusterRuns && !this.commitAckOnly;
 	}
 
 	/** Whether the JMH benchmarks run: not when only the cluster runs, or the failover run, are asked for. */
@@ -189,10 +196,13 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 		String failover = ", failover " + this.failoverRounds + ((this.failoverRounds == 1) ? " round" : " rounds");
 		String cluster = clusterRuns()
 				? ", cluster runs " + format(latencyRunTime()) + " + forwarded writes + 5 x " + format(heavyLoadRunTime())
-						+ failover
+						+ " + commit-ack 6 x " + format(heavyLoadRunTime()) + failover
 				: ", no cluster runs";
 		if (this.failoverOnly) {
 			return "failover run only" + failover.substring(", failover".length()) + (this.smoke ? " (smoke mode)" : "");
+		}
+		if (this.commitAckOnly) {
+			return "the commit-ack cluster run only, 6 x " + format(heavyLoadRunTime()) + (this.smoke ? " (smoke mode)" : "");
 		}
 		if (this.clusterOnly) {
 			return "cluster runs only" + cluster.substring(", cluster runs".length()) + (this.smoke ? " (smoke mode)" : "");

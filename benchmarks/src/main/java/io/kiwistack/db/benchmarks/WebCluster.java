@@ -53,6 +53,11 @@ final class WebCluster implements AutoCloseable {
 	 * commits and ship them all, so that replicas restore with the table in them.
 	 */
 	static WebCluster start(String name, int warmupRows) {
+		return start(name, warmupRows, Map.of());
+	}
+
+	/** As {@link #start(String, int)}, the primary started with {@code primaryProperties} as well. */
+	static WebCluster start(String name, int warmupRows, Map<String, Object> primaryProperties) {
 		TempDatabaseDirectory directory = TempDatabaseDirectory.create("cluster-" + name);
 		// Random per run: a secret is never a constant in code, even a benchmark's.
 		byte[] bytes = new byte[24];
@@ -60,7 +65,7 @@ final class WebCluster implements AutoCloseable {
 		String secret = Base64.getEncoder().encodeToString(bytes);
 		Node primary = null;
 		try {
-			primary = Node.start(directory, secret, "primary", "primary");
+			primary = Node.start(directory, secret, "primary", "primary", primaryProperties);
 			WebCluster cluster = new WebCluster(directory, secret, primary);
 			primary.store().createAndFill(RawSqlite.CREATE_TABLE, 0);
 			for (int i = 0; i < warmupRows; i++) {
@@ -80,7 +85,8 @@ final class WebCluster implements AutoCloseable {
 
 	/** Start one more read replica, and wait until it streams from the primary. */
 	Node addReplica() {
-		Node replica = Node.start(this.directory, this.secret, "replica-" + (this.replicas.size() + 1), "replica");
+		Node replica = Node.start(this.directory, this.secret, "replica-" + (this.replicas.size() + 1), "replica",
+				Map.of());
 		this.replicas.add(replica);
 		ReadReplication follower = replica.readReplication();
 		long deadline = System.nanoTime() + STREAMING_WITHIN.toNanos();
@@ -137,7 +143,8 @@ final class WebCluster implements AutoCloseable {
 	/** One node: its context and the base URL it serves (and advertises) at. */
 	record Node(String name, ConfigurableApplicationContext context, String url) {
 
-		static Node start(TempDatabaseDirectory directory, String secret, String name, String mode) {
+		static Node start(TempDatabaseDirectory directory, String secret, String name, String mode,
+				Map<String, Object> more) {
 			int port = freePort();
 			String url = "http://127.0.0.1:" + port;
 			Map<String, Object> properties = new LinkedHashMap<>();
@@ -155,6 +162,7 @@ final class WebCluster implements AutoCloseable {
 			properties.put("kiwi.db.replication.mode", mode);
 			properties.put("kiwi.db.replication.advertise-url", url);
 			properties.put("kiwi.db.replication.peer-secret", secret);
+			properties.putAll(more);
 			ConfigurableApplicationContext context = new SpringApplicationBuilder(ClusterApplication.class)
 				.web(WebApplicationType.SERVLET)
 				.bannerMode(Banner.Mode.OFF)

@@ -255,7 +255,7 @@ final class AutoCluster implements AutoCloseable {
 			Duration maxLag = Duration.ofSeconds(30);
 			Duration unhealthyAfter = Duration.ofSeconds(30);
 			AutoSettings settings = new AutoSettings(asPrimary, asReplica, SHIPPING, POLL_INTERVAL, maxLag,
-					unhealthyAfter, false, new PeerSettings(this.server.url(), this.secret));
+					unhealthyAfter, false, new PeerSettings(this.server.url(), this.secret), CommitAck.LOCAL);
 			this.dataSource = KiwiDataSource.open(this.start.opensAsPrimary() ? asPrimary : asReplica);
 			this.replication = KiwiDbReplicator.auto(this.dataSource, this.client, settings, this.start);
 			this.endpoint = new PeerEndpoint(this.replication, this.secret);

@@ -1,0 +1,155 @@
+package io.kiwistack.db.benchmarks;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.kiwistack.db.replication.Position;
+import io.kiwistack.db.replication.PrimaryReplication;
+import io.kiwistack.db.replication.ReadReplication;
+
+/**
+ * The primary's write throughput when each commit returns only once a read replica holds it
+ * ({@code kiwi.db.replication.commit-ack=replica}) against when it returns once it is in the local
+ * file ({@code local}), a timed run in the report's JVM over two {@link WebCluster}s, each a
+ * primary and one read replica streaming from it: {@value #THREADS} threads insert single rows
+ * through the primary's {@link ItemStore} as fast as they return. The two clusters run one after
+ * the other, the local one before and after the acknowledged one (it waits idle meanwhile), so
+ * that a drift of the machine shows as a difference between the first and the last; the ratio is
+ * the acknowledged phase over the mean of the two local ones. The replicas share this machine's
+ * cores, and every acknowledgement crosses loopback HTTP twice.
+ */
+final class CommitAckThroughput {
+
+	static final int THREADS = 8;
+
+	/** The target: acknowledged commits at half the rate of local ones or better. */
+	static final double RATIO_LIMIT = 0.5;
+
+	private static final String TIMEOUTS = "kiwi.db.replication.commit.ack.timeouts";
+
+	private CommitAckThroughput() {
+	}
+
+	static Result run(Duration phase) throws InterruptedException {
+		try (WebCluster local = WebCluster.start("commit-ack-local", 500)) {
+			local.addReplica();
+			// A warmup of two phases, as the streaming throughput run found it needs.
+			load(local.primary().store(), phase.multipliedBy(2));
+			Phase before = load(local.primary().store(), phase);
+			Acknowledged acknowledged;
+			// No warmup rows before its replica streams: each would wait out the timeout, with nobody to acknowledge it.
+			try (WebCluster replica = WebCluster.start("commit-ack-replica", 0,
+					Map.of("kiwi.db.replication.commit-ack", "replica"))) {
+				ReadReplication follower = replica.addReplica().readReplication();
+				PrimaryReplication primary = replica.primaryReplication();
+				load(replica.primary().store(), phase);
+				long timeoutsBefore = timeouts(primary);
+				Phase measured = load(replica.primary().store(), phase);
+				// Every commit returned acknowledged, or timed out: without timeouts the replica holds them all.
+				Position end = primary.position().orElseThrow();
+				boolean heldAtOnce = follower.awaitPosition(end, Duration.ZERO);
+				acknowledged = new Acknowledged(measured, timeouts(primary) - timeoutsBefore, heldAtOnce,
+						primary.health().state().name(), follower.streaming());
+			}
+			Phase after = load(local.primary().store(), phase);
+			return new Result(phase, before, acknowledged, after);
+		}
+	}
+
+	private static long timeouts(PrimaryReplication primary) {
+		return primary.meters()
+			.stream()
+			.filter((meter) -> meter.name().equals(TIMEOUTS))
+			.mapToLong((meter) -> (long) meter.value().getAsDouble())
+			.findFirst()
+			.orElseThrow(() -> new IllegalStateException("The primary has no meter " + TIMEOUTS));
+	}
+
+	/** {@value #THREADS} threads inserting single rows for {@code duration}, each commit timed. */
+	private static Phase load(ItemStore store, Duration duration) throws InterruptedException {
+		AtomicReference<Throwable> failure = new AtomicReference<>();
+		long deadline = System.nanoTime() + duration.toNanos();
+		List<Thread> writers = new ArrayList<>();
+		List<long[]> latencies = new ArrayList<>();
+		int[] counts = new int[THREADS];
+		for (int t = 0; t < THREADS; t++) {
+			int writer = t;
+			long[][] own = { new long[1 << 16] };
+			writers.add(new Thread(() -> {
+				try {
+					int n = 0;
+					for (long now = System.nanoTime(); now - deadline < 0; n++) {
+						store.insert("load", n);
+						long done = System.nanoTime();
+						if (n == own[0].length) {
+							own[0] = Arrays.copyOf(own[0], n * 2);
+						}
+						own[0][n] = done - now;
+						now = done;
+					}
+					counts[writer] = n;
+				}
+				catch (Throwable ex) {
+					failure.compareAndSet(null, ex);
+				}
+				synchronized (latencies) {
+					latencies.add(Arrays.copyOf(own[0], counts[writer]));
+				}
+			}, "commit-ack-writer-" + t));
+		}
+		long start = System.nanoTime();
+		for (Thread writer : writers) {
+			writer.start();
+		}
+		for (Thread writer : writers) {
+			writer.join();
+		}
+		long nanos = System.nanoTime() - start;
+		if (failure.get() != null) {
+			throw new IllegalStateException("A writer failed in the commit-ack run", failure.get());
+		}
+		long[] all = latencies.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+		return new Phase(all.length / (nanos / 1e9), percentileMillis(all, 0.50), percentileMillis(all, 0.99));
+	}
+
+	private static double percentileMillis(long[] sorted, double fraction) {
+		if (sorted.length == 0) {
+			return Double.NaN;
+		}
+		return sorted[(int) Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)] / 1e6;
+	}
+
+	/** One phase: commits a second over all writers, and how long one took to return. */
+	record Phase(double commitsPerSecond, double p50Millis, double p99Millis) {
+	}
+
+	/**
+	 * The acknowledged phase and what the primary said after it.
+	 * @param timeouts commits in the phase that returned without an acknowledgement
+	 * @param heldAtOnce whether the replica held the primary's last commit the moment the writers stopped
+	 * @param health the primary's replication health then
+	 * @param streaming whether the replica still streamed then
+	 */
+	record Acknowledged(Phase phase, long timeouts, boolean heldAtOnce, String health, boolean streaming) {
+	}
+
+	record Result(Duration phaseLength, Phase before, Acknowledged acknowledged, Phase after) {
+
+		/** Acknowledged over local: the middle phase over the mean of the first and last. */
+		double ratio() {
+			return this.acknowledged.phase().commitsPerSecond()
+					/ ((this.before.commitsPerSecond() + this.after.commitsPerSecond()) / 2);
+		}
+
+		/** Met when fast enough, and every commit was acknowledged for real. */
+		boolean met() {
+			return ratio() >= RATIO_LIMIT && this.acknowledged.timeouts() == 0 && this.acknowledged.heldAtOnce();
+		}
+
+	}
+
+}

@@ -113,7 +113,9 @@ class KiwiWorkStoragePartitionTests {
 				.isPresent();
 			Thread.sleep(1000);
 			JsonNode beforeCut = old.replicationOrNull();
-			String generation = load.acknowledged().get(load.acknowledged().size() - 1).generation();
+			// One list: the writer acknowledges more meanwhile.
+			List<Attempt> beforeCutAcknowledged = load.acknowledged();
+			String generation = beforeCutAcknowledged.get(beforeCutAcknowledged.size() - 1).generation();
 			assertThat(generation).as("generation in the position of %s's latest acknowledgement; details %s", old,
 					beforeCut)
 				.isNotBlank();

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -147,6 +148,18 @@ final class SequenceWriter {
 	}
 
 	/** The acknowledged attempts so far, in the order they were answered. */
+	/**
+	 * Every title sent so far, answered or not: a number is taken before its request goes out, so
+	 * a task on a node whose answer is still under way is among them.
+	 */
+	Set<String> titlesSent() {
+		Set<String> titles = new java.util.HashSet<>();
+		for (long seq = 1, last = this.sequence.get(); seq <= last; seq++) {
+			titles.add(this.prefix + seq);
+		}
+		return titles;
+	}
+
 	List<Attempt> acknowledged() {
 		return this.attempts.stream().filter(Attempt::acknowledged).toList();
 	}

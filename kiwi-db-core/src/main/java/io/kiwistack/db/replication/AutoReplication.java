@@ -293,8 +293,28 @@ public final class AutoReplication extends ReplicationEngineHandle implements Ki
 		logger.log(Level.WARNING, "This node is no longer the primary of {0}; it steps down and follows", this.client.describe());
 		this.roleRunning = false;
 		primary.close();
+		follow("another node took the primary claim");
+		this.lastElection = "stepped down at " + Instant.now() + ": another node took the claim, and this node follows it";
+	}
+
+	/** After a failed promotion: follow again, on a file made a follower's copy again. */
+	private void followAgain() {
+		try {
+			follow("its promotion to primary failed");
+		}
+		catch (Exception ex) {
+			logger.log(Level.ERROR, "This node could not follow " + this.client.describe() + " again: " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Reopen the database as a follower's copy restored from storage, the file as it stands kept
+	 * aside when it is a primary's, and follow.
+	 * @param why why the file can't be followed over, for the log
+	 */
+	private void follow(String why) throws Exception {
 		this.dataSource.reopen(this.settings.asReplica(), () -> {
-			keepAsideUnlessFollowed("another node took the primary claim");
+			keepAsideUnlessFollowed(why);
 			Follower.prepare(this.database, this.client, this.settings.allowOlderGeneration());
 			return null;
 		});
@@ -302,25 +322,6 @@ public final class AutoReplication extends ReplicationEngineHandle implements Ki
 		follower.start();
 		this.role = follower;
 		this.roleRunning = true;
-		this.lastElection = "stepped down at " + Instant.now() + ": another node took the claim, and this node follows it";
-	}
-
-	/** After a failed promotion: follow again, on a file made a follower's copy again. */
-	private void followAgain() {
-		try {
-			this.dataSource.reopen(this.settings.asReplica(), () -> {
-				keepAsideUnlessFollowed("its promotion to primary failed");
-				Follower.prepare(this.database, this.client, this.settings.allowOlderGeneration());
-				return null;
-			});
-			ReadReplication follower = newFollower();
-			follower.start();
-			this.role = follower;
-			this.roleRunning = true;
-		}
-		catch (Exception ex) {
-			logger.log(Level.ERROR, "This node could not follow " + this.client.describe() + " again: " + ex.getMessage(), ex);
-		}
 	}
 
 	/**

@@ -45,15 +45,12 @@ public final class AutoStart {
 
 	private final Role role;
 
-	private final PrimaryLease lease;
-
 	private final ClaimKeeper keeper;
 
 	private final Path keptAside;
 
 	private AutoStart(Role role, PrimaryLease lease, Path keptAside) {
 		this.role = role;
-		this.lease = lease;
 		this.keptAside = keptAside;
 		this.keeper = (role != Role.REPLICA) ? ClaimKeeper.start(lease, "kiwi-db-claim-at-start") : null;
 	}
@@ -127,10 +124,6 @@ public final class AutoStart {
 	/** The file this start moved aside, {@code null} when none. */
 	public Path keptAside() {
 		return this.keptAside;
-	}
-
-	PrimaryLease lease() {
-		return this.lease;
 	}
 
 	/** Stop renewing the claim taken at start: the primary's replication renews it from now on. */

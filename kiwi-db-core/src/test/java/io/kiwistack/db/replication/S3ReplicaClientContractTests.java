@@ -2,6 +2,7 @@ package io.kiwistack.db.replication;
 
 import java.util.List;
 
+import io.kiwistack.db.testsupport.AtomicConditionalBlobStore;
 import io.kiwistack.db.testsupport.S3ProxyExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

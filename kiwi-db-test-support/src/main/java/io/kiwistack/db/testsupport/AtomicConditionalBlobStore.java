@@ -1,4 +1,4 @@
-package io.kiwistack.db.replication;
+package io.kiwistack.db.testsupport;
 
 import java.io.InputStream;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,14 +22,14 @@ import software.amazon.awssdk.services.s3.model.PutObjectResponse;
  * store ignores the header: racing PUTs that all carry the version they read all succeed
  * (measured: 8 of 16 in one round), where S3 lets exactly one through and answers the others 412.
  * Here each PUT, multipart completion and delete of a key holds that key's lock, and a PUT checks
- * {@code If-Match} and {@code If-None-Match} again under it, so that the {@link ReplicaClient}
- * contract tests what the client does with S3's answers, not S3Proxy's race.
+ * {@code If-Match} and {@code If-None-Match} again under it, so that tests meet what a client does
+ * with S3's answers (the replica client's contract, nodes racing for a claim), not S3Proxy's race.
  */
-final class AtomicConditionalBlobStore extends ForwardingBlobStore {
+public final class AtomicConditionalBlobStore extends ForwardingBlobStore {
 
 	private final ConcurrentHashMap<String, Object> keyLocks = new ConcurrentHashMap<>();
 
-	AtomicConditionalBlobStore(BlobStore delegate) {
+	public AtomicConditionalBlobStore(BlobStore delegate) {
 		super(delegate);
 	}
 

@@ -61,6 +61,9 @@ final class Follower implements AutoCloseable {
 	/** Streams from the primary; {@code null} when this replica only polls storage. */
 	private final LogStreamClient stream;
 
+	/** Open while a stream's parts are acknowledged, on the following thread only. */
+	private AcknowledgementChannel acknowledgements;
+
 	/** How long one request to the primary may wait for new transactions. */
 	static final Duration STREAM_WAIT = Duration.ofSeconds(1);
 
@@ -264,37 +267,13 @@ final class Follower implements AutoCloseable {
 	private boolean streamOnce(PrimaryClaimView target) {
 		this.streamedFrames = false;
 		try {
-			LogProgress at = this.applied;
-			LogStreamClient.Answer answer = this.stream.fetch(target, at.position(), STREAM_WAIT);
-			if (answer instanceof LogStreamClient.Answer.Frames frames) {
-				applyStreamed(frames);
-				this.streamedFrames = true;
-				if (frames.next().equals(frames.end())) {
-					// The primary had nothing past these when it read them, a moment ago.
-					caughtUp(this.clock.instant());
-				}
+			try {
+				this.stream.stream(target, this.applied.position(), STREAM_WAIT,
+						(answer, moreArrived) -> take(target, answer, moreArrived));
 			}
-			else if (answer instanceof LogStreamClient.Answer.NothingNew) {
-				caughtUp(this.clock.instant());
+			finally {
+				closeAcknowledgements();
 			}
-			else {
-				// Not in the primary's live log: storage has it (a finished log index, a new generation).
-				poll(true);
-				if (this.applied == at) {
-					// Storage has nothing past it either (this replica is ahead of the primary, or the
-					// primary is between two log indexes): ask again after a poll interval, not at once.
-					this.streamRetryAtNanos = System.nanoTime() + this.pollInterval.toNanos();
-				}
-			}
-			if (answer.end() != null) {
-				confirm(answer.end().generation());
-			}
-			if (!this.streaming) {
-				logger.log(Level.INFO, "Streaming from the primary at {0}", target.advertiseUrl());
-			}
-			this.streaming = true;
-			this.streamError = null;
-			this.streamRefused = false;
 			return true;
 		}
 		catch (InterruptedException ex) {
@@ -322,6 +301,84 @@ final class Follower implements AutoCloseable {
 		}
 		this.streaming = false;
 		return false;
+	}
+
+	/**
+	 * One answer of the primary's, or one part of its stream, as it arrives.
+	 * @param moreArrived whether more of the stream is here already
+	 * @return whether to read on
+	 */
+	private boolean take(PrimaryClaimView target, LogStreamClient.Answer answer, boolean moreArrived) throws Exception {
+		if (!this.streaming) {
+			logger.log(Level.INFO, "Streaming from the primary at {0}", target.advertiseUrl());
+		}
+		this.streaming = true;
+		this.streamError = null;
+		this.streamRefused = false;
+		LogProgress at = this.applied;
+		if (answer instanceof LogStreamClient.Answer.Frames frames) {
+			applyStreamed(frames);
+			this.streamedFrames = true;
+			if (frames.next().equals(frames.end())) {
+				// The primary had nothing past these when it read them, a moment ago.
+				caughtUp(this.clock.instant());
+			}
+			if (frames.acknowledge() && !moreArrived) {
+				acknowledge(target);
+			}
+		}
+		else if (answer instanceof LogStreamClient.Answer.NothingNew) {
+			caughtUp(this.clock.instant());
+		}
+		else {
+			// Not in the primary's live log: storage has it (a finished log index, a new generation).
+			poll(true);
+			if (this.applied == at) {
+				// Storage has nothing past it either (this replica is ahead of the primary, or the
+				// primary is between two log indexes): ask again after a poll interval, not at once.
+				this.streamRetryAtNanos = System.nanoTime() + this.pollInterval.toNanos();
+			}
+		}
+		if (answer.end() != null) {
+			confirm(answer.end().generation());
+		}
+		return !this.stopping;
+	}
+
+	/**
+	 * Tell the primary, whose committers wait for it ({@code commit-ack: replica}), that this
+	 * replica holds what it applied. A primary that can't take it times its committers out and says
+	 * so in its health; the stream itself goes on, and the next request from here acknowledges too.
+	 */
+	private void acknowledge(PrimaryClaimView target) {
+		try {
+			if (this.acknowledgements == null) {
+				this.acknowledgements = this.stream.acknowledgements(target);
+			}
+			this.acknowledgements.acknowledge(this.applied.position());
+		}
+		catch (IOException ex) {
+			logger.log(Level.DEBUG, "Could not acknowledge to the primary at " + target.advertiseUrl() + ": "
+					+ ex.getMessage());
+			if (this.acknowledgements != null) {
+				this.acknowledgements.abandon();
+				this.acknowledgements = null;
+			}
+		}
+	}
+
+	/** The stream ended: so does the channel that acknowledged its parts. */
+	private void closeAcknowledgements() {
+		AcknowledgementChannel channel = this.acknowledgements;
+		this.acknowledgements = null;
+		if (channel != null) {
+			try {
+				channel.close();
+			}
+			catch (IOException ex) {
+				logger.log(Level.DEBUG, "The primary did not take this follower's acknowledgements: " + ex.getMessage());
+			}
+		}
 	}
 
 	/**

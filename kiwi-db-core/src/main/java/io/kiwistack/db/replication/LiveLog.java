@@ -14,9 +14,10 @@ import java.util.function.Supplier;
  * commit. When SQLite restarted the log and the replicator has not moved to the next index yet,
  * the new log has no position: readers wait for the replicator, which it asks to move on at once.
  * <p>
- * Each read is also a follower's acknowledgement of everything before the position it asks from,
- * which {@link FollowerAcknowledgements} relates to the commits the scans covered, for committers
- * that wait until a replica holds their commit.
+ * A follower's read from a position, and its {@link #acknowledge acknowledgement} of a streamed
+ * part, each say it holds everything before a position, which {@link FollowerAcknowledgements}
+ * relates to the commits the scans covered, for committers that wait until a replica holds their
+ * commit.
  */
 final class LiveLog {
 
@@ -84,6 +85,17 @@ final class LiveLog {
 	/** The replicator finished log index {@code end.index()} at {@code end}, and ships the next one from 0. */
 	synchronized void indexFinished(LogProgress end) {
 		this.finished = end;
+	}
+
+	/**
+	 * The replicator moved on to the restarted log's index: readers waiting for a position have one
+	 * now. No commit may come to wake them: with {@code commit-ack: replica} every committer may be
+	 * waiting for the follower that waits here.
+	 */
+	void movedToNextIndex() {
+		synchronized (this.commits) {
+			this.commits.notifyAll();
+		}
 	}
 
 	/** What the followers acknowledged by asking for the log. */
@@ -203,14 +215,16 @@ final class LiveLog {
 	/**
 	 * The committed log from {@code from} on, waiting up to {@code wait} for a commit when there is
 	 * nothing new yet.
+	 * @param followerHolds whether the follower asked from {@code from} itself, so holds everything
+	 * before it; not when the primary streams on from where its previous part ended
 	 */
-	Read read(Position from, Duration wait) throws IOException, InterruptedException {
+	Read read(Position from, Duration wait, boolean followerHolds) throws IOException, InterruptedException {
 		long deadline = System.nanoTime() + wait.toNanos();
 		boolean gathered = false;
 		while (true) {
 			LogProgress end = committedEnd();
 			if (end != null) {
-				Read read = readFrom(from, end);
+				Read read = readFrom(from, end, followerHolds);
 				if (!gathered && read instanceof Read.Frames frames && frames.bytes().length < GATHER_BYTES
 						&& deadline - System.nanoTime() > GATHER_WINDOW.toNanos() && !this.acknowledgements.wanted()) {
 					// Commits were waiting already: the follower keeps up with a busy writer. Gather a
@@ -245,33 +259,48 @@ final class LiveLog {
 		}
 	}
 
-	private Read readFrom(Position from, LogProgress end) throws IOException {
+	/**
+	 * A follower says it holds everything before {@code at}, a position it reached in a stream:
+	 * acknowledged when {@code at} is in this generation and not past what is committed. While the
+	 * log restarted and the replicator has not moved to its new index, this waits for it (at most
+	 * {@code wait}): committers may all be waiting for this acknowledgement, and commit nothing
+	 * that would bring another.
+	 * @return whether it is acknowledged
+	 */
+	boolean acknowledge(Position at, Duration wait) throws IOException, InterruptedException {
+		long deadline = System.nanoTime() + wait.toNanos();
+		synchronized (this) {
+			// Commonly the scan that found these frames already knows they are committed: no scan again.
+			if (this.scanned != null && this.scanned.position().reaches(at)) {
+				this.acknowledgements.asked(at);
+				return true;
+			}
+		}
+		LogProgress end = committedEnd();
+		while (end == null) {
+			if (System.nanoTime() - deadline >= 0 || this.stopWaiting) {
+				return false;
+			}
+			Thread.sleep(1);
+			end = committedEnd();
+		}
+		if (!end.position().reaches(at)) {
+			return false;
+		}
+		this.acknowledgements.asked(at);
+		return true;
+	}
+
+	private Read readFrom(Position from, LogProgress end, boolean followerHolds) throws IOException {
 		Position at = end.position();
-		if (!from.generation().equals(end.generation())) {
-			return new Read.NotLive("the primary ships generation " + end.generation() + ", not " + from.generation(), at);
+		Located located = locate(from, end);
+		if (located.start() == null) {
+			return new Read.NotLive(located.notLive(), at);
 		}
-		LogProgress start;
-		if (from.index() == end.index()) {
-			start = new LogProgress(from.generation(), from.index(), from.offset(), end.header(), null);
+		LogProgress start = located.start();
+		if (followerHolds) {
+			this.acknowledgements.asked(start.position());
 		}
-		else {
-			LogProgress previous;
-			synchronized (this) {
-				previous = this.finished;
-			}
-			if (previous == null || from.index() != end.index() - 1 || previous.index() != from.index()
-					|| previous.offset() != from.offset()) {
-				return new Read.NotLive("position " + from + " is not in the primary's live log, which is at " + at, at);
-			}
-			start = (end.header() != null) ? LogProgress.start(end.generation(), end.index()).withHeader(end.header())
-					: LogProgress.start(end.generation(), end.index());
-		}
-		if (start.offset() > end.offset()) {
-			return new Read.NotLive("position " + from + " is past the end of the primary's log, " + at
-					+ ": the follower applied transactions this primary no longer has", at);
-		}
-		// In the live log: the follower holds everything before it.
-		this.acknowledgements.asked(new Position(start.generation(), start.index(), start.offset()));
 		if (start.offset() == end.offset()) {
 			return new Read.NothingNew(at);
 		}
@@ -285,6 +314,47 @@ final class LiveLog {
 		Position startPosition = new Position(start.generation(), start.index(), start.offset());
 		Position endPosition = new Position(start.generation(), start.index(), start.offset() + cut);
 		return new Read.Frames(startPosition, endPosition, chunk, at);
+	}
+
+	/**
+	 * Where {@code from} is in the live log that ends at {@code end}: in its log index, or at the end
+	 * of the index before, which the next one continues from its start.
+	 */
+	private Located locate(Position from, LogProgress end) {
+		Position at = end.position();
+		if (!from.generation().equals(end.generation())) {
+			return Located.notLive("the primary ships generation " + end.generation() + ", not " + from.generation());
+		}
+		LogProgress start;
+		if (from.index() == end.index()) {
+			start = new LogProgress(from.generation(), from.index(), from.offset(), end.header(), null);
+		}
+		else {
+			LogProgress previous;
+			synchronized (this) {
+				previous = this.finished;
+			}
+			if (previous == null || from.index() != end.index() - 1 || previous.index() != from.index()
+					|| previous.offset() != from.offset()) {
+				return Located.notLive("position " + from + " is not in the primary's live log, which is at " + at);
+			}
+			start = (end.header() != null) ? LogProgress.start(end.generation(), end.index()).withHeader(end.header())
+					: LogProgress.start(end.generation(), end.index());
+		}
+		if (start.offset() > end.offset()) {
+			return Located.notLive("position " + from + " is past the end of the primary's log, " + at
+					+ ": the follower applied transactions this primary no longer has");
+		}
+		return new Located(start, null);
+	}
+
+	/** Where a position is in the live log, or why it is not in it. */
+	private record Located(LogProgress start, String notLive) {
+
+		static Located notLive(String reason) {
+			return new Located(null, reason);
+		}
+
 	}
 
 	/**

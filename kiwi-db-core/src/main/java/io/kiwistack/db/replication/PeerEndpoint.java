@@ -1,6 +1,11 @@
 package io.kiwistack.db.replication;
 
+import java.io.BufferedOutputStream;
+import java.io.BufferedReader;
+import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.lang.System.Logger.Level;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -13,10 +18,12 @@ import java.util.Map;
  * The endpoints a node answers its peers under {@link PeerProtocol#PREFIX}, whatever serves HTTP:
  * every request must carry a valid {@link PeerSecret} signature, or gets {@code 401} whatever its
  * path. {@link PeerProtocol#LOG_PATH} streams a primary's committed transactions from a position
- * (a long poll: it answers at once when there are some, or when the wait is over); a node that is
- * not the primary answers {@code 409}, which sends the follower to the replica in storage. Every
- * answer is signed with the request's signature and this node's id, so a follower trusts only
- * what the claim's holder sent.
+ * (a long poll that, once there are some, stays open and sends each further commit as it is made,
+ * until the wait is over); a node that is not the primary answers {@code 409}, which sends the
+ * follower to the replica in storage. Every answer, and every part of a stream, is signed with the
+ * request's signature and this node's id, so a follower trusts only what the claim's holder sent.
+ * {@link PeerProtocol#ACK_PATH} takes a follower's word, line by line, that it holds what it was
+ * streamed, for committers that wait for a replica ({@code commit-ack: replica}).
  */
 public final class PeerEndpoint {
 
@@ -24,6 +31,9 @@ public final class PeerEndpoint {
 
 	/** The longest a follower may ask the primary to hold a request open. */
 	static final Duration LONGEST_WAIT = Duration.ofSeconds(10);
+
+	/** The longest an acknowledgement waits for the replicator to move to a restarted log's index. */
+	private static final Duration ACKNOWLEDGE_WAIT = Duration.ofSeconds(1);
 
 	private final KiwiDbReplicator replicator;
 
@@ -64,12 +74,25 @@ public final class PeerEndpoint {
 	 */
 	public PeerResponse handle(String method, String path, String query, String authorization)
 			throws InterruptedException {
+		return handle(method, path, query, authorization, null);
+	}
+
+	/**
+	 * Answer a request under {@link PeerProtocol#PREFIX}, reading its body as it arrives where the
+	 * endpoint takes one.
+	 * @param body the request's body, {@code null} when it has none
+	 */
+	public PeerResponse handle(String method, String path, String query, String authorization, InputStream body)
+			throws InterruptedException {
 		String target = (query != null) ? path + "?" + query : path;
 		if (!this.secret.accepts(authorization, method, target, this.clock.millis())) {
 			Map<String, String> headers = new LinkedHashMap<>();
 			headers.put("WWW-Authenticate", PeerSecret.SCHEME);
 			return text(401, headers, "kiwi-db peer endpoints answer only nodes that sign their requests with the "
 					+ "shared kiwi.db.replication.peer-secret");
+		}
+		if (PeerProtocol.ACK_PATH.equals(path)) {
+			return acknowledgements(method, authorization, body);
 		}
 		if (!PeerProtocol.LOG_PATH.equals(path)) {
 			return text(404, new LinkedHashMap<>(), "No kiwi-db peer endpoint at " + path);
@@ -88,17 +111,102 @@ public final class PeerEndpoint {
 		catch (IllegalArgumentException ex) {
 			return text(400, new LinkedHashMap<>(), "Bad parameters: " + ex.getMessage());
 		}
-		return signed(authorization, log(from, wait));
+		return log(authorization, from, wait);
 	}
 
-	private Answer log(Position from, Duration wait) throws InterruptedException {
+	/**
+	 * The log from {@code from}: a single signed answer when there is nothing to stream (nothing new
+	 * within the wait, or not live here); otherwise a stream, whose first part holds what is
+	 * committed past {@code from} and each further part what was committed since the one before,
+	 * the moment it is, until the wait is over or the log can't be streamed on.
+	 */
+	private PeerResponse log(String authorization, Position from, Duration wait) throws InterruptedException {
+		long deadline = System.nanoTime() + wait.toNanos();
 		PrimaryReplication primary = primaryOf(this.replicator);
-		if (primary == null || primary.writesRefused() != null) {
+		Answer first = answer(primary, from, wait, true);
+		if (first.status() != 200) {
+			return signed(authorization, first);
+		}
+		Map<String, String> headers = new LinkedHashMap<>();
+		headers.put("Content-Type", StreamPart.CONTENT_TYPE);
+		headers.put("Cache-Control", "no-store");
+		headers.put(PeerProtocol.NODE_HEADER, first.node());
+		return new PeerResponse(200, headers, new byte[0],
+				(out) -> stream(authorization, primary, first, deadline, new DataOutputStream(new BufferedOutputStream(out, 64 * 1024))));
+	}
+
+	private void stream(String authorization, PrimaryReplication primary, Answer first, long deadline,
+			DataOutputStream out) throws IOException, InterruptedException {
+		Answer answer = first;
+		for (long sequence = 0;; sequence++) {
+			StreamPart part = new StreamPart(answer.status(), answer.start(), answer.next(), answer.end(),
+					primary.liveLog().acknowledgements().wanted(), answer.body());
+			part.writeTo(out, this.secret.signResponse(authorization, answer.node(), part.signedFields(sequence),
+					part.body()));
+			long remaining = deadline - System.nanoTime();
+			if (answer.status() != 200 || remaining <= 0) {
+				return;
+			}
+			// Streamed on from where the part ended: the follower has not said it holds that part yet.
+			answer = answer(primary, answer.next(), Duration.ofNanos(remaining), false);
+		}
+	}
+
+	/**
+	 * A follower's acknowledgement channel: while it applies a stream, it writes a line to this
+	 * request's body for each part it applied (the position it holds now and the line's signature),
+	 * without waiting for an answer, so that the committers waiting for it here hear of it one way
+	 * across the network, not a round trip. Answered once the follower ends the body.
+	 */
+	private PeerResponse acknowledgements(String method, String authorization, InputStream body) {
+		if (!"POST".equals(method)) {
+			return text(405, new LinkedHashMap<>(Map.of("Allow", "POST")), "Use POST");
+		}
+		PrimaryReplication primary = primaryOf(this.replicator);
+		if (primary == null || primary.writesRefused() != null || body == null) {
+			return text(409, new LinkedHashMap<>(), "This node is not the primary of " + this.replicator.replica() + " (now)");
+		}
+		try {
+			BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.US_ASCII), 256);
+			long sequence = 0;
+			for (String line = lines.readLine(); line != null; line = lines.readLine(), sequence++) {
+				int space = line.indexOf(' ');
+				if (space <= 0 || !this.secret.signedAcknowledgement(line.substring(space + 1), authorization, sequence,
+						line.substring(0, space))) {
+					return text(400, new LinkedHashMap<>(), "Acknowledgement " + sequence + " is not signed for this channel");
+				}
+				Position at = Position.parse(line.substring(0, space));
+				if (primaryOf(this.replicator) == primary && primary.writesRefused() == null) {
+					// One this log can't place (a generation it no longer ships) acknowledges nothing.
+					primary.liveLog().acknowledge(at, ACKNOWLEDGE_WAIT);
+				}
+			}
+		}
+		catch (IllegalArgumentException ex) {
+			return text(400, new LinkedHashMap<>(), "Bad acknowledgement: " + ex.getMessage());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return text(503, new LinkedHashMap<>(), "This node is stopping");
+		}
+		catch (IOException ex) {
+			return text(503, new LinkedHashMap<>(), "The acknowledgements could not be read: " + ex.getMessage());
+		}
+		return new PeerResponse(204, new LinkedHashMap<>(), new byte[0]);
+	}
+
+	/**
+	 * One answer from the live log of {@code primary}, which must still be this node's primary
+	 * replication and accept writes.
+	 */
+	private Answer answer(PrimaryReplication primary, Position from, Duration wait, boolean followerHolds)
+			throws InterruptedException {
+		if (primary == null || primaryOf(this.replicator) != primary || primary.writesRefused() != null) {
 			return new Answer(409, null, null, null, bytes("This node is not the primary of " + this.replicator.replica()
 					+ " (now): read the replica, and look for the primary in its claim"), nodeOf(this.replicator));
 		}
 		try {
-			LiveLog.Read read = primary.liveLog().read(from, wait);
+			LiveLog.Read read = primary.liveLog().read(from, wait, followerHolds);
 			if (read instanceof LiveLog.Read.Frames frames) {
 				return new Answer(200, frames.start(), frames.next(), frames.end(), frames.bytes(), primary.node());
 			}

@@ -13,6 +13,12 @@ public final class PeerProtocol {
 	/** The endpoint that streams a primary's new transactions: {@code GET ?from=<position>&wait=<millis>}. */
 	public static final String LOG_PATH = PREFIX + "log";
 
+	/**
+	 * Where a follower acknowledges the streamed transactions it applied: {@code POST}, with a body of
+	 * lines written as it goes, each a position it holds and the line's signature.
+	 */
+	public static final String ACK_PATH = PREFIX + "ack";
+
 	/** The response header with the position of the transaction a request committed. */
 	public static final String POSITION_HEADER = "Kiwi-Db-Position";
 

@@ -88,6 +88,20 @@ public final class PeerSecret {
 				signature.getBytes(StandardCharsets.US_ASCII));
 	}
 
+	/**
+	 * The signature of one line of an acknowledgement channel: the follower holds the log up to
+	 * {@code line}, the {@code sequence}th line sent on the request signed {@code authorization}.
+	 */
+	public String signAcknowledgement(String authorization, long sequence, String line) {
+		return sign("acknowledgement", authorization, Long.toString(sequence), line);
+	}
+
+	/** Whether {@code signature} is {@link #signAcknowledgement}'s for these. */
+	public boolean signedAcknowledgement(String signature, String authorization, long sequence, String line) {
+		return MessageDigest.isEqual(signAcknowledgement(authorization, sequence, line).getBytes(StandardCharsets.US_ASCII),
+				signature.getBytes(StandardCharsets.US_ASCII));
+	}
+
 	private String sign(String... parts) {
 		try {
 			Mac mac = Mac.getInstance(ALGORITHM);

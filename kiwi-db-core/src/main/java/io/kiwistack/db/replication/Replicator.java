@@ -451,6 +451,7 @@ final class Replicator implements AutoCloseable {
 				this.shipper.recordEnd(restarted.log());
 				this.liveLog.indexFinished(restarted.log());
 				this.state = new ShippingState.Shipping(restarted.log().nextIndex(), false);
+				this.liveLog.movedToNextIndex();
 				return shipTail();
 			}
 			startGeneration("the write-ahead log was restarted over frames that were not shipped");

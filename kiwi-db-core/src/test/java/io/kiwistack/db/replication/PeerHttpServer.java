@@ -48,9 +48,18 @@ final class PeerHttpServer implements AutoCloseable {
 				return;
 			}
 			PeerResponse response = current.handle(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-					exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders().getFirst("Authorization"));
+					exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders().getFirst("Authorization"),
+					exchange.getRequestBody());
 			for (Map.Entry<String, String> header : response.headers().entrySet()) {
 				exchange.getResponseHeaders().set(header.getKey(), header.getValue());
+			}
+			if (response.streamed() != null) {
+				// Length 0: chunked, each part sent as the endpoint flushes it.
+				exchange.sendResponseHeaders(response.status(), 0);
+				try (OutputStream body = exchange.getResponseBody()) {
+					response.streamed().writeTo(body);
+				}
+				return;
 			}
 			exchange.sendResponseHeaders(response.status(), (response.body().length == 0) ? -1 : response.body().length);
 			if (response.body().length > 0) {

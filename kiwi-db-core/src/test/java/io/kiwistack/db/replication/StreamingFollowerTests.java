@@ -138,6 +138,11 @@ class StreamingFollowerTests {
 				// The primary stops answering; what it commits next reaches storage only, in segments that begin
 				// before the position the follower streamed to.
 				server.serve(null);
+				// A stream open already goes on until its wait is over (1 s); the next request is refused.
+				long refusedBy = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+				while (!"polling".equals(follower.health().details().get("following")) && System.nanoTime() < refusedBy) {
+					Thread.sleep(10);
+				}
 				for (int i = 0; i < 10; i++) {
 					execute(primary, "INSERT INTO notes (body) VALUES ('from storage')");
 				}

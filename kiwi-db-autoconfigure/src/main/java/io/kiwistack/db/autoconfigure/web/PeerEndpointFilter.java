@@ -15,8 +15,8 @@ import jakarta.servlet.http.HttpServletResponse;
  * Answers every request under {@code /kiwi-db/} with the {@link PeerEndpoint}, which authenticates
  * the peer itself (a signature made with the shared secret, else {@code 401}). It never passes a
  * request on: the application, and its security, never see peer requests, and no path under the
- * prefix reaches the application whatever it maps. A follower's long poll holds the request's
- * thread for at most 10 s.
+ * prefix reaches the application whatever it maps. A follower's long poll, and the stream that
+ * follows it, holds the request's thread for at most 10 s.
  */
 final class PeerEndpointFilter extends HttpFilter {
 
@@ -41,7 +41,7 @@ final class PeerEndpointFilter extends HttpFilter {
 		PeerResponse answer;
 		try {
 			answer = endpoint.handle(request.getMethod(), path, request.getQueryString(),
-					request.getHeader("Authorization"));
+					request.getHeader("Authorization"), request.getInputStream());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -50,8 +50,18 @@ final class PeerEndpointFilter extends HttpFilter {
 		}
 		response.setStatus(answer.status());
 		answer.headers().forEach(response::setHeader);
-		response.setContentLength(answer.body().length);
-		response.getOutputStream().write(answer.body());
+		if (answer.streamed() == null) {
+			response.setContentLength(answer.body().length);
+			response.getOutputStream().write(answer.body());
+			return;
+		}
+		try {
+			answer.streamed().writeTo(response.getOutputStream());
+		}
+		catch (InterruptedException ex) {
+			// The node stops: the stream ends after its last whole part, and the follower asks again.
+			Thread.currentThread().interrupt();
+		}
 	}
 
 }

@@ -1,7 +1,17 @@
 package io.kiwistack.db.replication;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import io.kiwistack.db.KiwiDataSource;
 import io.kiwistack.db.KiwiDbSettings;
@@ -11,7 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Every path under the peer prefix answers only a request signed with the shared secret. */
+/**
+ * Every path under the peer prefix answers only a request signed with the shared secret; the log
+ * streams each commit as a signed part of its own; acknowledgements count only when signed for
+ * their channel.
+ */
 class PeerEndpointTests {
 
 	private static final PeerSecret SECRET = new PeerSecret("the secret of this replica path");
@@ -57,6 +71,105 @@ class PeerEndpointTests {
 		org.assertj.core.api.Assertions.assertThatIllegalArgumentException().isThrownBy(() -> new PeerSecret("short"))
 			.withMessageNotContaining("short")
 			.withMessageContaining("openssl rand");
+	}
+
+	@Test
+	void theLogStreamsEachLaterCommitAsASignedPartThatBeginsWhereTheOneBeforeEnded() throws Exception {
+		try (KiwiDataSource primary = KiwiDataSource.open(KiwiDbSettings.builder(this.dir.resolve("p.db").toString()).build());
+				PrimaryReplication replication = startedPrimary(primary)) {
+			Position from = replication.position().orElseThrow();
+			execute(primary, "INSERT INTO notes (body) VALUES ('before the request')");
+			String target = PeerProtocol.LOG_PATH + "?from=" + from + "&wait=1500";
+			String authorization = SECRET.authorization("GET", target, System.currentTimeMillis());
+			PeerResponse answer = new PeerEndpoint(replication, SECRET).handle("GET", PeerProtocol.LOG_PATH,
+					target.substring(target.indexOf('?') + 1), authorization);
+			assertThat(answer.status()).isEqualTo(200);
+			assertThat(answer.streamed()).isNotNull();
+			ByteArrayOutputStream body = new ByteArrayOutputStream();
+			CompletableFuture<Void> streaming = CompletableFuture.runAsync(() -> {
+				try {
+					answer.streamed().writeTo(body);
+				}
+				catch (Exception ex) {
+					throw new IllegalStateException(ex);
+				}
+			});
+			for (int i = 0; i < 3; i++) {
+				Thread.sleep(100);
+				execute(primary, "INSERT INTO notes (body) VALUES ('while streaming')");
+			}
+			streaming.get();
+			String node = answer.headers().get(PeerProtocol.NODE_HEADER);
+			List<StreamPart> parts = new ArrayList<>();
+			DataInputStream in = new DataInputStream(new ByteArrayInputStream(body.toByteArray()));
+			for (StreamPart.Signed signed = StreamPart.readFrom(in); signed != null; signed = StreamPart.readFrom(in)) {
+				StreamPart part = signed.part();
+				assertThat(SECRET.signedResponse(signed.signature(), authorization, node, part.signedFields(parts.size()),
+						part.body())).as("part %d signed", parts.size()).isTrue();
+				// Not valid in another place of the stream.
+				assertThat(SECRET.signedResponse(signed.signature(), authorization, node,
+						part.signedFields(parts.size() + 1), part.body())).isFalse();
+				parts.add(part);
+			}
+			// The first commit, one part for each commit made 100 ms apart, and the end of the wait.
+			assertThat(parts).hasSizeGreaterThanOrEqualTo(5);
+			assertThat(parts.get(0).start()).isEqualTo(from);
+			for (int i = 1; i < parts.size() - 1; i++) {
+				assertThat(parts.get(i).status()).isEqualTo(200);
+				assertThat(parts.get(i).start()).isEqualTo(parts.get(i - 1).next());
+				assertThat(parts.get(i).acknowledge()).isFalse();
+			}
+			StreamPart last = parts.get(parts.size() - 1);
+			assertThat(last.status()).isEqualTo(204);
+			assertThat(last.end()).isEqualTo(parts.get(parts.size() - 2).next());
+			assertThat(last.end()).isEqualTo(replication.liveLog().positionNow(Duration.ofSeconds(1)));
+		}
+	}
+
+	@Test
+	void anAcknowledgementCountsOnlyWhenSignedForItsChannelAndItsPlaceInIt() throws Exception {
+		try (KiwiDataSource primary = KiwiDataSource.open(KiwiDbSettings.builder(this.dir.resolve("p.db").toString()).build());
+				PrimaryReplication replication = startedPrimary(primary)) {
+			FollowerAcknowledgements acknowledgements = replication.liveLog().acknowledgements();
+			acknowledgements.start();
+			execute(primary, "INSERT INTO notes (body) VALUES ('to acknowledge')");
+			Position at = replication.liveLog().positionNow(Duration.ofSeconds(1));
+			PeerEndpoint endpoint = new PeerEndpoint(replication, SECRET);
+			String authorization = SECRET.authorization("POST", PeerProtocol.ACK_PATH, System.currentTimeMillis());
+			String other = SECRET.authorization("POST", PeerProtocol.ACK_PATH, System.currentTimeMillis() - 1000);
+			// Signed for another channel, then for another place in this one: refused, nothing counted.
+			assertThat(acknowledge(endpoint, authorization, at + " " + SECRET.signAcknowledgement(other, 0, at.toString()))
+				.status()).isEqualTo(400);
+			assertThat(acknowledge(endpoint, authorization,
+					at + " " + SECRET.signAcknowledgement(authorization, 1, at.toString())).status()).isEqualTo(400);
+			assertThat(acknowledgements.furthest()).isNull();
+			assertThat(endpoint.handle("GET", PeerProtocol.ACK_PATH, null, SECRET.authorization("GET", PeerProtocol.ACK_PATH,
+					System.currentTimeMillis())).status()).isEqualTo(405);
+			assertThat(acknowledge(endpoint, authorization,
+					at + " " + SECRET.signAcknowledgement(authorization, 0, at.toString())).status()).isEqualTo(204);
+			assertThat(acknowledgements.furthest()).isEqualTo(at);
+		}
+	}
+
+	private static PeerResponse acknowledge(PeerEndpoint endpoint, String authorization, String line) throws Exception {
+		return endpoint.handle("POST", PeerProtocol.ACK_PATH, null, authorization,
+				new ByteArrayInputStream((line + "\n").getBytes(StandardCharsets.US_ASCII)));
+	}
+
+	private PrimaryReplication startedPrimary(KiwiDataSource primary) throws SQLException {
+		PrimaryReplication replication = KiwiDbReplicator.primary(primary, new FileReplicaClient(this.dir.resolve("replica")),
+				ReplicationSettings.defaults().withSyncInterval(Duration.ofHours(1)), Duration.ofMinutes(1),
+				new PeerSettings("http://127.0.0.1:1", SECRET));
+		replication.start();
+		execute(primary, "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)");
+		replication.syncNow();
+		return replication;
+	}
+
+	private static void execute(KiwiDataSource dataSource, String sql) throws SQLException {
+		try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+			statement.execute(sql);
+		}
 	}
 
 }

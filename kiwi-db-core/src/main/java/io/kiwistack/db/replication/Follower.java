@@ -267,12 +267,14 @@ final class Follower implements AutoCloseable {
 	private boolean streamOnce(PrimaryClaimView target) {
 		this.streamedFrames = false;
 		try {
+			boolean ended = false;
 			try {
 				this.stream.stream(target, this.applied.position(), STREAM_WAIT,
 						(answer, moreArrived) -> take(target, answer, moreArrived));
+				ended = true;
 			}
 			finally {
-				closeAcknowledgements();
+				closeAcknowledgements(ended);
 			}
 			return true;
 		}
@@ -367,11 +369,17 @@ final class Follower implements AutoCloseable {
 		}
 	}
 
-	/** The stream ended: so does the channel that acknowledged its parts. */
-	private void closeAcknowledgements() {
+	/**
+	 * The stream ended: so does the channel that acknowledged its parts. After a stream that broke
+	 * off (the primary died, or stopped answering) it is dropped without waiting for an answer.
+	 */
+	private void closeAcknowledgements(boolean streamEnded) {
 		AcknowledgementChannel channel = this.acknowledgements;
 		this.acknowledgements = null;
-		if (channel != null) {
+		if (channel != null && !streamEnded) {
+			channel.abandon();
+		}
+		else if (channel != null) {
 			try {
 				channel.close();
 			}

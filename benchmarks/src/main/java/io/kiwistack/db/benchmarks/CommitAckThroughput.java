@@ -20,7 +20,8 @@ import io.kiwistack.db.replication.ReadReplication;
  * the other, the local one before and after the acknowledged one (it waits idle meanwhile), so
  * that a drift of the machine shows as a difference between the first and the last; the ratio is
  * the acknowledged phase over the mean of the two local ones. The replicas share this machine's
- * cores, and every acknowledgement crosses loopback HTTP twice.
+ * cores, and every acknowledged commit crosses loopback HTTP twice: to the follower in a part of
+ * its stream, and back in a line of its acknowledgement channel.
  */
 final class CommitAckThroughput {
 

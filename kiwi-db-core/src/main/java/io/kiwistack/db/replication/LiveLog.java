@@ -42,8 +42,11 @@ final class LiveLog {
 
 	private final FollowerAcknowledgements acknowledgements = new FollowerAcknowledgements();
 
-	/** How far the log was found committed; guarded by {@code this}. */
-	private LogProgress scanned;
+	/**
+	 * How far the log was found committed; written under {@code this}, and read without it by an
+	 * acknowledgement, which must not wait behind a scan.
+	 */
+	private volatile LogProgress scanned;
 
 	/** Where the previous log index ended, once the replicator moved past it; guarded by {@code this}. */
 	private LogProgress finished;
@@ -269,12 +272,11 @@ final class LiveLog {
 	 */
 	boolean acknowledge(Position at, Duration wait) throws IOException, InterruptedException {
 		long deadline = System.nanoTime() + wait.toNanos();
-		synchronized (this) {
-			// Commonly the scan that found these frames already knows they are committed: no scan again.
-			if (this.scanned != null && this.scanned.position().reaches(at)) {
-				this.acknowledgements.asked(at);
-				return true;
-			}
+		// Commonly the scan that found these frames knows they are committed: no scan again.
+		LogProgress known = this.scanned;
+		if (known != null && known.position().reaches(at)) {
+			this.acknowledgements.asked(at);
+			return true;
 		}
 		LogProgress end = committedEnd();
 		while (end == null) {

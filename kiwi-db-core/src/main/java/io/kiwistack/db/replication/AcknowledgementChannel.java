@@ -1,7 +1,6 @@
 package io.kiwistack.db.replication;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
@@ -57,11 +56,7 @@ final class AcknowledgementChannel implements AutoCloseable {
 		try {
 			this.body.close();
 			int status = this.connection.getResponseCode();
-			try (InputStream in = (status >= 400) ? this.connection.getErrorStream() : this.connection.getInputStream()) {
-				if (in != null) {
-					in.readAllBytes();
-				}
-			}
+			LogStreamClient.body(this.connection, status);
 			answered = true;
 			if (status != 204) {
 				throw new IOException("The primary answered " + status + " to this follower's acknowledgements");

@@ -376,16 +376,18 @@ final class Follower implements AutoCloseable {
 	private void closeAcknowledgements(boolean streamEnded) {
 		AcknowledgementChannel channel = this.acknowledgements;
 		this.acknowledgements = null;
-		if (channel != null && !streamEnded) {
-			channel.abandon();
+		if (channel == null) {
+			return;
 		}
-		else if (channel != null) {
-			try {
-				channel.close();
-			}
-			catch (IOException ex) {
-				logger.log(Level.DEBUG, "The primary did not take this follower's acknowledgements: " + ex.getMessage());
-			}
+		if (!streamEnded) {
+			channel.abandon();
+			return;
+		}
+		try {
+			channel.close();
+		}
+		catch (IOException ex) {
+			logger.log(Level.DEBUG, "The primary did not take this follower's acknowledgements: " + ex.getMessage());
 		}
 	}
 

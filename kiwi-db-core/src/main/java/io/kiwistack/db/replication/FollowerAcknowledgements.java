@@ -7,9 +7,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * How far the followers streaming from a primary have got, for threads that wait until one holds
  * what they committed. A follower asks for the live log from the position it has applied, and
- * acknowledges each part of the stream it applied, so either proves it holds everything before. Commits are counted as they happen; each scan of the
- * live log notes how many commits it covers (those counted before it began) and where it ended;
- * a follower that asks from at or past a noted end acknowledges that many commits. A committer
+ * acknowledges each part of the stream it applied: either proves it holds everything before.
+ * Commits are counted as they happen; each scan of the live log notes how many commits it covers
+ * (those counted before it began) and where it ended; a follower that asks from at or past a
+ * noted end acknowledges that many commits. A committer
  * reads the count after its commit and waits for the acknowledged count to reach it: a number,
  * without reading the log or naming positions itself.
  * <p>

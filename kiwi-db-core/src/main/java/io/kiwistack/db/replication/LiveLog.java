@@ -295,12 +295,31 @@ final class LiveLog {
 
 	private Read readFrom(Position from, LogProgress end, boolean followerHolds) throws IOException {
 		Position at = end.position();
-		Located located = locate(from, end);
-		if (located.start() == null) {
-			return new Read.NotLive(located.notLive(), at);
+		if (!from.generation().equals(end.generation())) {
+			return new Read.NotLive("the primary ships generation " + end.generation() + ", not " + from.generation(), at);
 		}
-		LogProgress start = located.start();
+		LogProgress start;
+		if (from.index() == end.index()) {
+			start = new LogProgress(from.generation(), from.index(), from.offset(), end.header(), null);
+		}
+		else {
+			LogProgress previous;
+			synchronized (this) {
+				previous = this.finished;
+			}
+			if (previous == null || from.index() != end.index() - 1 || previous.index() != from.index()
+					|| previous.offset() != from.offset()) {
+				return new Read.NotLive("position " + from + " is not in the primary's live log, which is at " + at, at);
+			}
+			start = (end.header() != null) ? LogProgress.start(end.generation(), end.index()).withHeader(end.header())
+					: LogProgress.start(end.generation(), end.index());
+		}
+		if (start.offset() > end.offset()) {
+			return new Read.NotLive("position " + from + " is past the end of the primary's log, " + at
+					+ ": the follower applied transactions this primary no longer has", at);
+		}
 		if (followerHolds) {
+			// In the live log: the follower holds everything before it.
 			this.acknowledgements.asked(start.position());
 		}
 		if (start.offset() == end.offset()) {
@@ -316,47 +335,6 @@ final class LiveLog {
 		Position startPosition = new Position(start.generation(), start.index(), start.offset());
 		Position endPosition = new Position(start.generation(), start.index(), start.offset() + cut);
 		return new Read.Frames(startPosition, endPosition, chunk, at);
-	}
-
-	/**
-	 * Where {@code from} is in the live log that ends at {@code end}: in its log index, or at the end
-	 * of the index before, which the next one continues from its start.
-	 */
-	private Located locate(Position from, LogProgress end) {
-		Position at = end.position();
-		if (!from.generation().equals(end.generation())) {
-			return Located.notLive("the primary ships generation " + end.generation() + ", not " + from.generation());
-		}
-		LogProgress start;
-		if (from.index() == end.index()) {
-			start = new LogProgress(from.generation(), from.index(), from.offset(), end.header(), null);
-		}
-		else {
-			LogProgress previous;
-			synchronized (this) {
-				previous = this.finished;
-			}
-			if (previous == null || from.index() != end.index() - 1 || previous.index() != from.index()
-					|| previous.offset() != from.offset()) {
-				return Located.notLive("position " + from + " is not in the primary's live log, which is at " + at);
-			}
-			start = (end.header() != null) ? LogProgress.start(end.generation(), end.index()).withHeader(end.header())
-					: LogProgress.start(end.generation(), end.index());
-		}
-		if (start.offset() > end.offset()) {
-			return Located.notLive("position " + from + " is past the end of the primary's log, " + at
-					+ ": the follower applied transactions this primary no longer has");
-		}
-		return new Located(start, null);
-	}
-
-	/** Where a position is in the live log, or why it is not in it. */
-	private record Located(LogProgress start, String notLive) {
-
-		static Located notLive(String reason) {
-			return new Located(null, reason);
-		}
-
 	}
 
 	/**

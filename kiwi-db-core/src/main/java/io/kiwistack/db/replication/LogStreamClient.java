@@ -192,7 +192,7 @@ final class LogStreamClient {
 	}
 
 	/** The whole body, read to its end so that the connection serves the next request. */
-	private static byte[] body(HttpURLConnection connection, int status) throws IOException {
+	static byte[] body(HttpURLConnection connection, int status) throws IOException {
 		try (InputStream in = (status >= 400) ? connection.getErrorStream() : connection.getInputStream()) {
 			return (in != null) ? in.readAllBytes() : new byte[0];
 		}

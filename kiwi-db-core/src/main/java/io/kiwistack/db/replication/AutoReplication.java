@@ -161,7 +161,10 @@ public final class AutoReplication extends ReplicationEngineHandle implements Ki
 	private void followerTick() throws IOException {
 		long sinceRead = System.nanoTime() - this.claimReadNanos;
 		boolean streaming = this.role instanceof ReadReplication follower && follower.streaming();
-		if (streaming && this.election == null && sinceRead < claimReadInterval().toNanos()) {
+		// Until a read found the claim, every tick reads it: a stream that works from the first
+		// moment must not leave this node without the claim it reports and watches for a whole interval.
+		boolean claimKnown = this.claimWatch.last().claim() != null;
+		if (streaming && claimKnown && this.election == null && sinceRead < claimReadInterval().toNanos()) {
 			return;
 		}
 		this.claimReadNanos = System.nanoTime();

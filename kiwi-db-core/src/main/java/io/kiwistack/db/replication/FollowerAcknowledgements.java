@@ -1,8 +1,9 @@
 package io.kiwistack.db.replication;
 
 import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * How far the followers streaming from a primary have got, for threads that wait until one holds
@@ -31,14 +32,21 @@ final class FollowerAcknowledgements {
 	/** Scans not acknowledged yet, oldest first; guarded by {@code this}. */
 	private final ArrayDeque<Note> notes = new ArrayDeque<>();
 
-	/** How many commits a follower acknowledged; guarded by {@code this}. */
-	private long acknowledged;
+	/**
+	 * How many commits a follower acknowledged; written under {@code this}, read without it by the
+	 * committers waiting for it.
+	 */
+	private volatile long acknowledged;
 
 	/** The furthest position a follower asked from, in the newest generation asked; guarded by {@code this}. */
 	private Position furthest;
 
-	/** Threads waiting in {@link #awaitAcknowledged}; guarded by {@code this}. */
-	private int waiting;
+	/**
+	 * Threads waiting in {@link #awaitAcknowledged}, each woken on its own the moment its count is
+	 * acknowledged. Woken through a monitor's notifyAll they would leave it one after the other,
+	 * each waking the next: a chain that cost the last of a few committers about 0.2 ms on 2 cores.
+	 */
+	private final ConcurrentLinkedQueue<Waiter> waiting = new ConcurrentLinkedQueue<>();
 
 	/** From now on, count and note commits for committers that wait. */
 	synchronized void start() {
@@ -51,7 +59,9 @@ final class FollowerAcknowledgements {
 		this.wanted = false;
 		this.acknowledged = Long.MAX_VALUE;
 		this.notes.clear();
-		notifyAll();
+		for (Waiter waiter : this.waiting) {
+			LockSupport.unpark(waiter.thread());
+		}
 	}
 
 	/** Whether committers wait for acknowledgements. */
@@ -128,21 +138,27 @@ final class FollowerAcknowledgements {
 	 * @return whether they did, or nobody waits for acknowledgements any more
 	 */
 	boolean awaitAcknowledged(long count, long deadlineNanos) throws InterruptedException {
-		synchronized (this) {
+		if (this.acknowledged >= count) {
+			return true;
+		}
+		// Queued before the count is read again: an acknowledgement after that read finds it queued.
+		Waiter waiter = new Waiter(count, Thread.currentThread());
+		this.waiting.add(waiter);
+		try {
 			while (this.acknowledged < count) {
 				long remaining = deadlineNanos - System.nanoTime();
 				if (remaining <= 0) {
 					return false;
 				}
-				this.waiting++;
-				try {
-					TimeUnit.NANOSECONDS.timedWait(this, remaining);
-				}
-				finally {
-					this.waiting--;
+				LockSupport.parkNanos(this, remaining);
+				if (Thread.interrupted()) {
+					throw new InterruptedException("Interrupted while waiting for a replica to acknowledge a commit");
 				}
 			}
 			return true;
+		}
+		finally {
+			this.waiting.remove(waiter);
 		}
 	}
 
@@ -154,8 +170,10 @@ final class FollowerAcknowledgements {
 	private void acknowledge(long count) {
 		if (count > this.acknowledged) {
 			this.acknowledged = count;
-			if (this.waiting > 0) {
-				notifyAll();
+			for (Waiter waiter : this.waiting) {
+				if (waiter.count() <= count) {
+					LockSupport.unpark(waiter.thread());
+				}
 			}
 		}
 	}
@@ -174,6 +192,10 @@ final class FollowerAcknowledgements {
 	/** Generation names begin with the time the generation began. */
 	private static boolean isEarlier(String generation, String than) {
 		return generation.compareTo(than) < 0;
+	}
+
+	/** A committer waiting until {@code count} commits are acknowledged. */
+	private record Waiter(long count, Thread thread) {
 	}
 
 	/** A scan's end, and how many commits it covers at least. */

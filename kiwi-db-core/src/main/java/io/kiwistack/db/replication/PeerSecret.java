@@ -31,6 +31,16 @@ public final class PeerSecret {
 	private final SecretKeySpec key;
 
 	/**
+	 * A MAC per thread, keyed once: looking one up and keying it costs more than signing a line,
+	 * and every streamed part and acknowledgement is signed and checked. {@link Mac#doFinal()}
+	 * leaves it keyed for the next.
+	 */
+	private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::keyedMac);
+
+	/** A digest per thread, for the same reason; {@link MessageDigest#digest(byte[])} resets it. */
+	private static final ThreadLocal<MessageDigest> DIGESTS = ThreadLocal.withInitial(PeerSecret::newDigest);
+
+	/**
 	 * @throws IllegalArgumentException when {@code secret} is blank or shorter than 16 characters
 	 */
 	public PeerSecret(String secret) {
@@ -103,14 +113,19 @@ public final class PeerSecret {
 	}
 
 	private String sign(String... parts) {
+		Mac mac = this.macs.get();
+		for (String part : parts) {
+			mac.update(String.valueOf(part).getBytes(StandardCharsets.UTF_8));
+			mac.update((byte) '\n');
+		}
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal());
+	}
+
+	private Mac keyedMac() {
 		try {
 			Mac mac = Mac.getInstance(ALGORITHM);
 			mac.init(this.key);
-			for (String part : parts) {
-				mac.update(String.valueOf(part).getBytes(StandardCharsets.UTF_8));
-				mac.update((byte) '\n');
-			}
-			return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal());
+			return mac;
 		}
 		catch (NoSuchAlgorithmException | InvalidKeyException ex) {
 			throw new IllegalStateException("This JVM can't compute " + ALGORITHM, ex);
@@ -118,8 +133,12 @@ public final class PeerSecret {
 	}
 
 	private static byte[] sha256(byte[] body) {
+		return DIGESTS.get().digest(body);
+	}
+
+	private static MessageDigest newDigest() {
 		try {
-			return MessageDigest.getInstance("SHA-256").digest(body);
+			return MessageDigest.getInstance("SHA-256");
 		}
 		catch (NoSuchAlgorithmException ex) {
 			throw new IllegalStateException("This JVM can't compute SHA-256", ex);

@@ -1,7 +1,12 @@
 package io.kiwistack.db.replication;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
@@ -94,6 +99,79 @@ class FollowerAcknowledgementsTests {
 		waiter.join(Duration.ofSeconds(5).toMillis());
 		assertThat(waiter.isAlive()).isFalse();
 		assertThat(returned).isTrue();
+	}
+
+	@Test
+	void eachWaitingCommitterReturnsOnceItsOwnCommitIsAcknowledgedAndNotBefore() throws Exception {
+		this.acknowledgements.start();
+		int committers = 32;
+		long[] counts = new long[committers];
+		for (int i = 0; i < committers; i++) {
+			counts[i] = commit(1);
+		}
+		this.acknowledgements.scanned(counts[committers / 2 - 1], new Position(EARLIER, 0, 4152));
+		this.acknowledgements.scanned(counts[committers - 1], new Position(EARLIER, 0, 8272));
+		ConcurrentLinkedQueue<Long> returned = new ConcurrentLinkedQueue<>();
+		AtomicReference<Throwable> failure = new AtomicReference<>();
+		CountDownLatch started = new CountDownLatch(committers);
+		List<Thread> threads = new ArrayList<>();
+		for (long count : counts) {
+			Thread thread = new Thread(() -> {
+				started.countDown();
+				try {
+					if (this.acknowledgements.awaitAcknowledged(count, System.nanoTime() + Duration.ofSeconds(30).toNanos())) {
+						returned.add(count);
+					}
+				}
+				catch (Throwable ex) {
+					failure.set(ex);
+				}
+			});
+			threads.add(thread);
+			thread.start();
+		}
+		started.await();
+		Thread.sleep(100);
+		assertThat(returned).isEmpty();
+		this.acknowledgements.asked(new Position(EARLIER, 0, 4152));
+		awaitReturned(returned, committers / 2);
+		Thread.sleep(100);
+		assertThat(returned).as("acknowledged only up to the first scan").hasSize(committers / 2)
+			.allSatisfy((count) -> assertThat(count).isLessThanOrEqualTo(counts[committers / 2 - 1]));
+		this.acknowledgements.asked(new Position(EARLIER, 0, 8272));
+		for (Thread thread : threads) {
+			thread.join(Duration.ofSeconds(10).toMillis());
+		}
+		assertThat(failure.get()).isNull();
+		assertThat(returned).hasSize(committers);
+	}
+
+	@Test
+	void anInterruptEndsTheWaitWithInterruptedException() throws Exception {
+		this.acknowledgements.start();
+		long committed = commit(1);
+		AtomicReference<Throwable> thrown = new AtomicReference<>();
+		Thread waiter = new Thread(() -> {
+			try {
+				this.acknowledgements.awaitAcknowledged(committed, System.nanoTime() + Duration.ofSeconds(30).toNanos());
+			}
+			catch (Throwable ex) {
+				thrown.set(ex);
+			}
+		});
+		waiter.start();
+		Thread.sleep(100);
+		waiter.interrupt();
+		waiter.join(Duration.ofSeconds(5).toMillis());
+		assertThat(waiter.isAlive()).isFalse();
+		assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
+	}
+
+	private static void awaitReturned(ConcurrentLinkedQueue<Long> returned, int size) throws InterruptedException {
+		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+		while (returned.size() < size && System.nanoTime() - deadline < 0) {
+			Thread.sleep(5);
+		}
 	}
 
 	private long commit(int commits) {

@@ -20,7 +20,7 @@ final class Lz4 {
 
 	static byte[] compress(byte[] data, int offset, int length) throws IOException {
 		ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, length / 2));
-		try (OutputStream lz4 = newOutput(out)) {
+		try (OutputStream lz4 = newOutput(out, blockSizeFor(length))) {
 			lz4.write(data, offset, length);
 		}
 		return out.toByteArray();
@@ -59,8 +59,31 @@ final class Lz4 {
 	}
 
 	private static OutputStream newOutput(OutputStream out) throws IOException {
-		return new LZ4FrameOutputStream(out, LZ4FrameOutputStream.BLOCKSIZE.SIZE_4MB,
-				LZ4FrameOutputStream.FLG.Bits.BLOCK_INDEPENDENCE, LZ4FrameOutputStream.FLG.Bits.CONTENT_CHECKSUM);
+		return newOutput(out, LZ4FrameOutputStream.BLOCKSIZE.SIZE_4MB);
+	}
+
+	private static OutputStream newOutput(OutputStream out, LZ4FrameOutputStream.BLOCKSIZE blockSize) throws IOException {
+		return new LZ4FrameOutputStream(out, blockSize, LZ4FrameOutputStream.FLG.Bits.BLOCK_INDEPENDENCE,
+				LZ4FrameOutputStream.FLG.Bits.CONTENT_CHECKSUM);
+	}
+
+	/**
+	 * The smallest block that holds {@code length} bytes, up to 4 MiB. The stream allocates two
+	 * buffers of the block's size for every object: for a segment of a few pages, two 4 MiB
+	 * arrays, each too large for the young generation's ordinary allocation, would start a
+	 * collection several times a second under a steady trickle of commits.
+	 */
+	static LZ4FrameOutputStream.BLOCKSIZE blockSizeFor(int length) {
+		if (length <= 64 * 1024) {
+			return LZ4FrameOutputStream.BLOCKSIZE.SIZE_64KB;
+		}
+		if (length <= 256 * 1024) {
+			return LZ4FrameOutputStream.BLOCKSIZE.SIZE_256KB;
+		}
+		if (length <= 1024 * 1024) {
+			return LZ4FrameOutputStream.BLOCKSIZE.SIZE_1MB;
+		}
+		return LZ4FrameOutputStream.BLOCKSIZE.SIZE_4MB;
 	}
 
 }

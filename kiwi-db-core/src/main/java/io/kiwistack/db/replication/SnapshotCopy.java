@@ -10,62 +10,100 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
- * Copies a decompressed snapshot into a restore's file on two threads: the calling thread
- * decompresses and hashes into large buffers, a writer thread writes them, so that decompressing
- * and hashing one buffer overlaps writing the one before. The hand-off is bounded: a few buffers
- * go round between the two threads. A failure on either side stops both and fails the copy, and
- * the writer has stopped before the copy returns or throws, so the file is never written behind
- * the caller's back.
+ * Copies a decompressed snapshot into a restore's file on three threads: the calling thread
+ * decompresses into large buffers, a writer thread writes each buffer, and a hasher thread then
+ * adds it to the digest, so decompressing, writing and hashing overlap instead of adding up (the
+ * SHA-256 alone costs as much CPU as the decompression). The hand-off is bounded: a few buffers
+ * go round the three threads, in order. A failure anywhere stops all three and fails the copy,
+ * and both threads have stopped before the copy returns or throws, so the file and the digest are
+ * never touched behind the caller's back.
  */
 final class SnapshotCopy {
 
 	/** Litestream's and kiwi-db's snapshot block size: one LZ4 block per buffer, one copy out of the stream. */
 	static final int BUFFER_SIZE = 4 << 20;
 
-	/** Two in flight on each side: enough to keep both threads busy, 16 MiB in all. */
-	private static final int BUFFERS = 4;
+	/** Two in flight for each of the three threads: enough to keep them all busy, 24 MiB in all. */
+	private static final int BUFFERS = 6;
 
 	private SnapshotCopy() {
 	}
 
 	/**
 	 * Copy all of {@code in} to {@code out} from its start, adding every byte to {@code digest}.
+	 * The digest is complete when this returns.
 	 * @return the number of bytes copied
 	 * @throws IOException when reading fails (as {@code in} reports it), or writing fails (wrapped,
 	 * saying so)
 	 */
 	static long copy(InputStream in, FileChannel out, MessageDigest digest) throws IOException {
-		Writer writer = new Writer(out);
-		Thread thread = new Thread(writer, "kiwi-db-restore-writer");
-		thread.setDaemon(true);
-		thread.start();
+		// Room for every buffer and a failed marker from each stage, so that handing back never waits.
+		BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(BUFFERS + 2);
+		for (int i = 0; i < BUFFERS; i++) {
+			free.add(new byte[BUFFER_SIZE]);
+		}
+		// The hasher hands buffers back; the writer hands them on to it.
+		Stage hasher = new Stage("kiwi-db-restore-hasher", "hashing the restored snapshot", free, null,
+				(chunk) -> digest.update(chunk.bytes(), 0, chunk.length()));
+		Stage writer = new Stage("kiwi-db-restore-writer", "writing the restored file", free, hasher, new FileWrite(out));
+		hasher.start();
+		try {
+			writer.start();
+		}
+		catch (Throwable ex) {
+			hasher.put(Stage.ABORT);
+			hasher.join();
+			throw ex;
+		}
 		boolean handedOver = false;
 		try {
 			long total = 0;
 			while (true) {
-				byte[] buffer = writer.nextFree();
+				byte[] buffer = nextFree(free, writer, hasher);
 				int n = fill(in, buffer);
 				if (n > 0) {
-					digest.update(buffer, 0, n);
-					writer.write(buffer, n);
+					writer.put(new Chunk(buffer, n));
 					total += n;
+				}
+				else {
+					free.add(buffer);
 				}
 				if (n < buffer.length) {
 					break;
 				}
 			}
-			writer.finish();
+			writer.put(Stage.END);
 			handedOver = true;
-			joinUninterruptibly(thread);
+			writer.join();
+			hasher.join();
 			writer.throwIfFailed();
+			hasher.throwIfFailed();
 			return total;
 		}
 		finally {
 			if (!handedOver) {
-				writer.abort();
-				joinUninterruptibly(thread);
+				writer.put(Stage.ABORT);
+				writer.join();
+				hasher.join();
 			}
 		}
+	}
+
+	/** A buffer to fill, once the threads are done with what it held. */
+	private static byte[] nextFree(BlockingQueue<byte[]> free, Stage writer, Stage hasher) throws IOException {
+		byte[] buffer;
+		try {
+			buffer = free.take();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new InterruptedIOException("Interrupted while restoring a snapshot");
+		}
+		if (buffer == Stage.FAILED) {
+			writer.throwIfFailed();
+			hasher.throwIfFailed();
+		}
+		return buffer;
 	}
 
 	/** Read into all of {@code buffer}, short only at the end of the stream. */
@@ -77,93 +115,128 @@ final class SnapshotCopy {
 		return n;
 	}
 
-	private static void joinUninterruptibly(Thread thread) {
-		boolean interrupted = false;
-		while (thread.isAlive()) {
-			try {
-				thread.join();
-			}
-			catch (InterruptedException ex) {
-				interrupted = true;
-			}
-		}
-		if (interrupted) {
-			Thread.currentThread().interrupt();
-		}
+	/** What a stage does with each buffer, in order. */
+	private interface Work {
+
+		void accept(Chunk chunk) throws IOException;
+
 	}
 
-	/** The writer thread's side: takes filled buffers in order, writes them, hands them back. */
-	private static final class Writer implements Runnable {
-
-		private static final Chunk END = new Chunk(new byte[0], 0);
-
-		private static final Chunk ABORT = new Chunk(new byte[0], 0);
-
-		/** Handed back instead of a buffer when the writer failed. */
-		private static final byte[] FAILED = new byte[0];
+	/** Writes each buffer after the one before, from the start of the file. */
+	private static final class FileWrite implements Work {
 
 		private final FileChannel out;
 
-		// Room for every buffer and a marker, so that putting into either never waits.
-		private final BlockingQueue<Chunk> filled = new ArrayBlockingQueue<>(BUFFERS + 1);
+		private long position;
 
-		private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(BUFFERS + 1);
-
-		private volatile Throwable failure;
-
-
-		Writer(FileChannel out) {
+		FileWrite(FileChannel out) {
 			this.out = out;
-			for (int i = 0; i < BUFFERS; i++) {
-				this.free.add(new byte[BUFFER_SIZE]);
-			}
 		}
 
 		@Override
-		public void run() {
+		public void accept(Chunk chunk) throws IOException {
+			ByteBuffer bytes = ByteBuffer.wrap(chunk.bytes(), 0, chunk.length());
+			while (bytes.hasRemaining()) {
+				this.position += this.out.write(bytes, this.position);
+			}
+		}
+
+	}
+
+	/**
+	 * One thread of the copy: takes buffers in order, works on each, and hands it to the next stage,
+	 * or back to be filled again after the last. An end or abort marker goes on down the line and
+	 * stops each stage in turn; a stage that fails sends an abort on, and wakes the caller with a
+	 * failed marker instead of a buffer.
+	 */
+	private static final class Stage {
+
+		static final Chunk END = new Chunk(new byte[0], 0);
+
+		static final Chunk ABORT = new Chunk(new byte[0], 0);
+
+		/** Handed back instead of a buffer when a stage failed. */
+		static final byte[] FAILED = new byte[0];
+
+		private final Thread thread;
+
+		/** What the stage does, for the message of its failure. */
+		private final String doing;
+
+		private final BlockingQueue<byte[]> free;
+
+		private final Stage next;
+
+		private final Work work;
+
+		// Room for every buffer and a marker, so that putting into it never waits, even once this stage stopped.
+		private final BlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(BUFFERS + 1);
+
+		private volatile Throwable failure;
+
+		Stage(String name, String doing, BlockingQueue<byte[]> free, Stage next, Work work) {
+			this.doing = doing;
+			this.free = free;
+			this.next = next;
+			this.work = work;
+			this.thread = new Thread(this::run, name);
+			this.thread.setDaemon(true);
+		}
+
+		void start() {
+			this.thread.start();
+		}
+
+		void put(Chunk chunk) {
+			this.queue.add(chunk);
+		}
+
+		private void run() {
+			Chunk marker = ABORT;
 			try {
-				long position = 0;
-				for (Chunk chunk = this.filled.take(); chunk != END && chunk != ABORT; chunk = this.filled.take()) {
-					ByteBuffer bytes = ByteBuffer.wrap(chunk.bytes(), 0, chunk.length());
-					while (bytes.hasRemaining()) {
-						position += this.out.write(bytes, position);
+				for (Chunk chunk = this.queue.take(); ; chunk = this.queue.take()) {
+					if (chunk == END || chunk == ABORT) {
+						marker = chunk;
+						break;
 					}
-					this.free.add(chunk.bytes());
+					this.work.accept(chunk);
+					handOn(chunk);
 				}
 			}
 			catch (Throwable ex) {
-				// Nobody interrupts this thread; anything else is the copy's failure, reported by the caller.
+				// Nobody interrupts these threads; anything else is the copy's failure, reported by the caller.
 				this.failure = ex;
 				this.free.add(FAILED);
 			}
+			finally {
+				if (this.next != null) {
+					this.next.put(marker);
+				}
+			}
 		}
 
-		/** A buffer to fill, once the writer has written what it held. */
-		byte[] nextFree() throws IOException {
-			byte[] buffer;
-			try {
-				buffer = this.free.take();
+		private void handOn(Chunk chunk) {
+			if (this.next != null) {
+				this.next.put(chunk);
 			}
-			catch (InterruptedException ex) {
+			else {
+				this.free.add(chunk.bytes());
+			}
+		}
+
+		void join() {
+			boolean interrupted = false;
+			while (this.thread.isAlive()) {
+				try {
+					this.thread.join();
+				}
+				catch (InterruptedException ex) {
+					interrupted = true;
+				}
+			}
+			if (interrupted) {
 				Thread.currentThread().interrupt();
-				throw new InterruptedIOException("Interrupted while restoring a snapshot");
 			}
-			if (buffer == FAILED) {
-				throwIfFailed();
-			}
-			return buffer;
-		}
-
-		void write(byte[] buffer, int length) {
-			this.filled.add(new Chunk(buffer, length));
-		}
-
-		void finish() {
-			this.filled.add(END);
-		}
-
-		void abort() {
-			this.filled.add(ABORT);
 		}
 
 		void throwIfFailed() throws IOException {
@@ -172,13 +245,13 @@ final class SnapshotCopy {
 				throw error;
 			}
 			if (failed != null) {
-				throw new IOException("writing the restored file failed: " + failed, failed);
+				throw new IOException(this.doing + " failed: " + failed, failed);
 			}
 		}
 
 	}
 
-	/** {@code length} bytes at the start of {@code bytes}, to be written next. */
+	/** {@code length} bytes at the start of {@code bytes}, to be worked on next. */
 	private record Chunk(byte[] bytes, int length) {
 	}
 

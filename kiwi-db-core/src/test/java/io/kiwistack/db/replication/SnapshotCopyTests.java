@@ -19,9 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * The snapshot copy's two threads: every byte arrives in order and in the digest, whatever the
- * size against the buffers, and a failure on either side fails the copy with its cause, with the
- * writer thread stopped before the copy returns.
+ * The snapshot copy's three threads: every byte arrives in order in the file and the digest,
+ * whatever the size against the buffers, and a failure anywhere fails the copy with its cause, with
+ * the writer and hasher threads stopped before the copy returns.
  */
 class SnapshotCopyTests {
 

@@ -16,7 +16,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue warmupTime, int measurementIterations,
 		TimeValue measurementTime, Path outputDirectory, boolean verbose, String include, TimeValue replicationTime,
 		boolean sizeRuns, boolean large, boolean withClusterRuns, boolean clusterOnly, boolean failoverOnly,
-		int failoverRounds, boolean commitAckOnly) {
+		int failoverRounds, boolean commitAckOnly, boolean sizesOnly, List<Long> sizesMegabytes) {
 
 	/** Rounds of the failover run in full mode; a smoke run has one. */
 	static final int FAILOVER_ROUNDS = 10;
@@ -51,6 +51,8 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 			  --failover-rounds N     rounds of the failover run (full mode: 10, smoke: 1)
 			  --no-size-runs          skip the runs at each database size (10 MB, 100 MB, 1 GB; a few MB in smoke mode)
 			  --large                 add 10 GB to the database sizes (needs 50 GB free in the temporary directory)
+			  --sizes MB[,MB...]      the database sizes of the size runs instead, e.g. 100 or 100,1000
+			  --sizes-only            only the size runs (no JMH, no other timed runs)
 			JVM options given to java (for example -Dkiwi.db.pool.readers=4) reach the forked JVMs too.
 			""";
 
@@ -72,6 +74,8 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 		boolean failoverOnly = false;
 		int failoverRounds = smoke ? 1 : FAILOVER_ROUNDS;
 		boolean commitAckOnly = false;
+		boolean sizesOnly = false;
+		List<Long> sizesMegabytes = null;
 		List<String> rest = new ArrayList<>(List.of(args));
 		for (int i = 0; i < rest.size(); i++) {
 			String arg = rest.get(i);
@@ -96,6 +100,8 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 				case "--failover-only" -> failoverOnly = true;
 				case "--failover-rounds" -> failoverRounds = Integer.parseInt(value(rest, ++i, arg));
 				case "--commit-ack-only" -> commitAckOnly = true;
+				case "--sizes-only" -> sizesOnly = true;
+				case "--sizes" -> sizesMegabytes = megabytes(value(rest, ++i, arg));
 				default -> throw new IllegalArgumentException("Unknown option " + arg + "\n" + USAGE);
 			}
 		}
@@ -115,6 +121,10 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 			}
 			sizeRuns = false;
 		}
+		if (sizesOnly && (!sizeRuns || clusterOnly || failoverOnly)) {
+			throw new IllegalArgumentException("--sizes-only runs the size runs alone: not with --no-size-runs, "
+					+ "--cluster-only, --commit-ack-only or --failover-only\n" + USAGE);
+		}
 		if (failoverRounds < 1) {
 			throw new IllegalArgumentException("--failover-rounds must be at least 1\n" + USAGE);
 		}
@@ -126,7 +136,27 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 		}
 		return new ReportOptions(smoke, forks, warmupIterations, warmupTime, iterations, time,
 				(out != null) ? out : defaultOutputDirectory(), (verbose != null) ? verbose : !smoke, include,
-				replicationTime, sizeRuns, large, clusterRuns, clusterOnly, failoverOnly, failoverRounds, commitAckOnly);
+				replicationTime, sizeRuns, large, clusterRuns, clusterOnly, failoverOnly, failoverRounds, commitAckOnly,
+				sizesOnly, sizesMegabytes);
+	}
+
+	/** The sizes of {@code --sizes}: positive whole megabytes, comma-separated. */
+	private static List<Long> megabytes(String value) {
+		List<Long> sizes = new ArrayList<>();
+		for (String part : value.split(",")) {
+			long megabytes;
+			try {
+				megabytes = Long.parseLong(part.trim());
+			}
+			catch (NumberFormatException ex) {
+				megabytes = 0;
+			}
+			if (megabytes < 1) {
+				throw new IllegalArgumentException("--sizes takes whole megabytes, e.g. 100 or 100,1000, not " + value + "\n" + USAGE);
+			}
+			sizes.add(megabytes);
+		}
+		return List.copyOf(sizes);
 	}
 
 	private static String value(List<String> args, int index, String option) {
@@ -152,22 +182,22 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 
 	/** Whether the timed replication runs (latency, read replica lag, heavy load) run. */
 	boolean replicationRuns() {
-		return this.replicationTime != null && !this.clusterOnly && !this.failoverOnly;
+		return this.replicationTime != null && !this.clusterOnly && !this.failoverOnly && !this.sizesOnly;
 	}
 
 	/** Whether the cluster runs (streaming lag, forwarded writes, throughput with replicas) run. */
 	boolean clusterRuns() {
-		return this.replicationTime != null && this.withClusterRuns && !this.failoverOnly;
+		return this.replicationTime != null && this.withClusterRuns && !this.failoverOnly && !this.sizesOnly;
 	}
 
 	/** Whether the failover run runs: with the cluster runs, or alone. */
 	boolean failoverRuns() {
-		return this.replicationTime != null && this.withClusterRuns && !this.commitAckOnly;
+		return this.replicationTime != null && this.withClusterRuns && !this.commitAckOnly && !this.sizesOnly;
 	}
 
-	/** Whether the JMH benchmarks run: not when only the cluster runs, or the failover run, are asked for. */
+	/** Whether the JMH benchmarks run: not when only the cluster runs, the failover run or the size runs are asked for. */
 	boolean jmh() {
-		return !this.clusterOnly && !this.failoverOnly;
+		return !this.clusterOnly && !this.failoverOnly && !this.sizesOnly;
 	}
 
 	/** How long the commit-to-replicated latency run writes, and the read replica lag run too. */
@@ -198,6 +228,9 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 				? ", cluster runs " + format(latencyRunTime()) + " + forwarded writes + 5 x " + format(heavyLoadRunTime())
 						+ " + commit-ack 6 x " + format(heavyLoadRunTime()) + failover
 				: ", no cluster runs";
+		if (this.sizesOnly) {
+			return "size runs only" + sizes + (this.smoke ? " (smoke mode)" : "");
+		}
 		if (this.failoverOnly) {
 			return "failover run only" + failover.substring(", failover".length()) + (this.smoke ? " (smoke mode)" : "");
 		}

@@ -59,9 +59,12 @@ final class SizeRuns {
 	private SizeRuns() {
 	}
 
-	/** The sizes measured, in bytes. */
+	/** The sizes measured, in bytes: those of {@code --sizes} when given. */
 	static List<Long> sizes(ReportOptions options) {
 		long mb = 1_000_000L;
+		if (options.sizesMegabytes() != null) {
+			return options.sizesMegabytes().stream().map((megabytes) -> megabytes * mb).toList();
+		}
 		if (options.smoke()) {
 			return List.of(1 * mb, 2 * mb);
 		}

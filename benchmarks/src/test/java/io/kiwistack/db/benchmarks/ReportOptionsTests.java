@@ -1,0 +1,41 @@
+package io.kiwistack.db.benchmarks;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/** The size-run options: the size runs alone, at the sizes asked for. */
+class ReportOptionsTests {
+
+	@Test
+	void sizesOnlyRunsNothingButTheSizeRunsAtTheSizesGiven() {
+		ReportOptions options = ReportOptions.parse("--sizes-only", "--sizes", "100,1000");
+		assertThat(options.jmh()).isFalse();
+		assertThat(options.replicationRuns()).isFalse();
+		assertThat(options.clusterRuns()).isFalse();
+		assertThat(options.failoverRuns()).isFalse();
+		assertThat(options.sizeRuns()).isTrue();
+		assertThat(SizeRuns.sizes(options)).containsExactly(100_000_000L, 1_000_000_000L);
+		assertThat(options.describe()).isEqualTo("size runs only, database sizes [100 MB, 1 GB]");
+	}
+
+	@Test
+	void withoutSizesTheDefaultSizesRun() {
+		assertThat(SizeRuns.sizes(ReportOptions.parse("--sizes-only")))
+			.containsExactly(10_000_000L, 100_000_000L, 1_000_000_000L);
+		assertThat(SizeRuns.sizes(ReportOptions.parse("--sizes-only", "--large"))).hasSize(4);
+	}
+
+	@Test
+	void sizesOnlyRefusesOptionsThatContradictIt() {
+		for (List<String> args : List.of(List.of("--sizes-only", "--no-size-runs"), List.of("--sizes-only", "--cluster-only"),
+				List.of("--sizes-only", "--failover-only"), List.of("--sizes", "0"), List.of("--sizes", "100,x"),
+				List.of("--sizes"))) {
+			assertThatIllegalArgumentException().as("%s", args).isThrownBy(() -> ReportOptions.parse(args.toArray(String[]::new)));
+		}
+	}
+
+}

@@ -559,8 +559,10 @@ public final class BenchmarkReport {
 			md.append("A database of incompressible 1 KiB rows at each size, a directory replica. Startup: a service "
 					+ "context on the existing file, Flyway with nothing to do (median of three). Full snapshot: the same "
 					+ "start with replication on and an empty replica until the snapshot is shipped, less the startup. "
-					+ "Restore: the latest state from that replica, by kiwi-db and by `litestream restore`, each copy "
-					+ "checked equal to the primary's file. Read replica: a replica-mode context's first start on a "
+					+ "Restore: the latest state from that replica, by kiwi-db and by `litestream restore`, three of each "
+					+ "in alternating order (kiwi-db first, then litestream first, then kiwi-db first), each after a "
+					+ "`sync` and a half-second settle, the median of each; every copy checked equal to the primary's "
+					+ "file. Read replica: a replica-mode context's first start on a "
 					+ "missing file. Clean restart: the bytes the replica grew by when the primary stopped and started "
 					+ "again.\n\n");
 			md.append("| size | startup | full snapshot | restore: kiwi-db | restore: litestream | read replica's first start "

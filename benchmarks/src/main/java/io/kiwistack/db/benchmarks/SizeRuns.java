@@ -16,12 +16,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import io.kiwistack.db.replication.PrimaryReplication;
 import io.kiwistack.db.replication.ReplicaRestore;
-import io.kiwistack.db.replication.file.FileReplicaClient;
 
 import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
@@ -38,8 +36,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * <li><b>full snapshot</b>: the same start with replication on and an empty directory replica, until
  * its first sync has shipped the snapshot, less the startup;</li>
  * <li><b>restore</b> of the latest state from that replica, by kiwi-db ({@link ReplicaRestore}) and by
- * {@code litestream restore}, each as throughput of the database's bytes; both copies must equal the
- * primary's file;</li>
+ * {@code litestream restore}, three of each in alternating order after a {@code sync} and a settle
+ * ({@link RestoreComparison}), each the median as throughput of the database's bytes; every copy
+ * must equal the primary's file;</li>
  * <li><b>a read replica's first start</b>: a service context in replica mode on a missing file,
  * until it is ready (it restores, then follows);</li>
  * <li><b>a clean restart's upload</b>: the primary stopped cleanly and started again, its engine
@@ -55,6 +54,9 @@ final class SizeRuns {
 	private static final int STARTS = 3;
 
 	private static final long WARMUP_BYTES = 1_000_000L;
+
+	/** Restores by each of kiwi-db and litestream at each size, in alternating order; the median counts. */
+	private static final int RESTORE_ROUNDS = 3;
 
 	private SizeRuns() {
 	}
@@ -82,7 +84,7 @@ final class SizeRuns {
 		progress.println("sizes: a warmup round at " + megabytes(WARMUP_BYTES) + " ...");
 		progress.flush();
 		try (TempDatabaseDirectory warmup = TempDatabaseDirectory.create("size-warmup")) {
-			measure(WARMUP_BYTES, warmup.path(), litestream);
+			measure(WARMUP_BYTES, warmup.path(), litestream, 1);
 		}
 		List<Size> sizes = new ArrayList<>();
 		for (long bytes : sizes(options)) {
@@ -98,7 +100,7 @@ final class SizeRuns {
 				}
 				progress.println("sizes: " + megabytes(bytes) + " ...");
 				progress.flush();
-				sizes.add(measure(bytes, directory.path(), litestream));
+				sizes.add(measure(bytes, directory.path(), litestream, RESTORE_ROUNDS));
 			}
 			finally {
 				directory.close();
@@ -107,7 +109,7 @@ final class SizeRuns {
 		return new Result(sizes);
 	}
 
-	private static Size measure(long bytes, Path directory, Path litestream) throws IOException, InterruptedException {
+	private static Size measure(long bytes, Path directory, Path litestream, int rounds) throws IOException, InterruptedException {
 		Path database = directory.resolve("service.db");
 		Path replica = directory.resolve("replica");
 		try (ConfigurableApplicationContext context = start(database, null, false)) {
@@ -132,22 +134,7 @@ final class SizeRuns {
 		double snapshotAndStart = millisSince(before);
 		String primaryDigest = sha256(database);
 
-		Path kiwiCopy = directory.resolve("kiwi-restored.db");
-		before = System.nanoTime();
-		try (FileReplicaClient client = new FileReplicaClient(replica)) {
-			ReplicaRestore.latest(client, kiwiCopy, false)
-				.orElseThrow(() -> new IllegalStateException("kiwi-db found nothing to restore in " + replica));
-		}
-		double kiwiRestore = millisSince(before);
-		requireSame(primaryDigest, kiwiCopy, "kiwi-db's restore");
-		Files.delete(kiwiCopy);
-
-		Path litestreamCopy = directory.resolve("litestream-restored.db");
-		before = System.nanoTime();
-		litestreamRestore(litestream, replica, litestreamCopy, directory);
-		double litestreamRestoreMillis = millisSince(before);
-		requireSame(primaryDigest, litestreamCopy, "litestream restore");
-		Files.delete(litestreamCopy);
+		RestoreComparison.Result restores = RestoreComparison.run(replica, litestream, directory, primaryDigest, rounds);
 
 		Path follower = directory.resolve("follower.db");
 		before = System.nanoTime();
@@ -165,8 +152,8 @@ final class SizeRuns {
 		}
 		restartUpload += bytesWrittenSince(replica, beforeStop);
 
-		return new Size(bytes, fileBytes, startup, Math.max(0, snapshotAndStart - startup), kiwiRestore,
-				litestreamRestoreMillis, replicaStart, restartUpload);
+		return new Size(bytes, fileBytes, startup, Math.max(0, snapshotAndStart - startup), restores.kiwiMedian(),
+				restores.litestreamMedian(), replicaStart, restartUpload, restores);
 	}
 
 	/** A service context on {@code database}: Flyway on, replication to {@code replica} when given. */
@@ -204,21 +191,7 @@ final class SizeRuns {
 		}
 	}
 
-	private static void litestreamRestore(Path litestream, Path replica, Path target, Path directory)
-			throws IOException, InterruptedException {
-		Path log = directory.resolve("litestream-restore.log");
-		Process process = new ProcessBuilder(litestream.toString(), "restore", "-o", target.toString(),
-				"file://" + replica)
-			.redirectErrorStream(true)
-			.redirectOutput(log.toFile())
-			.start();
-		if (!process.waitFor(30, TimeUnit.MINUTES) || process.exitValue() != 0) {
-			process.destroyForcibly();
-			throw new IllegalStateException("litestream restore failed: " + Files.readString(log));
-		}
-	}
-
-	private static void requireSame(String expected, Path copy, String what) throws IOException {
+	static void requireSame(String expected, Path copy, String what) throws IOException {
 		String actual = sha256(copy);
 		if (!expected.equals(actual)) {
 			throw new IllegalStateException(what + " gave " + copy + " with SHA-256 " + actual
@@ -279,10 +252,12 @@ final class SizeRuns {
 	 * of disk.
 	 */
 	record Size(long bytes, long fileBytes, double startupMillis, double snapshotMillis, double kiwiRestoreMillis,
-			double litestreamRestoreMillis, double replicaFirstStartMillis, long restartUploadBytes) {
+			double litestreamRestoreMillis, double replicaFirstStartMillis, long restartUploadBytes,
+			RestoreComparison.Result restores) {
 
 		static Size skipped(long bytes) {
-			return new Size(bytes, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, -1);
+			return new Size(bytes, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, -1,
+					new RestoreComparison.Result(List.of(), List.of()));
 		}
 
 		boolean measured() {
@@ -300,10 +275,13 @@ final class SizeRuns {
 			}
 			return String.format(Locale.ROOT,
 					"startup %.0f ms; full snapshot %.0f ms; restore kiwi-db %.0f ms (%.0f MB/s), litestream %.0f ms "
-							+ "(%.0f MB/s); read replica's first start %.0f ms; clean restart writes %,d bytes to the replica",
+							+ "(%.0f MB/s) (medians, alternating order: kiwi-db %s, litestream %s); read replica's first "
+							+ "start %.0f ms; clean restart writes %,d bytes to the replica",
 					this.startupMillis, this.snapshotMillis, this.kiwiRestoreMillis, throughput(this.kiwiRestoreMillis),
-					this.litestreamRestoreMillis, throughput(this.litestreamRestoreMillis), this.replicaFirstStartMillis,
-					this.restartUploadBytes);
+					this.litestreamRestoreMillis, throughput(this.litestreamRestoreMillis),
+					RestoreComparison.Result.runs(this.restores.kiwiMillis()),
+					RestoreComparison.Result.runs(this.restores.litestreamMillis()),
+					this.replicaFirstStartMillis, this.restartUploadBytes);
 		}
 
 	}

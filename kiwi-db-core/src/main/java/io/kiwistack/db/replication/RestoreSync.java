@@ -16,9 +16,10 @@ final class RestoreSync implements AutoCloseable {
 	/**
 	 * How much the file grows between syncs while it is written. Syncing all the time instead
 	 * makes the writes themselves three times slower; never until the end leaves a second or more
-	 * of writing to wait for at 1 GB.
+	 * of writing to wait for at 1 GB. At 64 MiB the last sync still waited 15-53 ms after the
+	 * integrity check of a 134 MB restore; at 32 MiB 0-40 ms, the copy itself no slower.
 	 */
-	private static final long STEP_BYTES = 64L << 20;
+	private static final long STEP_BYTES = 32L << 20;
 
 	/** How often to look at how far the file has grown. */
 	private static final long PAUSE_MILLIS = 20;

@@ -80,9 +80,9 @@ public final class BenchmarkReport {
 			out.flush();
 			failover = Failover.run(options.failoverRounds(), out);
 		}
-		Path litestream = (options.replicationRuns() || options.sizeRuns())
+		Path litestream = (options.sideBySideRuns() || options.sizeRuns())
 				? LitestreamBinary.locate(options.outputDirectory()) : null;
-		LitestreamSideBySide.Result sideBySide = options.replicationRuns()
+		LitestreamSideBySide.Result sideBySide = options.sideBySideRuns()
 				? LitestreamSideBySide.run(options.heavyLoadRunTime(), litestream, out) : null;
 		SizeRuns.Result sizes = options.sizeRuns() ? SizeRuns.run(options, litestream, out) : null;
 		Report report = Report.of(options, results, replication, cluster, failover, sideBySide, sizes);

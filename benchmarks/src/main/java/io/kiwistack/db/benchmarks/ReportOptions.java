@@ -16,7 +16,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue warmupTime, int measurementIterations,
 		TimeValue measurementTime, Path outputDirectory, boolean verbose, String include, TimeValue replicationTime,
 		boolean sizeRuns, boolean large, boolean withClusterRuns, boolean clusterOnly, boolean failoverOnly,
-		int failoverRounds, boolean commitAckOnly, boolean sizesOnly, List<Long> sizesMegabytes) {
+		int failoverRounds, boolean commitAckOnly, boolean sizesOnly, List<Long> sizesMegabytes, boolean litestreamOnly) {
 
 	/** Rounds of the failover run in full mode; a smoke run has one. */
 	static final int FAILOVER_ROUNDS = 10;
@@ -45,6 +45,9 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 			  --commit-ack-only       only the commit-ack run of the cluster runs: write throughput with
 			                          commit-ack replica against local, one streaming replica, 6 x half the
 			                          replication time
+			  --litestream-only       only Litestream side by side (no JMH, no other timed runs): kiwi-db with
+			                          replication off, on, and litestream beside it, paced then unthrottled,
+			                          half the replication time each
 			  --failover-only         only the failover run: 3 forked nodes in auto mode, the primary killed with
 			                          SIGKILL each round (20-30 s a round on a busy 2-core machine, most of it
 			                          the killed node's restart)
@@ -76,6 +79,7 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 		boolean commitAckOnly = false;
 		boolean sizesOnly = false;
 		List<Long> sizesMegabytes = null;
+		boolean litestreamOnly = false;
 		List<String> rest = new ArrayList<>(List.of(args));
 		for (int i = 0; i < rest.size(); i++) {
 			String arg = rest.get(i);
@@ -102,6 +106,7 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 				case "--commit-ack-only" -> commitAckOnly = true;
 				case "--sizes-only" -> sizesOnly = true;
 				case "--sizes" -> sizesMegabytes = megabytes(value(rest, ++i, arg));
+				case "--litestream-only" -> litestreamOnly = true;
 				default -> throw new IllegalArgumentException("Unknown option " + arg + "\n" + USAGE);
 			}
 		}
@@ -121,9 +126,16 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 			}
 			sizeRuns = false;
 		}
-		if (sizesOnly && (!sizeRuns || clusterOnly || failoverOnly)) {
+		if (sizesOnly && (!sizeRuns || clusterOnly || failoverOnly || litestreamOnly)) {
 			throw new IllegalArgumentException("--sizes-only runs the size runs alone: not with --no-size-runs, "
-					+ "--cluster-only, --commit-ack-only or --failover-only\n" + USAGE);
+					+ "--cluster-only, --commit-ack-only, --failover-only or --litestream-only\n" + USAGE);
+		}
+		if (litestreamOnly) {
+			if (replicationTime == null || clusterOnly || failoverOnly) {
+				throw new IllegalArgumentException("--litestream-only runs Litestream side by side alone: not with "
+						+ "--no-replication-runs, --cluster-only, --commit-ack-only or --failover-only\n" + USAGE);
+			}
+			sizeRuns = false;
 		}
 		if (failoverRounds < 1) {
 			throw new IllegalArgumentException("--failover-rounds must be at least 1\n" + USAGE);
@@ -137,7 +149,7 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 		return new ReportOptions(smoke, forks, warmupIterations, warmupTime, iterations, time,
 				(out != null) ? out : defaultOutputDirectory(), (verbose != null) ? verbose : !smoke, include,
 				replicationTime, sizeRuns, large, clusterRuns, clusterOnly, failoverOnly, failoverRounds, commitAckOnly,
-				sizesOnly, sizesMegabytes);
+				sizesOnly, sizesMegabytes, litestreamOnly);
 	}
 
 	/** The sizes of {@code --sizes}: positive whole megabytes, comma-separated. */
@@ -182,22 +194,30 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 
 	/** Whether the timed replication runs (latency, read replica lag, heavy load) run. */
 	boolean replicationRuns() {
-		return this.replicationTime != null && !this.clusterOnly && !this.failoverOnly && !this.sizesOnly;
+		return this.replicationTime != null && !this.clusterOnly && !this.failoverOnly && !this.sizesOnly
+				&& !this.litestreamOnly;
+	}
+
+	/** Whether Litestream side by side runs: with the timed replication runs, or alone. */
+	boolean sideBySideRuns() {
+		return replicationRuns() || (this.replicationTime != null && this.litestreamOnly);
 	}
 
 	/** Whether the cluster runs (streaming lag, forwarded writes, throughput with replicas) run. */
 	boolean clusterRuns() {
-		return this.replicationTime != null && this.withClusterRuns && !this.failoverOnly && !this.sizesOnly;
+		return this.replicationTime != null && this.withClusterRuns && !this.failoverOnly && !this.sizesOnly
+				&& !this.litestreamOnly;
 	}
 
 	/** Whether the failover run runs: with the cluster runs, or alone. */
 	boolean failoverRuns() {
-		return this.replicationTime != null && this.withClusterRuns && !this.commitAckOnly && !this.sizesOnly;
+		return this.replicationTime != null && this.withClusterRuns && !this.commitAckOnly && !this.sizesOnly
+				&& !this.litestreamOnly;
 	}
 
 	/** Whether the JMH benchmarks run: not when only the cluster runs, the failover run or the size runs are asked for. */
 	boolean jmh() {
-		return !this.clusterOnly && !this.failoverOnly && !this.sizesOnly;
+		return !this.clusterOnly && !this.failoverOnly && !this.sizesOnly && !this.litestreamOnly;
 	}
 
 	/** How long the commit-to-replicated latency run writes, and the read replica lag run too. */
@@ -230,6 +250,9 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 				: ", no cluster runs";
 		if (this.sizesOnly) {
 			return "size runs only" + sizes + (this.smoke ? " (smoke mode)" : "");
+		}
+		if (this.litestreamOnly) {
+			return "Litestream side by side only, 6 x " + format(heavyLoadRunTime()) + (this.smoke ? " (smoke mode)" : "");
 		}
 		if (this.failoverOnly) {
 			return "failover run only" + failover.substring(", failover".length()) + (this.smoke ? " (smoke mode)" : "");

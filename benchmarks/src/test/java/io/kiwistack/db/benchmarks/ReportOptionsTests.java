@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
-/** The size-run options: the size runs alone, at the sizes asked for. */
+/** What each way of narrowing the report runs: the size runs alone, at the sizes asked for; Litestream side by side alone. */
 class ReportOptionsTests {
 
 	@Test
@@ -15,6 +15,7 @@ class ReportOptionsTests {
 		ReportOptions options = ReportOptions.parse("--sizes-only", "--sizes", "100,1000");
 		assertThat(options.jmh()).isFalse();
 		assertThat(options.replicationRuns()).isFalse();
+		assertThat(options.sideBySideRuns()).isFalse();
 		assertThat(options.clusterRuns()).isFalse();
 		assertThat(options.failoverRuns()).isFalse();
 		assertThat(options.sizeRuns()).isTrue();
@@ -32,10 +33,37 @@ class ReportOptionsTests {
 	@Test
 	void sizesOnlyRefusesOptionsThatContradictIt() {
 		for (List<String> args : List.of(List.of("--sizes-only", "--no-size-runs"), List.of("--sizes-only", "--cluster-only"),
-				List.of("--sizes-only", "--failover-only"), List.of("--sizes", "0"), List.of("--sizes", "100,x"),
-				List.of("--sizes"))) {
+				List.of("--sizes-only", "--failover-only"), List.of("--sizes-only", "--litestream-only"),
+				List.of("--sizes", "0"), List.of("--sizes", "100,x"), List.of("--sizes"))) {
 			assertThatIllegalArgumentException().as("%s", args).isThrownBy(() -> ReportOptions.parse(args.toArray(String[]::new)));
 		}
+	}
+
+	@Test
+	void litestreamOnlyRunsSideBySideAndNothingElse() {
+		ReportOptions options = ReportOptions.parse("--litestream-only");
+		assertThat(options.sideBySideRuns()).isTrue();
+		assertThat(options.jmh()).isFalse();
+		assertThat(options.replicationRuns()).isFalse();
+		assertThat(options.clusterRuns()).isFalse();
+		assertThat(options.failoverRuns()).isFalse();
+		assertThat(options.sizeRuns()).isFalse();
+		assertThat(options.describe()).startsWith("Litestream side by side only");
+	}
+
+	@Test
+	void theFullReportRunsSideBySideWithTheReplicationRuns() {
+		ReportOptions options = ReportOptions.parse();
+		assertThat(options.sideBySideRuns()).isTrue();
+		assertThat(options.replicationRuns()).isTrue();
+		assertThat(ReportOptions.parse("--no-replication-runs").sideBySideRuns()).isFalse();
+		assertThat(ReportOptions.parse("--cluster-only").sideBySideRuns()).isFalse();
+	}
+
+	@Test
+	void litestreamOnlyRefusesToRunWithoutItsRuns() {
+		assertThatIllegalArgumentException().isThrownBy(() -> ReportOptions.parse("--litestream-only", "--no-replication-runs"));
+		assertThatIllegalArgumentException().isThrownBy(() -> ReportOptions.parse("--litestream-only", "--failover-only"));
 	}
 
 }

@@ -18,7 +18,8 @@ import io.kiwistack.db.replication.PrimaryReplication;
 
 /**
  * kiwi-db's replication and Litestream's side by side, in the report's JVM: one thread commits
- * single-row transactions, paced at {@value #PACED_COMMITS_PER_SECOND} a second and then
+ * single-row transactions, paced at {@value #PACED_COMMITS_PER_SECOND} a second (on a schedule that
+ * catches up after a stall, see {@link PacedCommits.Pacing#SCHEDULED}) and then
  * unthrottled, three ways: kiwi-db with replication off; kiwi-db replicating to a directory; and
  * kiwi-db with {@code kiwi.db.process-exclusive=false} while the real {@code litestream replicate}
  * ships the same file to a directory, as a user would run it beside a service. Both ship at their
@@ -143,7 +144,10 @@ final class LitestreamSideBySide {
 				PacedCommits.Result written;
 				try {
 					Duration every = (pace > 0) ? Duration.ofNanos(1_000_000_000L / pace) : Duration.ZERO;
-					written = PacedCommits.run(duration, every, committedAt, (n) -> store.insert("side", n),
+					// Open loop: each run is offered the same commits on the same schedule, and its rate
+					// falls short of the pace only if its writer could not keep up.
+					written = PacedCommits.run(PacedCommits.Pacing.SCHEDULED, duration, every, committedAt,
+							(n) -> store.insert("side", n),
 							(count) -> monitor.committed = count);
 				}
 				finally {

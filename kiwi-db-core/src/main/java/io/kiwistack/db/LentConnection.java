@@ -185,9 +185,10 @@ final class LentConnection extends ConnectionPassThrough {
 	private PreparedStatement cached(String sql, boolean returnsGeneratedKeys) throws SQLException {
 		physical();
 		noteSql(sql);
-		StatementKey key = new StatementKey(sql, returnsGeneratedKeys);
-		PreparedStatement target = this.physical.statements().take(key);
-		return track(new KiwiPreparedStatement(target, this, this.physical.connection(), this.physical.statements(), key));
+		StatementCache statements = this.physical.statements();
+		StatementKey key = statements.key(sql, returnsGeneratedKeys);
+		PreparedStatement target = statements.take(key);
+		return track(new KiwiPreparedStatement(target, this, this.physical.connection(), statements, key));
 	}
 
 	private PreparedStatement uncached(PreparedStatement statement) {

@@ -12,7 +12,8 @@ import java.util.List;
  */
 final class OpenStatements {
 
-	private final List<KiwiStatement> open = new ArrayList<>();
+	/** Sized for the one or two statements a borrower mostly has open: a handle is made per borrow. */
+	private final List<KiwiStatement> open = new ArrayList<>(4);
 
 	<S extends KiwiStatement> S add(S statement) {
 		this.open.add(statement);

@@ -22,7 +22,9 @@ import org.openjdk.jmh.annotations.Threads;
  * Point select by primary key on a table of {@value #ROWS} rows, random ids: kiwi-db through
  * {@code JdbcClient} (prepare, execute, close per query), against the same {@code JdbcClient} code
  * over HikariCP, and against raw sqlite-jdbc with one {@link PreparedStatement} prepared once and
- * reused, the fastest a user can hand-roll.
+ * reused, the fastest a user can hand-roll. Every target does the same work per query: bind the
+ * id, read the one row's three columns into an {@link Item}, and read on to the end of the results
+ * to make sure there is only one, as {@code JdbcClient}'s {@code single()} does.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -50,7 +52,12 @@ public class PointSelectBenchmarks {
 			if (!rows.next()) {
 				throw new IllegalStateException("No row");
 			}
-			return new Item(rows.getLong(1), rows.getString(2), rows.getInt(3));
+			Item item = new Item(rows.getLong(1), rows.getString(2), rows.getInt(3));
+			// What JdbcClient's single() does too: read on to the end, so more than one row fails.
+			if (rows.next()) {
+				throw new IllegalStateException("More than one row");
+			}
+			return item;
 		}
 	}
 

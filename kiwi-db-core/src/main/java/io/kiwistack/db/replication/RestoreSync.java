@@ -87,18 +87,7 @@ final class RestoreSync implements AutoCloseable {
 			this.stopped = true;
 			notifyAll();
 		}
-		boolean interrupted = false;
-		while (this.thread.isAlive()) {
-			try {
-				this.thread.join();
-			}
-			catch (InterruptedException ex) {
-				interrupted = true;
-			}
-		}
-		if (interrupted) {
-			Thread.currentThread().interrupt();
-		}
+		UninterruptibleJoin.join(this.thread);
 	}
 
 	private void run() {

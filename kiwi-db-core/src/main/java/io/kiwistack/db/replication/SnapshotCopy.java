@@ -225,18 +225,7 @@ final class SnapshotCopy {
 		}
 
 		void join() {
-			boolean interrupted = false;
-			while (this.thread.isAlive()) {
-				try {
-					this.thread.join();
-				}
-				catch (InterruptedException ex) {
-					interrupted = true;
-				}
-			}
-			if (interrupted) {
-				Thread.currentThread().interrupt();
-			}
+			UninterruptibleJoin.join(this.thread);
 		}
 
 		void throwIfFailed() throws IOException {

@@ -121,6 +121,9 @@ final class RestoreComparison {
 		}
 
 		private static double median(List<Double> millis) {
+			if (millis.isEmpty()) {
+				return Double.NaN;
+			}
 			List<Double> sorted = millis.stream().sorted().toList();
 			return sorted.get(sorted.size() / 2);
 		}

@@ -152,8 +152,8 @@ final class SizeRuns {
 		}
 		restartUpload += bytesWrittenSince(replica, beforeStop);
 
-		return new Size(bytes, fileBytes, startup, Math.max(0, snapshotAndStart - startup), restores.kiwiMedian(),
-				restores.litestreamMedian(), replicaStart, restartUpload, restores);
+		return new Size(bytes, fileBytes, startup, Math.max(0, snapshotAndStart - startup), restores, replicaStart,
+				restartUpload);
 	}
 
 	/** A service context on {@code database}: Flyway on, replication to {@code replica} when given. */
@@ -251,13 +251,22 @@ final class SizeRuns {
 	 * One size's figures, times in milliseconds; {@code fileBytes} is 0 when it was skipped for want
 	 * of disk.
 	 */
-	record Size(long bytes, long fileBytes, double startupMillis, double snapshotMillis, double kiwiRestoreMillis,
-			double litestreamRestoreMillis, double replicaFirstStartMillis, long restartUploadBytes,
-			RestoreComparison.Result restores) {
+	record Size(long bytes, long fileBytes, double startupMillis, double snapshotMillis,
+			RestoreComparison.Result restores, double replicaFirstStartMillis, long restartUploadBytes) {
 
 		static Size skipped(long bytes) {
-			return new Size(bytes, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, -1,
-					new RestoreComparison.Result(List.of(), List.of()));
+			return new Size(bytes, 0, Double.NaN, Double.NaN, new RestoreComparison.Result(List.of(), List.of()),
+					Double.NaN, -1);
+		}
+
+		/** kiwi-db's restore: the median of its runs, NaN when none ran. */
+		double kiwiRestoreMillis() {
+			return this.restores.kiwiMedian();
+		}
+
+		/** {@code litestream restore}'s: the median of its runs, NaN when none ran. */
+		double litestreamRestoreMillis() {
+			return this.restores.litestreamMedian();
 		}
 
 		boolean measured() {
@@ -277,8 +286,8 @@ final class SizeRuns {
 					"startup %.0f ms; full snapshot %.0f ms; restore kiwi-db %.0f ms (%.0f MB/s), litestream %.0f ms "
 							+ "(%.0f MB/s) (medians, alternating order: kiwi-db %s, litestream %s); read replica's first "
 							+ "start %.0f ms; clean restart writes %,d bytes to the replica",
-					this.startupMillis, this.snapshotMillis, this.kiwiRestoreMillis, throughput(this.kiwiRestoreMillis),
-					this.litestreamRestoreMillis, throughput(this.litestreamRestoreMillis),
+					this.startupMillis, this.snapshotMillis, kiwiRestoreMillis(), throughput(kiwiRestoreMillis()),
+					litestreamRestoreMillis(), throughput(litestreamRestoreMillis()),
 					RestoreComparison.Result.runs(this.restores.kiwiMillis()),
 					RestoreComparison.Result.runs(this.restores.litestreamMillis()),
 					this.replicaFirstStartMillis, this.restartUploadBytes);

@@ -3,6 +3,7 @@ package io.kiwistack.db.replication;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.function.Supplier;
 
 /**
@@ -39,6 +40,9 @@ final class LiveLog {
 	private final Object commits = new Object();
 
 	private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
+
+	/** Commits so far: a read that saw this many before it scanned waits only while no other came. */
+	private final java.util.concurrent.atomic.AtomicLong commitCount = new java.util.concurrent.atomic.AtomicLong();
 
 	private final FollowerAcknowledgements acknowledgements = new FollowerAcknowledgements();
 
@@ -77,6 +81,7 @@ final class LiveLog {
 
 	/** The writer committed: wake readers waiting for new transactions. Quick, on the committing thread. */
 	void committed() {
+		this.commitCount.incrementAndGet();
 		this.acknowledgements.committed();
 		if (this.waiting.get() > 0) {
 			synchronized (this.commits) {
@@ -111,7 +116,17 @@ final class LiveLog {
 	 * generation is shipped, or while the log restarted and the replicator has not moved to its
 	 * new index yet (it is asked to).
 	 */
-	synchronized LogProgress committedEnd() throws IOException {
+	LogProgress committedEnd() throws IOException {
+		Scan scan = scan();
+		return (scan != null) ? scan.end() : null;
+	}
+
+	/**
+	 * How far the log is committed now, and the committed bytes the scan read on its way there,
+	 * which a read of the same stretch uses instead of reading the file again; {@code null} like
+	 * {@link #committedEnd()}.
+	 */
+	private synchronized Scan scan() throws IOException {
 		if (!(this.shipped.get() instanceof ShippingState.Shipping shipping)) {
 			return null;
 		}
@@ -132,7 +147,7 @@ final class LiveLog {
 			}
 			if (current == null) {
 				this.acknowledgements.scanned(counted, from.position());
-				return from;
+				return new Scan(from, -1, null);
 			}
 			from = from.withHeader(current);
 		}
@@ -140,9 +155,13 @@ final class LiveLog {
 			this.moveOn.run();
 			return null;
 		}
-		// In windows: after a restart the file keeps the old log's frames past the new log's end.
-		int window = SCAN_WINDOW;
+		// In windows: after a restart the file keeps the old log's frames past the new log's end, and
+		// a log SQLite reuses is longer than what is committed in it. The first window holds a small
+		// transaction or two; each full one doubles the next.
 		int frameSize = from.header().frameSize();
+		int window = (from.offset() == 0 ? WalHeader.SIZE : 0) + FIRST_SCAN_FRAMES * frameSize;
+		LogProgress scanStart = from;
+		byte[] scannedBytes = null;
 		while (true) {
 			// A log index is shipped from its start with its header; frames follow it.
 			int skip = (from.offset() == 0) ? WalHeader.SIZE : 0;
@@ -155,26 +174,35 @@ final class LiveLog {
 				if (!from.header().sameLogAs(this.wal.header())) {
 					break;
 				}
+				// Kept only while one window covers the whole scan, the common case.
+				scannedBytes = (from == scanStart) ? Arrays.copyOf(tail, skip + scan.committedLength()) : null;
 				from = from.advancedBy(skip + scan.committedLength(), scan.checksumAtCommit());
 			}
 			if (tail.length < window || scan.validLength() < ((tail.length - skip) / frameSize) * frameSize) {
 				// The log's end, or an invalid frame: a restarted log leaves the old one's frames after its end.
 				break;
 			}
-			if (scan.committedLength() == 0) {
-				// A window of valid frames and no commit: part of one large transaction.
-				if (window >= Integer.MAX_VALUE / 4) {
-					break;
-				}
-				window *= 2;
+			if (window >= Integer.MAX_VALUE / 4) {
+				break;
 			}
+			window *= 2;
 		}
 		this.scanned = from;
 		this.acknowledgements.scanned(counted, from.position());
-		return from;
+		return new Scan(from, (scannedBytes != null && from != scanStart) ? scanStart.offset() : -1, scannedBytes);
 	}
 
-	private static final int SCAN_WINDOW = 32 * 1024;
+	/** Frames the first window of a scan holds: a small transaction or two. */
+	private static final int FIRST_SCAN_FRAMES = 4;
+
+	/**
+	 * A scan's outcome.
+	 * @param end how far the log is committed
+	 * @param bytesFrom the offset {@code bytes} start at, {@code -1} when the scan kept none
+	 * @param bytes the committed bytes from {@code bytesFrom} to {@code end}, header included from offset 0
+	 */
+	private record Scan(LogProgress end, long bytesFrom, byte[] bytes) {
+	}
 
 	/**
 	 * The position of everything committed so far, waiting up to {@code timeout} for the
@@ -225,9 +253,10 @@ final class LiveLog {
 		long deadline = System.nanoTime() + wait.toNanos();
 		boolean gathered = false;
 		while (true) {
-			LogProgress end = committedEnd();
-			if (end != null) {
-				Read read = readFrom(from, end, followerHolds);
+			long seen = this.commitCount.get();
+			Scan scan = scan();
+			if (scan != null) {
+				Read read = readFrom(from, scan, followerHolds);
 				if (!gathered && read instanceof Read.Frames frames && frames.bytes().length < GATHER_BYTES
 						&& deadline - System.nanoTime() > GATHER_WINDOW.toNanos() && !this.acknowledgements.wanted()) {
 					// Commits were waiting already: the follower keeps up with a busy writer. Gather a
@@ -253,7 +282,10 @@ final class LiveLog {
 			try {
 				synchronized (this.commits) {
 					// Commits wake it; a short bound catches commits made in SQL this watch does not see.
-					this.commits.wait(Math.max(1, Math.min(Duration.ofNanos(remaining).toMillis(), 50)));
+					// A commit between the scan and here found nobody waiting yet: scan again at once.
+					if (this.commitCount.get() == seen) {
+						this.commits.wait(Math.max(1, Math.min(Duration.ofNanos(remaining).toMillis(), 50)));
+					}
 				}
 			}
 			finally {
@@ -293,7 +325,8 @@ final class LiveLog {
 		return true;
 	}
 
-	private Read readFrom(Position from, LogProgress end, boolean followerHolds) throws IOException {
+	private Read readFrom(Position from, Scan scan, boolean followerHolds) throws IOException {
+		LogProgress end = scan.end();
 		Position at = end.position();
 		if (!from.generation().equals(end.generation())) {
 			return new Read.NotLive("the primary ships generation " + end.generation() + ", not " + from.generation(), at);
@@ -326,12 +359,15 @@ final class LiveLog {
 			return new Read.NothingNew(at);
 		}
 		int length = (int) Math.min(end.offset() - start.offset(), Integer.MAX_VALUE - 16L);
-		byte[] bytes = this.wal.read(start.offset(), length);
+		// The scan's own bytes when it read just this stretch: checked under the log's header already.
+		boolean scanned = scan.bytesFrom() == start.offset() && start.index() == end.index()
+				&& scan.bytes().length == length;
+		byte[] bytes = scanned ? scan.bytes() : this.wal.read(start.offset(), length);
 		int cut = lastCommitWithin(bytes, start.offset(), end.header(), READ_LIMIT);
-		if (cut <= 0 || !end.header().sameLogAs(this.wal.header())) {
+		if (cut <= 0 || (!scanned && !end.header().sameLogAs(this.wal.header()))) {
 			return new Read.NotLive("the primary's log changed while it was read", at);
 		}
-		byte[] chunk = (cut == bytes.length) ? bytes : java.util.Arrays.copyOf(bytes, cut);
+		byte[] chunk = (cut == bytes.length) ? bytes : Arrays.copyOf(bytes, cut);
 		Position startPosition = new Position(start.generation(), start.index(), start.offset());
 		Position endPosition = new Position(start.generation(), start.index(), start.offset() + cut);
 		return new Read.Frames(startPosition, endPosition, chunk, at);

@@ -15,8 +15,6 @@ public final class ReplicaLayout {
 	/** The top folder of a replica's generations. */
 	public static final String GENERATIONS = "generations";
 
-	private static final Pattern GENERATION = Pattern.compile("[0-9a-f]{16}");
-
 	private static final Pattern SNAPSHOT = Pattern.compile("([0-9a-f]{8})\\.snapshot\\.lz4");
 
 	private static final Pattern WAL_SEGMENT = Pattern.compile("([0-9a-f]{8})_([0-9a-f]{8,16})\\.wal\\.lz4");
@@ -39,11 +37,24 @@ public final class ReplicaLayout {
 	}
 
 	public static boolean isGeneration(String name) {
-		return GENERATION.matcher(name).matches();
+		// By hand, not by the pattern: every position a follower or an acknowledgement names is checked.
+		if (name.length() != 16) {
+			return false;
+		}
+		for (int i = 0; i < 16; i++) {
+			char c = name.charAt(i);
+			if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+				return false;
+			}
+		}
+		return true;
 	}
 
+	/** {@code value} in lower-case hex, at least 8 digits. */
 	public static String hex8(long value) {
-		return String.format("%08x", value);
+		// Not String.format: a position is written this way for every part streamed and acknowledged.
+		String digits = Long.toHexString(value);
+		return (digits.length() >= 8) ? digits : "00000000".substring(digits.length()) + digits;
 	}
 
 	static String snapshotName(long index) {

@@ -72,8 +72,12 @@ record StreamPart(int status, Position start, Position next, Position end, boole
 			if (length < 0 || length > LARGEST_BODY) {
 				throw new IOException("A part of the primary's stream claims " + length + " bytes");
 			}
-			byte[] body = in.readNBytes(length);
-			if (body.length != length) {
+			// Read straight into the part's array: readNBytes would gather it in buffers first, and copy it again.
+			byte[] body = new byte[length];
+			try {
+				in.readFully(body);
+			}
+			catch (EOFException ex) {
 				throw new EOFException("The primary's stream broke off inside a part");
 			}
 			return new Signed(new StreamPart(status, start, next, end, acknowledge, body), signature);

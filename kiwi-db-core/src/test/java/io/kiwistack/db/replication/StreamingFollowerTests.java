@@ -75,6 +75,53 @@ class StreamingFollowerTests {
 		assertThat(DatabaseDump.of(this.dir.resolve("follower.db"))).isEqualTo(DatabaseDump.of(primaryFile));
 	}
 
+	/**
+	 * The primary scans its log in windows that start at a few frames and double: transactions of
+	 * one frame, of a few, and of hundreds (a window of valid frames without a commit) each arrive
+	 * whole, also right after the log restarted with a longer log's frames still behind its end.
+	 */
+	@Test
+	void aFollowerGetsEveryTransactionWholeWhateverItsSizeAcrossLogRestarts() throws Exception {
+		Path replica = this.dir.resolve("replica");
+		Path primaryFile = this.dir.resolve("primary.db");
+		try (PeerHttpServer server = new PeerHttpServer();
+				KiwiDataSource primary = KiwiDataSource
+					.open(KiwiDbSettings.builder(primaryFile.toString()).autoCheckpoint(false).build())) {
+			PrimaryReplication replication = KiwiDbReplicator.primary(primary, new FileReplicaClient(replica),
+					SYNC_WHEN_ASKED, Duration.ofMinutes(1), new PeerSettings(server.url(), SECRET));
+			server.serve(new PeerEndpoint(replication, SECRET));
+			replication.start();
+			execute(primary, "CREATE TABLE notes (id INTEGER PRIMARY KEY, body BLOB)");
+			replication.syncNow();
+
+			Path followerFile = this.dir.resolve("follower.db");
+			ReadReplication.prepare(followerFile, new FileReplicaClient(replica), false);
+			try (KiwiDataSource followerDb = KiwiDataSource
+				.open(KiwiDbSettings.builder(followerFile.toString()).replicaOf("file:" + replica).readers(2).build());
+					ReadReplication follower = KiwiDbReplicator.readReplica(followerDb, new FileReplicaClient(replica),
+							Duration.ofMillis(200), Duration.ofSeconds(30), new PeerSettings(null, SECRET))) {
+				follower.start();
+				int[] sizes = { 100, 20_000, 1_500_000, 100, 100, 60_000, 3_000_000, 100 };
+				for (int round = 0; round < 3; round++) {
+					for (int size : sizes) {
+						execute(primary, "INSERT INTO notes (body) VALUES (randomblob(" + size + "))");
+						Position written = replication.position().orElseThrow();
+						assertThat(follower.awaitPosition(written, Duration.ofSeconds(10))).as("position %s", written)
+							.isTrue();
+					}
+					// The next round starts a restarted log, shorter than the one it overwrites.
+					replication.syncNow();
+				}
+				assertThat(follower.streaming()).isTrue();
+				assertThat(follower.position()).isEqualTo(replication.position());
+				assertThat(count(followerDb)).isEqualTo(3 * sizes.length);
+			}
+			replication.close();
+		}
+		assertThat(DatabaseDump.integrity(this.dir.resolve("follower.db"))).isEqualTo("ok");
+		assertThat(DatabaseDump.of(this.dir.resolve("follower.db"))).isEqualTo(DatabaseDump.of(primaryFile));
+	}
+
 	@Test
 	void aFollowerWithAnotherSecretRefusesTheStreamAndSaysSo() throws Exception {
 		Path replica = this.dir.resolve("replica");

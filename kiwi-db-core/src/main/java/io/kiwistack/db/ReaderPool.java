@@ -7,7 +7,7 @@ import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -30,7 +30,11 @@ final class ReaderPool implements Lender {
 
 	private final Semaphore permits;
 
-	private final ConcurrentLinkedQueue<PhysicalConnection> idle = new ConcurrentLinkedQueue<>();
+	/**
+	 * Last in, first out: the reader given back last is lent next, its statements prepared and its
+	 * pages cached, while readers the load does not need stay idle.
+	 */
+	private final ConcurrentLinkedDeque<PhysicalConnection> idle = new ConcurrentLinkedDeque<>();
 
 	private volatile boolean closed;
 
@@ -69,7 +73,7 @@ final class ReaderPool implements Lender {
 			if (this.closed) {
 				throw new SQLNonTransientConnectionException("The kiwi-db database is closed");
 			}
-			PhysicalConnection connection = this.idle.poll();
+			PhysicalConnection connection = this.idle.pollFirst();
 			if (connection == null) {
 				connection = this.opener.openReader();
 			}
@@ -90,7 +94,7 @@ final class ReaderPool implements Lender {
 				closeQuietly(connection);
 			}
 			else {
-				this.idle.add(connection);
+				this.idle.addFirst(connection);
 			}
 		}
 		catch (SQLException | RuntimeException ex) {

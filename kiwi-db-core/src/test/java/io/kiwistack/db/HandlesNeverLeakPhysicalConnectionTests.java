@@ -171,6 +171,25 @@ class HandlesNeverLeakPhysicalConnectionTests {
 	}
 
 	@Test
+	void theReaderGivenBackLastIsLentNext() throws Exception {
+		KiwiDataSource dataSource = open((builder) -> builder.readers(4));
+		DataSource readers = dataSource.readOnlyDataSource().orElseThrow();
+		Connection a = readers.getConnection();
+		Connection b = readers.getConnection();
+		SQLiteConnection second = b.unwrap(SQLiteConnection.class);
+		assertThat(a.unwrap(SQLiteConnection.class)).isNotSameAs(second);
+		a.close();
+		b.close();
+		// b went back after a: a single thread reading again and again keeps getting b.
+		for (int i = 0; i < 10; i++) {
+			try (Connection reader = readers.getConnection()) {
+				assertThat(count(reader)).isPositive();
+				assertThat(reader.unwrap(SQLiteConnection.class)).as("borrow %d", i).isSameAs(second);
+			}
+		}
+	}
+
+	@Test
 	void resultSetsAnswerTheStatementHandleThatProducedThem() throws SQLException {
 		KiwiDataSource dataSource = open();
 		try (Connection handle = dataSource.getConnection()) {

@@ -25,7 +25,7 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 			Usage: java -jar benchmarks/target/kiwi-db-benchmarks.jar [options]
 			  --smoke                 forks 0, no warmup, one short iteration each: proves it runs, measures nothing
 			  --forks N               JMH forks per benchmark (full mode: 1)
-			  --warmup-iterations N   (full mode: 2)
+			  --warmup-iterations N   (full mode: 2; the read-only scaling benchmarks take 4 times as many)
 			  --warmup-time T         e.g. 2s, 500ms (full mode: 2s)
 			  --iterations N          measurement iterations (full mode: 3)
 			  --time T                measurement iteration time (full mode: 3s)

@@ -201,7 +201,7 @@ public class KiwiDbProperties {
 		private Duration acquireTimeout = Duration.ofSeconds(30);
 
 		/**
-		 * Read-only connections serving @Transactional(readOnly = true). Defaults to 4 for a
+		 * Read-only connections serving @Transactional(readOnly = true). Defaults to 10 for a
 		 * file and 0 for ':memory:'. 0 sends read-only transactions to the writer.
 		 */
 		private Integer readers;

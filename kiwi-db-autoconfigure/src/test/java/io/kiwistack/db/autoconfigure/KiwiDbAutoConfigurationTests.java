@@ -87,7 +87,7 @@ class KiwiDbAutoConfigurationTests {
 			assertThat(dataSource.settings().journalMode()).isEqualTo(JournalMode.WAL);
 			assertThat(dataSource.settings().synchronous()).isEqualTo(SynchronousMode.NORMAL);
 			assertThat(dataSource.settings().acquireTimeout()).isEqualTo(Duration.ofSeconds(30));
-			assertThat(dataSource.settings().readers()).isEqualTo(4);
+			assertThat(dataSource.settings().readers()).isEqualTo(10);
 			assertThat(dataSource.readOnlyDataSource()).isPresent();
 			assertThat(dataSource.settings().processExclusive()).isTrue();
 			assertThat(dataSource.jdbcUrl()).endsWith("?vfs=unix-excl");

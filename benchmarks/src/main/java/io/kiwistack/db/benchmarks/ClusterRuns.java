@@ -37,7 +37,8 @@ final class ClusterRuns {
 			new ReplicationRuns.Line("tput.run", "throughput run: phases, replicas caught up"),
 			new ReplicationRuns.Line("ack.local", "commit-ack local, one replica streaming: before / after"),
 			new ReplicationRuns.Line("ack.replica", "commit-ack replica, one replica streaming"),
-			new ReplicationRuns.Line("ack.run", "commit-ack run: phases, timeouts, replica held the last at once"));
+			new ReplicationRuns.Line("ack.run", "commit-ack run: phases, timeouts, replica held the last at once"),
+			new ReplicationRuns.Line("ack.handoff", "one thread waking another on this machine (unpark to running)"));
 
 	private ClusterRuns() {
 	}
@@ -147,6 +148,10 @@ final class ClusterRuns {
 						ReportOptions.format(a.phaseLength()), a.acknowledged().timeouts(),
 						(a.acknowledged().timeouts() == 0) ? "" : "!", a.acknowledged().heldAtOnce() ? "yes" : "NO",
 						a.acknowledged().streaming() ? "yes" : "no!", a.acknowledged().health());
+				case "ack.handoff" -> String.format(Locale.ROOT,
+						"%.0f / %.0f µs (p50 / p99 of %d, the machine idle): an acknowledged commit waits for "
+								+ "at least four in a row that a local one does not",
+						a.handoff().p50Micros(), a.handoff().p99Micros(), a.handoff().handoffs());
 				default -> throw new IllegalArgumentException("No cluster line " + key);
 			};
 		}

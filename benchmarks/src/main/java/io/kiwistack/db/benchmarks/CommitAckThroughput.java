@@ -35,7 +35,12 @@ final class CommitAckThroughput {
 	private CommitAckThroughput() {
 	}
 
+	/** Hand-offs the probe of the machine times before the clusters start. */
+	static final int HANDOFFS = 20_000;
+
 	static Result run(Duration phase) throws InterruptedException {
+		// While nothing else runs: what one thread waking another costs here, at the least.
+		ThreadHandoff.Result handoff = ThreadHandoff.measure(HANDOFFS);
 		try (WebCluster local = WebCluster.start("commit-ack-local", 500)) {
 			local.addReplica();
 			// A warmup of two phases, as the streaming throughput run found it needs.
@@ -57,7 +62,7 @@ final class CommitAckThroughput {
 						primary.health().state().name(), follower.streaming());
 			}
 			Phase after = load(local.primary().store(), phase);
-			return new Result(phase, before, acknowledged, after);
+			return new Result(phase, before, acknowledged, after, handoff);
 		}
 	}
 
@@ -138,7 +143,10 @@ final class CommitAckThroughput {
 	record Acknowledged(Phase phase, long timeouts, boolean heldAtOnce, String health, boolean streaming) {
 	}
 
-	record Result(Duration phaseLength, Phase before, Acknowledged acknowledged, Phase after) {
+	/**
+	 * @param handoff what one thread waking another took on the idle machine, before the clusters
+	 */
+	record Result(Duration phaseLength, Phase before, Acknowledged acknowledged, Phase after, ThreadHandoff.Result handoff) {
 
 		/** Acknowledged over local: the middle phase over the mean of the first and last. */
 		double ratio() {

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -17,19 +18,26 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * Read-only transactions of {@value #READS_PER_TX} point selects each, at 1, 2, 4 and 8 threads:
  * kiwi-db ({@code @Transactional(readOnly = true)}, {@code JdbcClient}, one context shared by the
  * threads), and raw sqlite-jdbc with a connection of its own per thread, the most a machine gives.
  * JMH reports the throughput summed over the threads. The targets compare the two's scaling from
- * one thread, so that the number of cores cancels out.
+ * one thread, so that the number of cores cancels out. Each trial first runs its transaction on
+ * one thread for {@link #ONE_THREAD_WARMUP}: where the benchmark's threads outnumber the cores the
+ * JIT's threads get a small share of them, and kiwi-db's path through Spring was still being
+ * compiled after 16 s of warmup at 8 threads (its throughput rose from each iteration to the next).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class ReadOnlyTxBenchmarks {
 
 	static final int READS_PER_TX = 4;
+
+	/** How long each trial runs its transaction on one thread before its threads start (none in a smoke run). */
+	static final Duration ONE_THREAD_WARMUP = Duration.ofSeconds(5);
 
 	@Benchmark
 	@Threads(1)
@@ -79,6 +87,11 @@ public class ReadOnlyTxBenchmarks {
 		return connection.readOnlyTransaction();
 	}
 
+	/** When the one-thread warmup ends: now, in a run without warmup iterations (a smoke run). */
+	static long oneThreadWarmupEnd(BenchmarkParams params) {
+		return System.nanoTime() + ((params.getWarmup().getCount() > 0) ? ONE_THREAD_WARMUP.toNanos() : 0);
+	}
+
 	static long[] randomIds() {
 		ThreadLocalRandom random = ThreadLocalRandom.current();
 		long[] ids = new long[READS_PER_TX];
@@ -96,9 +109,12 @@ public class ReadOnlyTxBenchmarks {
 		private ItemStore store;
 
 		@Setup(Level.Trial)
-		public void start() throws SQLException {
+		public void start(BenchmarkParams params) throws SQLException {
 			this.database = SpringDatabase.start(SpringDatabase.Kind.KIWI, PointSelectBenchmarks.ROWS);
 			this.store = this.database.store();
+			for (long end = oneThreadWarmupEnd(params); System.nanoTime() - end < 0;) {
+				readOnlyTransaction();
+			}
 		}
 
 		long readOnlyTransaction() {
@@ -126,11 +142,21 @@ public class ReadOnlyTxBenchmarks {
 		java.nio.file.Path file;
 
 		@Setup(Level.Trial)
-		public void start() throws SQLException {
+		public void start(BenchmarkParams params) throws SQLException {
 			this.directory = TempDatabaseDirectory.create("raw-read-only");
 			this.file = this.directory.resolve("raw.db");
 			this.owner = RawSqlite.open(this.file, true);
 			RawSqlite.createAndFill(this.owner, PointSelectBenchmarks.ROWS);
+			RawConnection warmup = new RawConnection();
+			warmup.open(this);
+			try {
+				for (long end = oneThreadWarmupEnd(params); System.nanoTime() - end < 0;) {
+					warmup.readOnlyTransaction();
+				}
+			}
+			finally {
+				warmup.close();
+			}
 		}
 
 		@TearDown(Level.Trial)

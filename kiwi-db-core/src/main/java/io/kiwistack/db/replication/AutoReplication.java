@@ -107,6 +107,17 @@ public final class AutoReplication extends ReplicationEngineHandle implements Ki
 			this.start.handOver();
 			this.lastElection = "took the claim at start, at " + Instant.now();
 		}
+		else {
+			// Read before the follower starts: it can stream the primary's commits before the
+			// election thread's first tick, and its health names the claim it follows from then on.
+			try {
+				this.claimWatch.read();
+				this.claimReadNanos = System.nanoTime();
+			}
+			catch (IOException ex) {
+				// The election thread's ticks read it again.
+			}
+		}
 		this.role.start();
 		this.roleRunning = true;
 		if (this.start.role() == AutoStart.Role.PROMOTED_AT_START) {

@@ -93,8 +93,8 @@ public final class KiwiDbSettings {
 		// As many as HikariCP's default pool, whatever the cores: up to ten read-only transactions at
 		// once never wait for a reader. A thread waiting for one costs a park and a wake-up in every
 		// transaction (the benchmarks measured 8 threads on 4 readers scaling half as well as 8
-		// connections of their own), while readers past the cores only share them; each is an open file and its
-		// page cache.
+		// connections of their own), while readers past the cores only share them; each is an open
+		// file and its page cache.
 		return inMemory ? 0 : DEFAULT_READERS;
 	}
 

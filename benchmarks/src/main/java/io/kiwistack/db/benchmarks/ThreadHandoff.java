@@ -24,22 +24,20 @@ final class ThreadHandoff {
 		Baton baton = new Baton();
 		// One turn more than is timed: the last one passed is awaited by nobody.
 		int total = WARMUP + handoffs + 1;
+		Thread self = Thread.currentThread();
 		Thread other = new Thread(() -> {
 			for (int i = 1; i < total; i += 2) {
 				baton.awaitTurn(i, nanos, WARMUP);
-				baton.pass(i + 1, Thread.currentThread());
+				baton.pass(i + 1, self);
 			}
 		}, "handoff-probe");
-		baton.peer = other;
 		other.setDaemon(true);
 		other.start();
-		Thread self = Thread.currentThread();
-		baton.self = self;
 		for (int i = 0; i < total; i += 2) {
 			if (i > 0) {
 				baton.awaitTurn(i, nanos, WARMUP);
 			}
-			baton.pass(i + 1, self);
+			baton.pass(i + 1, other);
 		}
 		other.join();
 		Arrays.sort(nanos);
@@ -57,14 +55,10 @@ final class ThreadHandoff {
 
 		private volatile long passedAt;
 
-		private volatile Thread self;
-
-		private volatile Thread peer;
-
-		void pass(int next, Thread from) {
+		void pass(int next, Thread to) {
 			this.passedAt = System.nanoTime();
 			this.turn = next;
-			LockSupport.unpark((from == this.self) ? this.peer : this.self);
+			LockSupport.unpark(to);
 		}
 
 		void awaitTurn(int mine, long[] nanos, int warmup) {

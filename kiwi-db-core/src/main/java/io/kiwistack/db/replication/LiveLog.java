@@ -147,7 +147,7 @@ final class LiveLog {
 			}
 			if (current == null) {
 				this.acknowledgements.scanned(counted, from.position());
-				return new Scan(from, -1, null);
+				return new Scan(from, 0, null);
 			}
 			from = from.withHeader(current);
 		}
@@ -189,7 +189,7 @@ final class LiveLog {
 		}
 		this.scanned = from;
 		this.acknowledgements.scanned(counted, from.position());
-		return new Scan(from, (scannedBytes != null && from != scanStart) ? scanStart.offset() : -1, scannedBytes);
+		return new Scan(from, scanStart.offset(), scannedBytes);
 	}
 
 	/** Frames the first window of a scan holds: a small transaction or two. */
@@ -198,8 +198,9 @@ final class LiveLog {
 	/**
 	 * A scan's outcome.
 	 * @param end how far the log is committed
-	 * @param bytesFrom the offset {@code bytes} start at, {@code -1} when the scan kept none
-	 * @param bytes the committed bytes from {@code bytesFrom} to {@code end}, header included from offset 0
+	 * @param bytesFrom the offset the scan started at
+	 * @param bytes the committed bytes from {@code bytesFrom} to {@code end}, header included from
+	 * offset 0; {@code null} when the scan kept none
 	 */
 	private record Scan(LogProgress end, long bytesFrom, byte[] bytes) {
 	}
@@ -360,7 +361,7 @@ final class LiveLog {
 		}
 		int length = (int) Math.min(end.offset() - start.offset(), Integer.MAX_VALUE - 16L);
 		// The scan's own bytes when it read just this stretch: checked under the log's header already.
-		boolean scanned = scan.bytesFrom() == start.offset() && start.index() == end.index()
+		boolean scanned = scan.bytes() != null && scan.bytesFrom() == start.offset() && start.index() == end.index()
 				&& scan.bytes().length == length;
 		byte[] bytes = scanned ? scan.bytes() : this.wal.read(start.offset(), length);
 		int cut = lastCommitWithin(bytes, start.offset(), end.header(), READ_LIMIT);

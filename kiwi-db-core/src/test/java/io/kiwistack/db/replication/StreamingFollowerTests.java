@@ -36,20 +36,13 @@ class StreamingFollowerTests {
 	void aFollowerAppliesEachCommitFromTheStreamBeforeStorageHasIt() throws Exception {
 		Path replica = this.dir.resolve("replica");
 		Path primaryFile = this.dir.resolve("primary.db");
-		try (PeerHttpServer server = new PeerHttpServer();
-				KiwiDataSource primary = KiwiDataSource
-					.open(KiwiDbSettings.builder(primaryFile.toString()).autoCheckpoint(false).build())) {
-			PrimaryReplication replication = KiwiDbReplicator.primary(primary, new FileReplicaClient(replica),
-					SYNC_WHEN_ASKED, Duration.ofMinutes(1), new PeerSettings(server.url(), SECRET));
-			server.serve(new PeerEndpoint(replication, SECRET));
-			replication.start();
+		try (PeerHttpServer server = new PeerHttpServer(); KiwiDataSource primary = openPrimary(primaryFile)) {
+			PrimaryReplication replication = streamingPrimary(server, primary, replica);
 			execute(primary, "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)");
 			replication.syncNow();
 
 			Path followerFile = this.dir.resolve("follower.db");
-			ReadReplication.prepare(followerFile, new FileReplicaClient(replica), false);
-			try (KiwiDataSource followerDb = KiwiDataSource
-				.open(KiwiDbSettings.builder(followerFile.toString()).replicaOf("file:" + replica).readers(2).build());
+			try (KiwiDataSource followerDb = preparedFollower(followerFile, replica, 2);
 					ReadReplication follower = KiwiDbReplicator.readReplica(followerDb, new FileReplicaClient(replica),
 							Duration.ofMillis(200), Duration.ofSeconds(30), new PeerSettings(null, SECRET))) {
 				follower.start();
@@ -84,20 +77,13 @@ class StreamingFollowerTests {
 	void aFollowerGetsEveryTransactionWholeWhateverItsSizeAcrossLogRestarts() throws Exception {
 		Path replica = this.dir.resolve("replica");
 		Path primaryFile = this.dir.resolve("primary.db");
-		try (PeerHttpServer server = new PeerHttpServer();
-				KiwiDataSource primary = KiwiDataSource
-					.open(KiwiDbSettings.builder(primaryFile.toString()).autoCheckpoint(false).build())) {
-			PrimaryReplication replication = KiwiDbReplicator.primary(primary, new FileReplicaClient(replica),
-					SYNC_WHEN_ASKED, Duration.ofMinutes(1), new PeerSettings(server.url(), SECRET));
-			server.serve(new PeerEndpoint(replication, SECRET));
-			replication.start();
+		try (PeerHttpServer server = new PeerHttpServer(); KiwiDataSource primary = openPrimary(primaryFile)) {
+			PrimaryReplication replication = streamingPrimary(server, primary, replica);
 			execute(primary, "CREATE TABLE notes (id INTEGER PRIMARY KEY, body BLOB)");
 			replication.syncNow();
 
 			Path followerFile = this.dir.resolve("follower.db");
-			ReadReplication.prepare(followerFile, new FileReplicaClient(replica), false);
-			try (KiwiDataSource followerDb = KiwiDataSource
-				.open(KiwiDbSettings.builder(followerFile.toString()).replicaOf("file:" + replica).readers(2).build());
+			try (KiwiDataSource followerDb = preparedFollower(followerFile, replica, 2);
 					ReadReplication follower = KiwiDbReplicator.readReplica(followerDb, new FileReplicaClient(replica),
 							Duration.ofMillis(200), Duration.ofSeconds(30), new PeerSettings(null, SECRET))) {
 				follower.start();
@@ -126,12 +112,8 @@ class StreamingFollowerTests {
 	void aFollowerWithAnotherSecretRefusesTheStreamAndSaysSo() throws Exception {
 		Path replica = this.dir.resolve("replica");
 		try (PeerHttpServer server = new PeerHttpServer();
-				KiwiDataSource primary = KiwiDataSource
-					.open(KiwiDbSettings.builder(this.dir.resolve("primary.db").toString()).autoCheckpoint(false).build())) {
-			PrimaryReplication replication = KiwiDbReplicator.primary(primary, new FileReplicaClient(replica),
-					SYNC_WHEN_ASKED, Duration.ofMinutes(1), new PeerSettings(server.url(), SECRET));
-			server.serve(new PeerEndpoint(replication, SECRET));
-			replication.start();
+				KiwiDataSource primary = openPrimary(this.dir.resolve("primary.db"))) {
+			PrimaryReplication replication = streamingPrimary(server, primary, replica);
 			execute(primary, "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)");
 			replication.syncNow();
 			Path followerFile = this.dir.resolve("follower.db");
@@ -219,13 +201,8 @@ class StreamingFollowerTests {
 		Path replica = this.dir.resolve("replica");
 		Path primaryFile = this.dir.resolve("primary.db");
 		Path followerFile = this.dir.resolve("follower.db");
-		try (PeerHttpServer server = new PeerHttpServer();
-				KiwiDataSource primary = KiwiDataSource
-					.open(KiwiDbSettings.builder(primaryFile.toString()).autoCheckpoint(false).build())) {
-			PrimaryReplication replication = KiwiDbReplicator.primary(primary, new FileReplicaClient(replica),
-					SYNC_WHEN_ASKED, Duration.ofMinutes(1), new PeerSettings(server.url(), SECRET));
-			server.serve(new PeerEndpoint(replication, SECRET));
-			replication.start();
+		try (PeerHttpServer server = new PeerHttpServer(); KiwiDataSource primary = openPrimary(primaryFile)) {
+			PrimaryReplication replication = streamingPrimary(server, primary, replica);
 			execute(primary, "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)");
 			replication.syncNow();
 			ReadReplication.prepare(followerFile, new FileReplicaClient(replica), false);
@@ -342,6 +319,27 @@ class StreamingFollowerTests {
 		assertThat(java.nio.file.Files.readString(Follower.stateFile(followerFile))).doesNotContain("streaming");
 		assertThat(DatabaseDump.integrity(followerFile)).isEqualTo("ok");
 		assertThat(DatabaseDump.of(followerFile)).isEqualTo(DatabaseDump.of(primaryFile));
+	}
+
+	/** A primary's file, checkpointed only by its replicator. */
+	private static KiwiDataSource openPrimary(Path file) throws SQLException {
+		return KiwiDataSource.open(KiwiDbSettings.builder(file.toString()).autoCheckpoint(false).build());
+	}
+
+	/** Replication of {@code primary} to {@code replica}, started, its log streamed through {@code server}. */
+	private static PrimaryReplication streamingPrimary(PeerHttpServer server, KiwiDataSource primary, Path replica) {
+		PrimaryReplication replication = KiwiDbReplicator.primary(primary, new FileReplicaClient(replica),
+				SYNC_WHEN_ASKED, Duration.ofMinutes(1), new PeerSettings(server.url(), SECRET));
+		server.serve(new PeerEndpoint(replication, SECRET));
+		replication.start();
+		return replication;
+	}
+
+	/** A follower's copy prepared from {@code replica}, opened as its read replica. */
+	private static KiwiDataSource preparedFollower(Path file, Path replica, int readers) throws Exception {
+		ReadReplication.prepare(file, new FileReplicaClient(replica), false);
+		return KiwiDataSource
+			.open(KiwiDbSettings.builder(file.toString()).replicaOf("file:" + replica).readers(readers).build());
 	}
 
 	private static void execute(KiwiDataSource dataSource, String sql) throws SQLException {

@@ -280,6 +280,7 @@ final class Replicator implements AutoCloseable {
 			// Another node writes this replica now: nothing of ours goes there, and the claim is not ours to release.
 			this.thread.stopNow();
 			this.checkpoints.close();
+			closeWal();
 			return;
 		}
 		try {
@@ -302,6 +303,16 @@ final class Replicator implements AutoCloseable {
 			this.thread.stop();
 			this.claim.release();
 			this.checkpoints.close();
+			closeWal();
+		}
+	}
+
+	private void closeWal() {
+		try {
+			this.wal.close();
+		}
+		catch (IOException ex) {
+			logger.log(Level.DEBUG, "Closing the replicator's descriptor of " + this.wal + " failed: " + ex.getMessage());
 		}
 	}
 

@@ -2,20 +2,47 @@ package io.kiwistack.db.replication;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import io.kiwistack.db.DatabaseFile;
 
 /**
- * The primary's write-ahead log as the replicator reads it: with a descriptor of its own, opened
- * per read, never written. A log SQLite has not created yet reads as empty.
+ * The primary's write-ahead log as the replicator reads it: through a read-only descriptor of its
+ * own, never written. A log SQLite has not created yet reads as empty.
+ * <p>
+ * The descriptor is held from one read to the next: opening and closing the file per read cost a
+ * streaming primary a path lookup, an open and a close for each of the two or three reads of every
+ * part it sent. SQLite deletes the log when its last connection closes and creates a new one with
+ * the next, so each read first looks the path up (a {@code stat}, no open) and opens the file again
+ * when it names another file than the one held. The lookup comes before the open: a file replaced
+ * in between is found by the next read, never a stale one kept.
+ * Closing the held descriptor is safe beside SQLite's own: SQLite locks the database and its
+ * shared-memory index, never the log.
  */
-final class WalFile {
+final class WalFile implements AutoCloseable {
 
 	private final DatabaseFile file;
+
+	/** Reads share the held descriptor; replacing or closing it waits for them. */
+	private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+
+	/** The descriptor held, {@code null} when none; guarded by {@link #lock}. */
+	private FileChannel channel;
+
+	/** The identity (device and inode) of the file {@link #channel} was opened on; guarded by {@link #lock}. */
+	private Object openedKey;
+
+	/** Once closed, each read opens and closes a descriptor of its own: nothing is held past the replicator. */
+	private boolean closed;
 
 	WalFile(DatabaseFile file) {
 		this.file = file;
@@ -31,22 +58,117 @@ final class WalFile {
 		return WalHeader.parse(bytes, 0, bytes.length);
 	}
 
-	/** Up to {@code maxLength} bytes from {@code from}: fewer at the log's end. */
+	/** Up to {@code maxLength} bytes from {@code from}: fewer at the log's end. Safe from any thread. */
 	byte[] read(long from, int maxLength) throws IOException {
-		try (FileChannel channel = FileChannel.open(this.file.walFile(), StandardOpenOption.READ)) {
-			long available = Math.max(0, channel.size() - from);
-			ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(available, maxLength));
-			while (buffer.hasRemaining()) {
-				if (channel.read(buffer, from + buffer.position()) < 0) {
-					break;
-				}
+		try {
+			return readHeld(from, maxLength);
+		}
+		catch (ClosedByInterruptException ex) {
+			throw ex;
+		}
+		catch (ClosedChannelException ex) {
+			// Another thread was interrupted in a read, which closes the descriptor for every reader: open it again.
+			return readHeld(from, maxLength);
+		}
+	}
+
+	private byte[] readHeld(long from, int maxLength) throws IOException {
+		Path path = this.file.walFile();
+		Object key;
+		try {
+			key = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+		}
+		catch (NoSuchFileException ex) {
+			letGoOfDeleted();
+			return new byte[0];
+		}
+		if (key == null) {
+			// No file identity on this file system: a descriptor per read, as nothing tells a replaced log.
+			return readOnce(path, from, maxLength);
+		}
+		this.lock.readLock().lock();
+		try {
+			if (this.channel != null && this.channel.isOpen() && key.equals(this.openedKey)) {
+				return readFrom(this.channel, from, maxLength);
 			}
-			byte[] bytes = buffer.array();
-			return (buffer.position() == bytes.length) ? bytes : Arrays.copyOf(bytes, buffer.position());
+		}
+		finally {
+			this.lock.readLock().unlock();
+		}
+		this.lock.writeLock().lock();
+		try {
+			if (this.closed) {
+				return readOnce(path, from, maxLength);
+			}
+			if (this.channel == null || !this.channel.isOpen() || !key.equals(this.openedKey)) {
+				closeHeld();
+				try {
+					this.channel = FileChannel.open(path, StandardOpenOption.READ);
+				}
+				catch (NoSuchFileException ex) {
+					return new byte[0];
+				}
+				this.openedKey = key;
+			}
+			return readFrom(this.channel, from, maxLength);
+		}
+		finally {
+			this.lock.writeLock().unlock();
+		}
+	}
+
+	/** The log is gone: let go of a descriptor of the deleted file, so that its space is freed. */
+	private void letGoOfDeleted() throws IOException {
+		this.lock.writeLock().lock();
+		try {
+			closeHeld();
+		}
+		finally {
+			this.lock.writeLock().unlock();
+		}
+	}
+
+	/** Let go of the held descriptor: the replicator stops. */
+	@Override
+	public void close() throws IOException {
+		this.lock.writeLock().lock();
+		try {
+			this.closed = true;
+			closeHeld();
+		}
+		finally {
+			this.lock.writeLock().unlock();
+		}
+	}
+
+	private void closeHeld() throws IOException {
+		FileChannel held = this.channel;
+		this.channel = null;
+		this.openedKey = null;
+		if (held != null) {
+			held.close();
+		}
+	}
+
+	private static byte[] readOnce(Path path, long from, int maxLength) throws IOException {
+		try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+			return readFrom(channel, from, maxLength);
 		}
 		catch (NoSuchFileException ex) {
 			return new byte[0];
 		}
+	}
+
+	private static byte[] readFrom(FileChannel channel, long from, int maxLength) throws IOException {
+		long available = Math.max(0, channel.size() - from);
+		ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(available, maxLength));
+		while (buffer.hasRemaining()) {
+			if (channel.read(buffer, from + buffer.position()) < 0) {
+				break;
+			}
+		}
+		byte[] bytes = buffer.array();
+		return (buffer.position() == bytes.length) ? bytes : Arrays.copyOf(bytes, buffer.position());
 	}
 
 	/**

@@ -2,11 +2,9 @@ package io.kiwistack.db;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
 import java.util.Map;
@@ -21,6 +19,11 @@ import java.util.Map;
  * their locks, and with them the guarantee that no other process changes the file underneath. A
  * {@link KiwiDataSource} holds its file's descriptor from before its first connection until after
  * its last, so no read in between ever closes one.
+ * <p>
+ * Reads go through a {@link RandomAccessFile}, not a {@code FileChannel}: a thread interrupted in
+ * the middle of a channel's read makes the JDK close the channel, and with it this descriptor and
+ * SQLite's locks. A stream read is not interruptible, so an interrupt (a replicator stopped during
+ * a snapshot, say) only ends the reading thread's work once the read returns.
  */
 public final class HeldOpenFile implements AutoCloseable {
 
@@ -49,7 +52,7 @@ public final class HeldOpenFile implements AutoCloseable {
 		synchronized (open) {
 			Shared shared = open.get(key);
 			if (shared == null) {
-				shared = new Shared(key, FileChannel.open(file, StandardOpenOption.READ));
+				shared = new Shared(key, new RandomAccessFile(file.toFile(), "r"));
 				open.put(key, shared);
 			}
 			shared.holds++;
@@ -57,12 +60,11 @@ public final class HeldOpenFile implements AutoCloseable {
 		}
 	}
 
-	/** Read from {@code position} into {@code buffer}; -1 at the end of the file. Safe from any thread. */
-	public int read(ByteBuffer buffer, long position) throws IOException {
-		return this.shared.channel.read(buffer, position);
-	}
-
-	/** The file from its first byte, as a stream that reads through this hold and never closes the descriptor. */
+	/**
+	 * The file from its first byte, as a stream that reads through this hold and never closes the
+	 * descriptor, not even when the reading thread is interrupted. Safe to use beside other threads'
+	 * streams of the same file.
+	 */
 	public InputStream inputStream() {
 		return new InputStream() {
 
@@ -79,7 +81,7 @@ public final class HeldOpenFile implements AutoCloseable {
 				if (length == 0) {
 					return 0;
 				}
-				int read = HeldOpenFile.this.read(ByteBuffer.wrap(bytes, offset, length), this.position);
+				int read = HeldOpenFile.this.shared.read(this.position, bytes, offset, length);
 				if (read > 0) {
 					this.position += read;
 				}
@@ -99,7 +101,7 @@ public final class HeldOpenFile implements AutoCloseable {
 			this.closed = true;
 			if (--this.shared.holds == 0) {
 				open.remove(this.shared.key);
-				this.shared.channel.close();
+				this.shared.file.close();
 			}
 		}
 	}
@@ -108,13 +110,22 @@ public final class HeldOpenFile implements AutoCloseable {
 
 		private final Object key;
 
-		private final FileChannel channel;
+		private final RandomAccessFile file;
 
 		private int holds;
 
-		Shared(Object key, FileChannel channel) {
+		Shared(Object key, RandomAccessFile file) {
 			this.key = key;
-			this.channel = channel;
+			this.file = file;
+		}
+
+		/** A positioned read; seek and read are one step under the file's monitor, as threads share the offset. */
+		synchronized int read(long position, byte[] bytes, int offset, int length) throws IOException {
+			if (length == 0) {
+				return 0;
+			}
+			this.file.seek(position);
+			return this.file.read(bytes, offset, length);
 		}
 
 	}

@@ -116,6 +116,30 @@ class ProcessExclusiveTests {
 	}
 
 	@Test
+	void aReadOfTheFileByAnInterruptedThreadKeepsTheFileTaken() throws Exception {
+		try (KiwiDataSource dataSource = open(true)) {
+			createTableWithOneRow(dataSource);
+			byte[] header = new byte[16];
+			try (HeldOpenFile held = dataSource.holdFile(); var in = held.inputStream()) {
+				// A thread interrupted while it reads the file, as a replicator stopped during a snapshot.
+				Thread.currentThread().interrupt();
+				try {
+					assertThat(in.readNBytes(header, 0, header.length)).isEqualTo(header.length);
+				}
+				finally {
+					assertThat(Thread.interrupted()).as("the interrupt is kept for the thread to see").isTrue();
+				}
+			}
+			assertThat(new String(header, StandardCharsets.US_ASCII)).isEqualTo("SQLite format 3\0");
+			assertThat(sqlite3(dbPath(), "SELECT count(*) FROM t;")).contains(LOCKED);
+			try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+				statement.execute("INSERT INTO t VALUES ('after')");
+			}
+		}
+		assertThat(sqlite3(dbPath(), "SELECT count(*) FROM t;")).isEqualTo("2");
+	}
+
+	@Test
 	void aSecondDatabaseOnTheSameFileInThisProcessKeepsTheFileTaken() throws Exception {
 		try (KiwiDataSource first = open(true)) {
 			createTableWithOneRow(first);

@@ -165,13 +165,14 @@ final class LiveLog {
 		while (true) {
 			// A log index is shipped from its start with its header; frames follow it.
 			int skip = (from.offset() == 0) ? WalHeader.SIZE : 0;
-			byte[] tail = this.wal.read(from.offset(), window);
+			// The file the header was just read from, without looking the path up again.
+			byte[] tail = this.wal.readOn(from.offset(), window);
 			if (tail.length <= skip) {
 				break;
 			}
 			WalFrames.Scan scan = WalFrames.scan(from.header(), from.checksum(), tail, skip, tail.length - skip);
 			if (scan.committedLength() > 0) {
-				if (!from.header().sameLogAs(this.wal.header())) {
+				if (!from.header().sameLogAs(this.wal.headerOn())) {
 					break;
 				}
 				// Kept only while one window covers the whole scan, the common case.
@@ -363,9 +364,9 @@ final class LiveLog {
 		// The scan's own bytes when it read just this stretch: checked under the log's header already.
 		boolean scanned = scan.bytes() != null && scan.bytesFrom() == start.offset() && start.index() == end.index()
 				&& scan.bytes().length == length;
-		byte[] bytes = scanned ? scan.bytes() : this.wal.read(start.offset(), length);
+		byte[] bytes = scanned ? scan.bytes() : this.wal.readOn(start.offset(), length);
 		int cut = lastCommitWithin(bytes, start.offset(), end.header(), READ_LIMIT);
-		if (cut <= 0 || (!scanned && !end.header().sameLogAs(this.wal.header()))) {
+		if (cut <= 0 || (!scanned && !end.header().sameLogAs(this.wal.headerOn()))) {
 			return new Read.NotLive("the primary's log changed while it was read", at);
 		}
 		byte[] chunk = (cut == bytes.length) ? bytes : Arrays.copyOf(bytes, cut);

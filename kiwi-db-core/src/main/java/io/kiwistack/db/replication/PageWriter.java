@@ -20,9 +20,15 @@ final class PageWriter {
 	/**
 	 * Apply the frames in {@code log[from..]}, which {@link WalFrames#scan} found valid and ending
 	 * at a commit.
+	 * @return whether page 1 was among them, which puts the log's file format versions back in the
+	 * file's header (see {@link #markRollbackJournal})
 	 */
-	static void applyFrames(WalHeader header, byte[] log, int from, FileChannel database) throws IOException {
+	static boolean applyFrames(WalHeader header, byte[] log, int from, FileChannel database) throws IOException {
 		int frameSize = header.frameSize();
+		boolean firstPage = false;
+		// Cut only where a commit shrinks the file (a cut never grows it): most commits leave the size
+		// as it is, and each cut is a call into the file system.
+		long size = database.size();
 		for (int at = from; at + frameSize <= log.length; at += frameSize) {
 			ByteBuffer frameHeader = ByteBuffer.wrap(log, at, WalFrames.FRAME_HEADER_SIZE);
 			long pageNumber = Integer.toUnsignedLong(frameHeader.getInt());
@@ -32,10 +38,14 @@ final class PageWriter {
 			while (page.hasRemaining()) {
 				position += database.write(page, position);
 			}
-			if (databasePages != 0) {
-				database.truncate(databasePages * header.pageSize());
+			size = Math.max(size, position);
+			firstPage |= pageNumber == 1;
+			if (databasePages != 0 && databasePages * header.pageSize() < size) {
+				size = databasePages * header.pageSize();
+				database.truncate(size);
 			}
 		}
+		return firstPage;
 	}
 
 	/**

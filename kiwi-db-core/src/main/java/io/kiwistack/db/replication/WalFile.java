@@ -24,7 +24,8 @@ import io.kiwistack.db.DatabaseFile;
  * part it sent. SQLite deletes the log when its last connection closes and creates a new one with
  * the next, so each read first looks the path up (a {@code stat}, no open) and opens the file again
  * when it names another file than the one held. The lookup comes before the open: a file replaced
- * in between is found by the next read, never a stale one kept.
+ * in between is found by the next read, never a stale one kept. A read that goes on from another
+ * ({@link #readOn}) skips the lookup and reads the file that one found.
  * Closing the held descriptor is safe beside SQLite's own: SQLite locks the database and its
  * shared-memory index, never the log.
  */
@@ -70,6 +71,38 @@ final class WalFile implements AutoCloseable {
 			// Another thread was interrupted in a read, which closes the descriptor for every reader: open it again.
 			return readHeld(from, maxLength);
 		}
+	}
+
+	/**
+	 * The log's header through the descriptor held, like {@link #readOn}.
+	 */
+	WalHeader headerOn() throws IOException {
+		byte[] bytes = readOn(0, WalHeader.SIZE);
+		return WalHeader.parse(bytes, 0, bytes.length);
+	}
+
+	/**
+	 * Like {@link #read}, through the descriptor the last read used without looking the path up
+	 * again: for reads that go on from one that just looked (a scan's frames after its header), so
+	 * that they read the file it found. Reads as {@link #read} when no descriptor is held.
+	 */
+	byte[] readOn(long from, int maxLength) throws IOException {
+		this.lock.readLock().lock();
+		try {
+			if (this.channel != null && this.channel.isOpen()) {
+				return readFrom(this.channel, from, maxLength);
+			}
+		}
+		catch (ClosedByInterruptException ex) {
+			throw ex;
+		}
+		catch (ClosedChannelException ex) {
+			// Closed by another thread's interrupted read: read as a first read does.
+		}
+		finally {
+			this.lock.readLock().unlock();
+		}
+		return read(from, maxLength);
 	}
 
 	private byte[] readHeld(long from, int maxLength) throws IOException {

@@ -108,6 +108,46 @@ class StreamingFollowerTests {
 		assertThat(DatabaseDump.of(this.dir.resolve("follower.db"))).isEqualTo(DatabaseDump.of(primaryFile));
 	}
 
+	/**
+	 * A commit that makes the database smaller (a VACUUM after deletes) cuts the follower's file to
+	 * the size it records, and one after it grows the file again: the follower's file is always the
+	 * primary's pages, no more.
+	 */
+	@Test
+	void aFollowerCutsItsFileWhereTheDatabaseShrankAndGrowsItAgain() throws Exception {
+		Path replica = this.dir.resolve("replica");
+		Path primaryFile = this.dir.resolve("primary.db");
+		Path followerFile = this.dir.resolve("follower.db");
+		try (PeerHttpServer server = new PeerHttpServer(); KiwiDataSource primary = openPrimary(primaryFile)) {
+			PrimaryReplication replication = streamingPrimary(server, primary, replica);
+			execute(primary, "CREATE TABLE notes (id INTEGER PRIMARY KEY, body BLOB)");
+			replication.syncNow();
+			try (KiwiDataSource followerDb = preparedFollower(followerFile, replica, 2);
+					ReadReplication follower = KiwiDbReplicator.readReplica(followerDb, new FileReplicaClient(replica),
+							Duration.ofMillis(200), Duration.ofSeconds(30), new PeerSettings(null, SECRET))) {
+				follower.start();
+				String[] steps = { "INSERT INTO notes (body) SELECT randomblob(3000) FROM (SELECT 1 UNION SELECT 2 UNION SELECT 3), "
+						+ "(SELECT 1 UNION SELECT 2 UNION SELECT 3 UNION SELECT 4 UNION SELECT 5 UNION SELECT 6 UNION SELECT 7)",
+						"DELETE FROM notes WHERE id > 2", "VACUUM", "INSERT INTO notes (body) VALUES (randomblob(9000))" };
+				long[] pages = new long[steps.length];
+				for (int step = 0; step < steps.length; step++) {
+					execute(primary, steps[step]);
+					Position written = replication.position().orElseThrow();
+					assertThat(follower.awaitPosition(written, Duration.ofSeconds(10))).as("after %s", steps[step]).isTrue();
+					pages[step] = pragma(primary, "page_count");
+					assertThat(java.nio.file.Files.size(followerFile)).as("the follower's file after %s", steps[step])
+						.isEqualTo(pages[step] * pragma(primary, "page_size"));
+				}
+				assertThat(pages[2]).as("pages after the VACUUM").isLessThan(pages[1]);
+				assertThat(pages[3]).as("pages after the next insert").isGreaterThan(pages[2]);
+				assertThat(count(followerDb)).isEqualTo(3);
+			}
+			replication.close();
+		}
+		assertThat(DatabaseDump.integrity(followerFile)).isEqualTo("ok");
+		assertThat(DatabaseDump.of(followerFile)).isEqualTo(DatabaseDump.of(primaryFile));
+	}
+
 	@Test
 	void aFollowerWithAnotherSecretRefusesTheStreamAndSaysSo() throws Exception {
 		Path replica = this.dir.resolve("replica");
@@ -345,6 +385,14 @@ class StreamingFollowerTests {
 	private static void execute(KiwiDataSource dataSource, String sql) throws SQLException {
 		try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
 			statement.execute(sql);
+		}
+	}
+
+	private static long pragma(KiwiDataSource dataSource, String name) throws SQLException {
+		try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+				ResultSet rows = statement.executeQuery("PRAGMA " + name)) {
+			rows.next();
+			return rows.getLong(1);
 		}
 	}
 

@@ -47,6 +47,26 @@ class WalFileTests {
 	}
 
 	@Test
+	void aReadThatGoesOnFromAnotherReadsTheFileThatOneFoundAndTheNextReadFindsTheNewOne() throws Exception {
+		DatabaseFile database = DatabaseFile.prepare(this.directory.resolve("app.db"));
+		Path log = database.walFile();
+		try (WalFile wal = new WalFile(database)) {
+			assertThat(wal.readOn(0, 100)).as("no log yet, nothing held").isEmpty();
+			Files.writeString(log, "first log");
+			assertThat(text(wal.read(0, 5))).isEqualTo("first");
+			Path aside = this.directory.resolve("aside");
+			Files.writeString(aside, "second log");
+			Files.move(aside, log, StandardCopyOption.REPLACE_EXISTING);
+			assertThat(text(wal.readOn(6, 100))).as("going on in the file the read found").isEqualTo("log");
+			assertThat(text(wal.read(0, 100))).isEqualTo("second log");
+			assertThat(text(wal.readOn(7, 100))).isEqualTo("log");
+			Files.delete(log);
+			assertThat(wal.read(0, 100)).isEmpty();
+			assertThat(wal.readOn(0, 100)).as("nothing held once the log is gone").isEmpty();
+		}
+	}
+
+	@Test
 	void aLogThatGrewOrWasTruncatedInPlaceIsReadAsItIsNow() throws Exception {
 		DatabaseFile database = DatabaseFile.prepare(this.directory.resolve("app.db"));
 		Path log = database.walFile();

@@ -132,8 +132,29 @@ final class SqlStateMapping {
 	 * {@code TransientDataAccessResourceException}).
 	 */
 	static SQLException writesRefused(String refusal, boolean forGood) {
-		return forGood ? new SQLInvalidAuthorizationSpecException(refusal, READ_ONLY_TRANSACTION)
-				: new SQLTransientConnectionException(refusal, READ_ONLY_TRANSACTION);
+		return forGood ? new Deposed(refusal) : new NotRenewed(refusal);
+	}
+
+	/** The fence's refusal once another node took the claim. */
+	private static final class Deposed extends SQLInvalidAuthorizationSpecException implements WriteFence.Refusal {
+
+		private static final long serialVersionUID = 1L;
+
+		Deposed(String refusal) {
+			super(refusal, READ_ONLY_TRANSACTION);
+		}
+
+	}
+
+	/** The fence's refusal while the claim is not known to be valid. */
+	private static final class NotRenewed extends SQLTransientConnectionException implements WriteFence.Refusal {
+
+		private static final long serialVersionUID = 1L;
+
+		NotRenewed(String refusal) {
+			super(refusal, READ_ONLY_TRANSACTION);
+		}
+
 	}
 
 	/**

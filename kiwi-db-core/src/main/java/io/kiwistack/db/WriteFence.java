@@ -24,6 +24,32 @@ public final class WriteFence {
 	private volatile State state = State.OPEN;
 
 	/**
+	 * Marks the exceptions a raised fence refuses writes with, whichever {@code SQLException}
+	 * subclass they are (transient until a renewal, or for good once deposed): nothing was
+	 * written, and the same request may succeed shortly, on this node once it renews its claim or
+	 * through the primary it forwards to. A web layer answers {@code 503} with {@code Retry-After}.
+	 * A commit that ran but can't be acknowledged is not one: retrying it would do the work twice.
+	 */
+	public interface Refusal {
+
+		/**
+		 * The refusal among {@code failure} and its causes, {@code null} when there is none.
+		 */
+		static Refusal in(Throwable failure) {
+			for (Throwable cause = failure; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+				if (cause instanceof Refusal refusal) {
+					return refusal;
+				}
+			}
+			return null;
+		}
+
+		/** Why writes are refused, for the client. */
+		String getMessage();
+
+	}
+
+	/**
 	 * Allow writes until {@code deadlineNanos} on the {@link System#nanoTime()} clock, and refuse
 	 * them after it with {@code expiredReason}, until the deadline is moved again.
 	 */

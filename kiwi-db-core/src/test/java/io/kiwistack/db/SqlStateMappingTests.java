@@ -285,6 +285,7 @@ class SqlStateMappingTests {
 
 	private static void assertReadOnlyRefusal(SQLException ex) {
 		assertThat((Throwable) ex).isInstanceOf(SQLInvalidAuthorizationSpecException.class);
+		assertThat(WriteFence.Refusal.in(ex)).as("a write where none may be: not the fence's refusal").isNull();
 		assertThat(ex.getSQLState()).isEqualTo("25006");
 		assertThat(ex.getMessage()).startsWith("A read-only transaction tried to write: ")
 			.contains("attempt to write a readonly database");
@@ -328,6 +329,7 @@ class SqlStateMappingTests {
 		assertThat((Throwable) expired).isInstanceOf(SQLTransientConnectionException.class);
 		assertThat(expired.getSQLState()).isEqualTo(WriteFence.SQL_STATE);
 		assertThat(expired.getMessage()).isEqualTo("the claim on the replica could not be renewed");
+		assertThat(WriteFence.Refusal.in(new RuntimeException("wrapped", expired))).isSameAs(expired);
 
 		fence.allowUntil(System.nanoTime() + TimeUnit.HOURS.toNanos(1), "unused");
 		try (Connection connection = dataSource.getConnection()) {
@@ -339,6 +341,7 @@ class SqlStateMappingTests {
 		assertThat((Throwable) deposed).isInstanceOf(SQLInvalidAuthorizationSpecException.class);
 		assertThat(deposed.getSQLState()).isEqualTo(WriteFence.SQL_STATE);
 		assertThat(deposed.getMessage()).isEqualTo("another node holds the claim");
+		assertThat(WriteFence.Refusal.in(deposed)).isSameAs(deposed);
 	}
 
 	/**
@@ -374,6 +377,7 @@ class SqlStateMappingTests {
 				assertThat(ex.getSQLState()).isEqualTo(WriteFence.SQL_STATE);
 				assertThat(ex.getMessage()).isEqualTo("The transaction was committed to the local file but is not "
 						+ "acknowledged, because the write fence rose while it committed: another node holds the claim");
+				assertThat(WriteFence.Refusal.in(ex)).as("not a refusal: a retry would do the work twice").isNull();
 			}
 			finally {
 				sqlite.removeCommitListener(deposeOnCommit);

@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import io.kiwistack.db.WriteFence;
+import io.kiwistack.db.autoconfigure.KiwiDbDataSource;
 import io.kiwistack.db.autoconfigure.health.KiwiDbHealthIndicator;
 import io.kiwistack.db.replication.KiwiDbReplicator;
 import io.kiwistack.db.replication.PeerProtocol;
@@ -94,6 +96,24 @@ class ClusterWebTests {
 				"other=1; kiwi-db-position=" + position);
 		assertThat(read.statusCode()).isEqualTo(200);
 		assertThat(read.body()).isEqualTo("direct");
+	}
+
+	@Test
+	void aWriteThePrimarysFenceRefusesIsAnswered503WithRetryAfterThereAndForwarded() throws Exception {
+		Cluster cluster = cluster();
+		assertThat(cluster.send(cluster.primaryPort, "POST", "/notes?body=before").statusCode()).isEqualTo(201);
+		WriteFence fence = cluster.primary.getBean(KiwiDbDataSource.class).getKiwiDataSource().writeFence();
+		fence.depose("This node lost the primary claim to another (in this test)");
+
+		for (int port : new int[] { cluster.primaryPort, cluster.replicaPort }) {
+			HttpResponse<String> refused = cluster.send(port, "POST", "/notes?body=refused");
+			assertThat(refused.statusCode()).as("sent to %d", port).isEqualTo(503);
+			assertThat(refused.headers().firstValue("Retry-After")).as("sent to %d", port).hasValue("1");
+			assertThat(refused.body()).as("sent to %d", port)
+				.isEqualTo("This node lost the primary claim to another (in this test). Nothing was written; "
+						+ "try again shortly.\n");
+		}
+		assertThat(cluster.send(cluster.replicaPort, "GET", "/notes").body()).isEqualTo("before");
 	}
 
 	@Test

@@ -31,7 +31,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 @Configuration(proxyBeanMethods = false)
 @ImportAutoConfiguration({ KiwiDbAutoConfiguration.class, KiwiDbReplicationAutoConfiguration.class,
-		KiwiDbClusterWebAutoConfiguration.class, KiwiDbHealthContributorAutoConfiguration.class,
+		KiwiDbClusterWebAutoConfiguration.class, KiwiDbWriteRefusalWebAutoConfiguration.class,
+		KiwiDbHealthContributorAutoConfiguration.class,
 		DataSourceAutoConfiguration.class, JdbcTemplateAutoConfiguration.class, JdbcClientAutoConfiguration.class,
 		FlywayAutoConfiguration.class })
 class NoteService {
@@ -68,6 +69,10 @@ class NoteService {
 				this.jdbc.sql("INSERT INTO notes (body) VALUES (?)").param(request.getParameter("body")).update();
 			}
 			catch (org.springframework.dao.PermissionDeniedDataAccessException ex) {
+				if (io.kiwistack.db.WriteFence.Refusal.in(ex) != null) {
+					// A deposed primary's: left to kiwi-db's own answer, as an application that handles nothing.
+					throw ex;
+				}
 				// A replica's own refusal (a path not forwarded): answered, not logged as a servlet failure.
 				response.sendError(HttpServletResponse.SC_INTERNAL_SERVER_ERROR, ex.getMostSpecificCause().getMessage());
 				return;

@@ -15,8 +15,22 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue warmupTime, int measurementIterations,
 		TimeValue measurementTime, Path outputDirectory, boolean verbose, String include, TimeValue replicationTime,
-		boolean sizeRuns, boolean large, boolean withClusterRuns, boolean clusterOnly, boolean failoverOnly,
-		int failoverRounds, boolean commitAckOnly, boolean sizesOnly, List<Long> sizesMegabytes, boolean litestreamOnly) {
+		boolean sizeRuns, boolean large, boolean withClusterRuns, Alone alone, int failoverRounds,
+		List<Long> sizesMegabytes) {
+
+	/** The part of the report a {@code --...-only} option runs alone; {@code null} in a record runs them all. */
+	enum Alone {
+
+		CLUSTER("--cluster-only"), COMMIT_ACK("--commit-ack-only"), FAILOVER("--failover-only"), SIZES("--sizes-only"),
+		LITESTREAM("--litestream-only");
+
+		private final String option;
+
+		Alone(String option) {
+			this.option = option;
+		}
+
+	}
 
 	/** Rounds of the failover run in full mode; a smoke run has one. */
 	static final int FAILOVER_ROUNDS = 10;
@@ -73,13 +87,9 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 		boolean sizeRuns = true;
 		boolean large = false;
 		boolean clusterRuns = true;
-		boolean clusterOnly = false;
-		boolean failoverOnly = false;
+		Alone alone = null;
 		int failoverRounds = smoke ? 1 : FAILOVER_ROUNDS;
-		boolean commitAckOnly = false;
-		boolean sizesOnly = false;
 		List<Long> sizesMegabytes = null;
-		boolean litestreamOnly = false;
 		List<String> rest = new ArrayList<>(List.of(args));
 		for (int i = 0; i < rest.size(); i++) {
 			String arg = rest.get(i);
@@ -100,41 +110,30 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 				case "--no-size-runs" -> sizeRuns = false;
 				case "--large" -> large = true;
 				case "--no-cluster-runs" -> clusterRuns = false;
-				case "--cluster-only" -> clusterOnly = true;
-				case "--failover-only" -> failoverOnly = true;
+				case "--cluster-only" -> alone = alone(alone, Alone.CLUSTER);
+				case "--failover-only" -> alone = alone(alone, Alone.FAILOVER);
 				case "--failover-rounds" -> failoverRounds = Integer.parseInt(value(rest, ++i, arg));
-				case "--commit-ack-only" -> commitAckOnly = true;
-				case "--sizes-only" -> sizesOnly = true;
+				case "--commit-ack-only" -> alone = alone(alone, Alone.COMMIT_ACK);
+				case "--sizes-only" -> alone = alone(alone, Alone.SIZES);
 				case "--sizes" -> sizesMegabytes = megabytes(value(rest, ++i, arg));
-				case "--litestream-only" -> litestreamOnly = true;
+				case "--litestream-only" -> alone = alone(alone, Alone.LITESTREAM);
 				default -> throw new IllegalArgumentException("Unknown option " + arg + "\n" + USAGE);
 			}
 		}
-		if (clusterOnly || commitAckOnly) {
+		if (alone == Alone.CLUSTER || alone == Alone.COMMIT_ACK || alone == Alone.FAILOVER) {
 			if (replicationTime == null || !clusterRuns) {
-				throw new IllegalArgumentException("--cluster-only and --commit-ack-only run cluster runs: not with "
-						+ "--no-replication-runs or --no-cluster-runs\n" + USAGE);
+				throw new IllegalArgumentException(alone.option + " runs cluster runs: not with --no-replication-runs "
+						+ "or --no-cluster-runs\n" + USAGE);
 			}
-			// The commit-ack run alone is one of the cluster runs alone.
-			clusterOnly = true;
-			sizeRuns = false;
 		}
-		if (failoverOnly) {
-			if (replicationTime == null || !clusterRuns || clusterOnly) {
-				throw new IllegalArgumentException("--failover-only runs the failover run alone: not with "
-						+ "--no-replication-runs, --no-cluster-runs or --cluster-only\n" + USAGE);
-			}
-			sizeRuns = false;
+		if (alone == Alone.LITESTREAM && replicationTime == null) {
+			throw new IllegalArgumentException("--litestream-only runs Litestream side by side alone: not with "
+					+ "--no-replication-runs\n" + USAGE);
 		}
-		if (sizesOnly && (!sizeRuns || clusterOnly || failoverOnly || litestreamOnly)) {
-			throw new IllegalArgumentException("--sizes-only runs the size runs alone: not with --no-size-runs, "
-					+ "--cluster-only, --commit-ack-only, --failover-only or --litestream-only\n" + USAGE);
+		if (alone == Alone.SIZES && !sizeRuns) {
+			throw new IllegalArgumentException("--sizes-only runs the size runs alone: not with --no-size-runs\n" + USAGE);
 		}
-		if (litestreamOnly) {
-			if (replicationTime == null || clusterOnly || failoverOnly) {
-				throw new IllegalArgumentException("--litestream-only runs Litestream side by side alone: not with "
-						+ "--no-replication-runs, --cluster-only, --commit-ack-only or --failover-only\n" + USAGE);
-			}
+		if (alone != null && alone != Alone.SIZES) {
 			sizeRuns = false;
 		}
 		if (failoverRounds < 1) {
@@ -148,8 +147,16 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 		}
 		return new ReportOptions(smoke, forks, warmupIterations, warmupTime, iterations, time,
 				(out != null) ? out : defaultOutputDirectory(), (verbose != null) ? verbose : !smoke, include,
-				replicationTime, sizeRuns, large, clusterRuns, clusterOnly, failoverOnly, failoverRounds, commitAckOnly,
-				sizesOnly, sizesMegabytes, litestreamOnly);
+				replicationTime, sizeRuns, large, clusterRuns, alone, failoverRounds, sizesMegabytes);
+	}
+
+	/** {@code chosen} alone, refused when another part was chosen to run alone already. */
+	private static Alone alone(Alone before, Alone chosen) {
+		if (before != null && before != chosen) {
+			throw new IllegalArgumentException(before.option + " and " + chosen.option
+					+ " each run one part of the report alone: give one of them\n" + USAGE);
+		}
+		return chosen;
 	}
 
 	/** The sizes of {@code --sizes}: positive whole megabytes, comma-separated. */
@@ -194,30 +201,34 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 
 	/** Whether the timed replication runs (latency, read replica lag, heavy load) run. */
 	boolean replicationRuns() {
-		return this.replicationTime != null && !this.clusterOnly && !this.failoverOnly && !this.sizesOnly
-				&& !this.litestreamOnly;
+		return this.replicationTime != null && this.alone == null;
 	}
 
 	/** Whether Litestream side by side runs: with the timed replication runs, or alone. */
 	boolean sideBySideRuns() {
-		return replicationRuns() || (this.replicationTime != null && this.litestreamOnly);
+		return replicationRuns() || (this.replicationTime != null && this.alone == Alone.LITESTREAM);
 	}
 
-	/** Whether the cluster runs (streaming lag, forwarded writes, throughput with replicas) run. */
+	/** Whether the cluster runs (streaming lag, forwarded writes, throughput with replicas) run: all, or the commit-ack run alone. */
 	boolean clusterRuns() {
-		return this.replicationTime != null && this.withClusterRuns && !this.failoverOnly && !this.sizesOnly
-				&& !this.litestreamOnly;
+		return this.replicationTime != null && this.withClusterRuns
+				&& (this.alone == null || this.alone == Alone.CLUSTER || this.alone == Alone.COMMIT_ACK);
+	}
+
+	/** Whether the cluster runs are the commit-ack run alone. */
+	boolean commitAckOnly() {
+		return this.alone == Alone.COMMIT_ACK;
 	}
 
 	/** Whether the failover run runs: with the cluster runs, or alone. */
 	boolean failoverRuns() {
-		return this.replicationTime != null && this.withClusterRuns && !this.commitAckOnly && !this.sizesOnly
-				&& !this.litestreamOnly;
+		return this.replicationTime != null && this.withClusterRuns
+				&& (this.alone == null || this.alone == Alone.CLUSTER || this.alone == Alone.FAILOVER);
 	}
 
-	/** Whether the JMH benchmarks run: not when only the cluster runs, the failover run or the size runs are asked for. */
+	/** Whether the JMH benchmarks run: not when one part of the report runs alone. */
 	boolean jmh() {
-		return !this.clusterOnly && !this.failoverOnly && !this.sizesOnly && !this.litestreamOnly;
+		return this.alone == null;
 	}
 
 	/** How long the commit-to-replicated latency run writes, and the read replica lag run too. */
@@ -248,20 +259,15 @@ record ReportOptions(boolean smoke, int forks, int warmupIterations, TimeValue w
 				? ", cluster runs " + format(latencyRunTime()) + " + forwarded writes + 5 x " + format(heavyLoadRunTime())
 						+ " + commit-ack 6 x " + format(heavyLoadRunTime()) + failover
 				: ", no cluster runs";
-		if (this.sizesOnly) {
-			return "size runs only" + sizes + (this.smoke ? " (smoke mode)" : "");
-		}
-		if (this.litestreamOnly) {
-			return "Litestream side by side only, 6 x " + format(heavyLoadRunTime()) + (this.smoke ? " (smoke mode)" : "");
-		}
-		if (this.failoverOnly) {
-			return "failover run only" + failover.substring(", failover".length()) + (this.smoke ? " (smoke mode)" : "");
-		}
-		if (this.commitAckOnly) {
-			return "the commit-ack cluster run only, 6 x " + format(heavyLoadRunTime()) + (this.smoke ? " (smoke mode)" : "");
-		}
-		if (this.clusterOnly) {
-			return "cluster runs only" + cluster.substring(", cluster runs".length()) + (this.smoke ? " (smoke mode)" : "");
+		String smokeMode = this.smoke ? " (smoke mode)" : "";
+		if (this.alone != null) {
+			return switch (this.alone) {
+				case SIZES -> "size runs only" + sizes + smokeMode;
+				case LITESTREAM -> "Litestream side by side only, 6 x " + format(heavyLoadRunTime()) + smokeMode;
+				case FAILOVER -> "failover run only" + failover.substring(", failover".length()) + smokeMode;
+				case COMMIT_ACK -> "the commit-ack cluster run only, 6 x " + format(heavyLoadRunTime()) + smokeMode;
+				case CLUSTER -> "cluster runs only" + cluster.substring(", cluster runs".length()) + smokeMode;
+			};
 		}
 		replication += cluster;
 		if (this.smoke) {

@@ -66,4 +66,29 @@ class ReportOptionsTests {
 		assertThatIllegalArgumentException().isThrownBy(() -> ReportOptions.parse("--litestream-only", "--failover-only"));
 	}
 
+	@Test
+	void eachClusterPartAloneRunsItsOwnRunsAndTwoPartsAloneAreRefused() {
+		ReportOptions cluster = ReportOptions.parse("--cluster-only");
+		assertThat(cluster.clusterRuns()).isTrue();
+		assertThat(cluster.failoverRuns()).isTrue();
+		assertThat(cluster.commitAckOnly()).isFalse();
+		ReportOptions commitAck = ReportOptions.parse("--commit-ack-only");
+		assertThat(commitAck.clusterRuns()).isTrue();
+		assertThat(commitAck.commitAckOnly()).isTrue();
+		assertThat(commitAck.failoverRuns()).isFalse();
+		ReportOptions failover = ReportOptions.parse("--failover-only");
+		assertThat(failover.failoverRuns()).isTrue();
+		assertThat(failover.clusterRuns()).isFalse();
+		for (ReportOptions alone : List.of(cluster, commitAck, failover)) {
+			assertThat(alone.jmh()).isFalse();
+			assertThat(alone.replicationRuns()).isFalse();
+			assertThat(alone.sideBySideRuns()).isFalse();
+			assertThat(alone.sizeRuns()).isFalse();
+		}
+		assertThatIllegalArgumentException().isThrownBy(() -> ReportOptions.parse("--cluster-only", "--commit-ack-only"))
+			.withMessageStartingWith("--cluster-only and --commit-ack-only each run one part of the report alone");
+		assertThatIllegalArgumentException().isThrownBy(() -> ReportOptions.parse("--failover-only", "--no-cluster-runs"))
+			.withMessageStartingWith("--failover-only runs cluster runs");
+	}
+
 }

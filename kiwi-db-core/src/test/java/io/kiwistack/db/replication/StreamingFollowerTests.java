@@ -43,8 +43,7 @@ class StreamingFollowerTests {
 
 			Path followerFile = this.dir.resolve("follower.db");
 			try (KiwiDataSource followerDb = preparedFollower(followerFile, replica, 2);
-					ReadReplication follower = KiwiDbReplicator.readReplica(followerDb, new FileReplicaClient(replica),
-							Duration.ofMillis(200), Duration.ofSeconds(30), new PeerSettings(null, SECRET))) {
+					ReadReplication follower = streamingFollower(followerDb, replica, Duration.ofMillis(200))) {
 				follower.start();
 				for (int i = 1; i <= 200; i++) {
 					execute(primary, "INSERT INTO notes (body) VALUES ('" + "x".repeat(800) + "')");
@@ -84,8 +83,7 @@ class StreamingFollowerTests {
 
 			Path followerFile = this.dir.resolve("follower.db");
 			try (KiwiDataSource followerDb = preparedFollower(followerFile, replica, 2);
-					ReadReplication follower = KiwiDbReplicator.readReplica(followerDb, new FileReplicaClient(replica),
-							Duration.ofMillis(200), Duration.ofSeconds(30), new PeerSettings(null, SECRET))) {
+					ReadReplication follower = streamingFollower(followerDb, replica, Duration.ofMillis(200))) {
 				follower.start();
 				int[] sizes = { 100, 20_000, 1_500_000, 100, 100, 60_000, 3_000_000, 100 };
 				for (int round = 0; round < 3; round++) {
@@ -123,8 +121,7 @@ class StreamingFollowerTests {
 			execute(primary, "CREATE TABLE notes (id INTEGER PRIMARY KEY, body BLOB)");
 			replication.syncNow();
 			try (KiwiDataSource followerDb = preparedFollower(followerFile, replica, 2);
-					ReadReplication follower = KiwiDbReplicator.readReplica(followerDb, new FileReplicaClient(replica),
-							Duration.ofMillis(200), Duration.ofSeconds(30), new PeerSettings(null, SECRET))) {
+					ReadReplication follower = streamingFollower(followerDb, replica, Duration.ofMillis(200))) {
 				follower.start();
 				String[] steps = { "INSERT INTO notes (body) SELECT randomblob(3000) FROM (SELECT 1 UNION SELECT 2 UNION SELECT 3), "
 						+ "(SELECT 1 UNION SELECT 2 UNION SELECT 3 UNION SELECT 4 UNION SELECT 5 UNION SELECT 6 UNION SELECT 7)",
@@ -197,8 +194,7 @@ class StreamingFollowerTests {
 			ReadReplication.prepare(followerFile, new FileReplicaClient(replica), false);
 			try (KiwiDataSource followerDb = KiwiDataSource
 				.open(KiwiDbSettings.builder(followerFile.toString()).replicaOf("file:" + replica).readers(1).build());
-					ReadReplication follower = KiwiDbReplicator.readReplica(followerDb, new FileReplicaClient(replica),
-							Duration.ofMillis(100), Duration.ofSeconds(30), new PeerSettings(null, SECRET))) {
+					ReadReplication follower = streamingFollower(followerDb, replica, Duration.ofMillis(100))) {
 				follower.start();
 				for (int i = 0; i < 10; i++) {
 					execute(primary, "INSERT INTO notes (body) VALUES ('streamed')");
@@ -296,8 +292,7 @@ class StreamingFollowerTests {
 			ReadReplication.prepare(followerFile, new FileReplicaClient(replica), false);
 			try (KiwiDataSource followerDb = KiwiDataSource
 				.open(KiwiDbSettings.builder(followerFile.toString()).replicaOf("file:" + replica).readers(1).build());
-					ReadReplication follower = KiwiDbReplicator.readReplica(followerDb, new FileReplicaClient(replica),
-							Duration.ofMillis(100), Duration.ofSeconds(30), new PeerSettings(null, SECRET))) {
+					ReadReplication follower = streamingFollower(followerDb, replica, Duration.ofMillis(100))) {
 				follower.start();
 				execute(primary, "INSERT INTO notes (body) VALUES ('before the restart')");
 				assertThat(follower.awaitPosition(first.position().orElseThrow(), Duration.ofSeconds(5))).isTrue();
@@ -380,6 +375,12 @@ class StreamingFollowerTests {
 		ReadReplication.prepare(file, new FileReplicaClient(replica), false);
 		return KiwiDataSource
 			.open(KiwiDbSettings.builder(file.toString()).replicaOf("file:" + replica).readers(readers).build());
+	}
+
+	/** A read replica of {@code replica} that streams from the primary named in its claim, sharing the secret. */
+	private static ReadReplication streamingFollower(KiwiDataSource followerDb, Path replica, Duration pollInterval) {
+		return KiwiDbReplicator.readReplica(followerDb, new FileReplicaClient(replica), pollInterval, Duration.ofSeconds(30),
+				new PeerSettings(null, SECRET));
 	}
 
 	private static void execute(KiwiDataSource dataSource, String sql) throws SQLException {

@@ -78,9 +78,6 @@ public final class HeldOpenFile implements AutoCloseable {
 
 			@Override
 			public int read(byte[] bytes, int offset, int length) throws IOException {
-				if (length == 0) {
-					return 0;
-				}
 				int read = HeldOpenFile.this.shared.read(this.position, bytes, offset, length);
 				if (read > 0) {
 					this.position += read;

@@ -36,7 +36,7 @@ public final class WriteFence {
 		 * The refusal among {@code failure} and its causes, {@code null} when there is none.
 		 */
 		static Refusal in(Throwable failure) {
-			for (Throwable cause = failure; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
 				if (cause instanceof Refusal refusal) {
 					return refusal;
 				}

@@ -87,10 +87,10 @@ final class WalFile implements AutoCloseable {
 	 * that they read the file it found. Reads as {@link #read} when no descriptor is held.
 	 */
 	byte[] readOn(long from, int maxLength) throws IOException {
-		this.lock.readLock().lock();
 		try {
-			if (this.channel != null && this.channel.isOpen()) {
-				return readFrom(this.channel, from, maxLength);
+			byte[] held = readThroughHeld(null, from, maxLength);
+			if (held != null) {
+				return held;
 			}
 		}
 		catch (ClosedByInterruptException ex) {
@@ -99,10 +99,24 @@ final class WalFile implements AutoCloseable {
 		catch (ClosedChannelException ex) {
 			// Closed by another thread's interrupted read: read as a first read does.
 		}
+		return read(from, maxLength);
+	}
+
+	/**
+	 * Read through the descriptor held, when there is one open on the file {@code key} names
+	 * (any file, {@code null}); {@code null} when there is none.
+	 */
+	private byte[] readThroughHeld(Object key, long from, int maxLength) throws IOException {
+		this.lock.readLock().lock();
+		try {
+			if (this.channel != null && this.channel.isOpen() && (key == null || key.equals(this.openedKey))) {
+				return readFrom(this.channel, from, maxLength);
+			}
+			return null;
+		}
 		finally {
 			this.lock.readLock().unlock();
 		}
-		return read(from, maxLength);
 	}
 
 	private byte[] readHeld(long from, int maxLength) throws IOException {
@@ -119,14 +133,9 @@ final class WalFile implements AutoCloseable {
 			// No file identity on this file system: a descriptor per read, as nothing tells a replaced log.
 			return readOnce(path, from, maxLength);
 		}
-		this.lock.readLock().lock();
-		try {
-			if (this.channel != null && this.channel.isOpen() && key.equals(this.openedKey)) {
-				return readFrom(this.channel, from, maxLength);
-			}
-		}
-		finally {
-			this.lock.readLock().unlock();
+		byte[] held = readThroughHeld(key, from, maxLength);
+		if (held != null) {
+			return held;
 		}
 		this.lock.writeLock().lock();
 		try {

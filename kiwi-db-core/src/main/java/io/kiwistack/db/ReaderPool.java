@@ -36,6 +36,14 @@ final class ReaderPool implements Lender {
 	 */
 	private final ConcurrentLinkedDeque<PhysicalConnection> idle = new ConcurrentLinkedDeque<>();
 
+	/**
+	 * The reader each thread was lent last, lent to it again while it is idle. Lent to whichever
+	 * thread comes next, two threads on two cores swapped their readers at every transaction, and
+	 * each found the pages and statements of its reader in the other core's cache: two threads ran
+	 * 1.08x one thread's read-only transactions, where raw connections of their own ran 1.38x.
+	 */
+	private final ThreadLocal<PhysicalConnection> lentLast = new ThreadLocal<>();
+
 	private volatile boolean closed;
 
 	private final Object pauseGate = new Object();
@@ -73,16 +81,29 @@ final class ReaderPool implements Lender {
 			if (this.closed) {
 				throw new SQLNonTransientConnectionException("The kiwi-db database is closed");
 			}
-			PhysicalConnection connection = this.idle.pollFirst();
+			PhysicalConnection connection = takeIdle();
 			if (connection == null) {
 				connection = this.opener.openReader();
 			}
+			this.lentLast.set(connection);
 			return new LentConnection(connection, this, true, this.replicaOf);
 		}
 		catch (SQLException | RuntimeException ex) {
 			this.permits.release();
 			throw ex;
 		}
+	}
+
+	/**
+	 * The reader this thread was lent last if it is idle, else the one given back last. A pause
+	 * closes idle readers: one closed is in the deque no more, and is not taken.
+	 */
+	private PhysicalConnection takeIdle() {
+		PhysicalConnection own = this.lentLast.get();
+		if (own != null && this.idle.removeFirstOccurrence(own)) {
+			return own;
+		}
+		return this.idle.pollFirst();
 	}
 
 	@Override

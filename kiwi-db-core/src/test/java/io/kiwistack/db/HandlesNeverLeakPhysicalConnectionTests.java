@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -186,6 +188,56 @@ class HandlesNeverLeakPhysicalConnectionTests {
 				assertThat(count(reader)).isPositive();
 				assertThat(reader.unwrap(SQLiteConnection.class)).as("borrow %d", i).isSameAs(second);
 			}
+		}
+	}
+
+	@Test
+	void aThreadIsLentTheReaderItHadLastWhileThatOneIsIdle() throws Exception {
+		KiwiDataSource dataSource = open((builder) -> builder.readers(4));
+		DataSource readers = dataSource.readOnlyDataSource().orElseThrow();
+		ExecutorService other = Executors.newSingleThreadExecutor();
+		try {
+			Connection mine = readers.getConnection();
+			SQLiteConnection minePhysical = mine.unwrap(SQLiteConnection.class);
+			Connection theirs = other.submit(() -> (Connection) readers.getConnection()).get();
+			SQLiteConnection theirsPhysical = other.submit(() -> theirs.unwrap(SQLiteConnection.class)).get();
+			mine.close();
+			other.submit(() -> {
+				theirs.close();
+				return null;
+			}).get();
+			// The other thread's reader went back last; this thread gets its own all the same.
+			for (int i = 0; i < 3; i++) {
+				try (Connection again = readers.getConnection()) {
+					assertThat(count(again)).isPositive();
+					assertThat(again.unwrap(SQLiteConnection.class)).as("borrow %d", i).isSameAs(minePhysical);
+				}
+			}
+			assertThat(other.submit(() -> {
+				try (Connection again = readers.getConnection()) {
+					return again.unwrap(SQLiteConnection.class);
+				}
+			}).get()).as("the other thread's own").isSameAs(theirsPhysical);
+			// While the other thread holds this thread's reader, this thread gets another one.
+			Connection taken = other.submit(() -> {
+				Connection first = readers.getConnection();
+				Connection second = readers.getConnection();
+				boolean secondIsMine = second.unwrap(SQLiteConnection.class) == minePhysical;
+				(secondIsMine ? first : second).close();
+				return secondIsMine ? second : first;
+			}).get();
+			assertThat(other.submit(() -> taken.unwrap(SQLiteConnection.class)).get()).isSameAs(minePhysical);
+			try (Connection another = readers.getConnection()) {
+				assertThat(another.unwrap(SQLiteConnection.class)).isNotSameAs(minePhysical);
+				assertThat(count(another)).isPositive();
+			}
+			other.submit(() -> {
+				taken.close();
+				return null;
+			}).get();
+		}
+		finally {
+			other.shutdownNow();
 		}
 	}
 

@@ -237,9 +237,7 @@ public final class BenchmarkReport {
 			for (Figure figure : Figure.ALL) {
 				for (RunResult result : results) {
 					if (result.getParams().getBenchmark().equals(figure.qualifiedBenchmark())) {
-						Result<?> primary = result.getPrimaryResult();
-						measurements.put(figure.key(), new Measurement(figure, primary.getScore(),
-								primary.getScoreError(), primary.getScoreUnit()));
+						measurements.put(figure.key(), measurement(figure, result));
 					}
 				}
 			}
@@ -248,6 +246,25 @@ public final class BenchmarkReport {
 			String date = ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z"));
 			return new Report(options, date, measurements, ratios, infoRatios, replication, LimitResult.of(replication),
 					LimitResult.follower(replication), cluster, failover, sideBySide, sizes);
+		}
+
+		/**
+		 * A benchmark's own result, or one workload's count among workloads that took turns: that
+		 * workload ran for its share of the time only, so its rate while it ran is its count's rate
+		 * times the number of workloads.
+		 */
+		private static Measurement measurement(Figure figure, RunResult result) {
+			if (figure.counter() == null) {
+				Result<?> primary = result.getPrimaryResult();
+				return new Measurement(figure, primary.getScore(), primary.getScoreError(), primary.getScoreUnit());
+			}
+			Result<?> count = result.getSecondaryResults().get(figure.counter());
+			if (count == null) {
+				throw new IllegalStateException("The benchmark " + figure.benchmark() + " reported no counter "
+						+ figure.counter() + ", only " + result.getSecondaryResults().keySet());
+			}
+			return new Measurement(figure, count.getScore() * figure.workloads(),
+					count.getScoreError() * figure.workloads(), count.getScoreUnit());
 		}
 
 		private static List<RatioResult> ratios(List<Ratio> wanted, Map<String, Measurement> measurements) {
@@ -466,7 +483,7 @@ public final class BenchmarkReport {
 			md.append("\n| figure | benchmark | ops/s | ± (99.9%) |\n|---|---|---:|---:|\n");
 			for (Figure figure : Figure.ALL) {
 				Measurement measurement = this.measurements.get(figure.key());
-				md.append("| ").append(figure.label()).append(" | `").append(figure.benchmark()).append("` | ");
+				md.append("| ").append(figure.label()).append(" | `").append(figure.source()).append("` | ");
 				if (measurement == null) {
 					md.append("missing | |\n");
 				}

@@ -3,12 +3,20 @@ package io.kiwistack.db.benchmarks;
 import java.util.List;
 
 /**
- * One measured figure: a JMH benchmark method and what it measures.
+ * One measured figure: a JMH benchmark method, or one workload of a benchmark whose workloads
+ * {@link TakingTurns take turns}, and what it measures.
  * @param key short stable name, printed first on its line
  * @param benchmark the JMH benchmark, {@code Class.method}
+ * @param counter the {@code @AuxCounters} field that counts this figure's workload in a benchmark
+ * of workloads taking turns; {@code null} for a benchmark's own result
+ * @param workloads how many workloads took turns in the benchmark, 1 for a benchmark's own result
  * @param label what it measures, for people
  */
-record Figure(String key, String benchmark, String label) {
+record Figure(String key, String benchmark, String counter, int workloads, String label) {
+
+	Figure(String key, String benchmark, String label) {
+		this(key, benchmark, null, 1, label);
+	}
 
 	static final List<Figure> ALL = List.of(
 			new Figure("writes.kiwi", "WriteBenchmarks.kiwiDb",
@@ -29,30 +37,43 @@ record Figure(String key, String benchmark, String label) {
 					"point select by id: the same, unix-excl locking in the URL"),
 			new Figure("select.hikari.excl", "PointSelectBenchmarks.hikariJdbcClientProcessExclusive",
 					"point select by id: same JdbcClient code, HikariCP(max 1), unix-excl"),
-			new Figure("readonly.1", "ReadOnlyTxBenchmarks.threads1",
+			new Figure("readonly.1", "ReadOnlyTxBenchmarks.threads1", "kiwi", ReadOnlyTxBenchmarks.WORKLOADS,
 					"read-only tx (4 point selects): kiwi-db, 1 thread"),
-			new Figure("readonly.2", "ReadOnlyTxBenchmarks.threads2",
+			new Figure("readonly.2", "ReadOnlyTxBenchmarks.threads2", "kiwi", ReadOnlyTxBenchmarks.WORKLOADS,
 					"read-only tx (4 point selects): kiwi-db, 2 threads"),
-			new Figure("readonly.4", "ReadOnlyTxBenchmarks.threads4",
+			new Figure("readonly.4", "ReadOnlyTxBenchmarks.threads4", "kiwi", ReadOnlyTxBenchmarks.WORKLOADS,
 					"read-only tx (4 point selects): kiwi-db, 4 threads"),
-			new Figure("readonly.8", "ReadOnlyTxBenchmarks.threads8",
+			new Figure("readonly.8", "ReadOnlyTxBenchmarks.threads8", "kiwi", ReadOnlyTxBenchmarks.WORKLOADS,
 					"read-only tx (4 point selects): kiwi-db, 8 threads"),
-			new Figure("readonly.raw.1", "ReadOnlyTxBenchmarks.rawThreads1",
+			new Figure("readonly.jdbc.1", "ReadOnlyTxBenchmarks.threads1", "kiwiJdbc", ReadOnlyTxBenchmarks.WORKLOADS,
+					"read-only tx (4 point selects): plain JDBC on kiwi-db's readers, 1 thread"),
+			new Figure("readonly.jdbc.2", "ReadOnlyTxBenchmarks.threads2", "kiwiJdbc", ReadOnlyTxBenchmarks.WORKLOADS,
+					"read-only tx (4 point selects): plain JDBC on kiwi-db's readers, 2 threads"),
+			new Figure("readonly.jdbc.4", "ReadOnlyTxBenchmarks.threads4", "kiwiJdbc", ReadOnlyTxBenchmarks.WORKLOADS,
+					"read-only tx (4 point selects): plain JDBC on kiwi-db's readers, 4 threads"),
+			new Figure("readonly.jdbc.8", "ReadOnlyTxBenchmarks.threads8", "kiwiJdbc", ReadOnlyTxBenchmarks.WORKLOADS,
+					"read-only tx (4 point selects): plain JDBC on kiwi-db's readers, 8 threads"),
+			new Figure("readonly.raw.1", "ReadOnlyTxBenchmarks.threads1", "raw", ReadOnlyTxBenchmarks.WORKLOADS,
 					"read-only tx (4 point selects): raw, a connection per thread, 1 thread"),
-			new Figure("readonly.raw.2", "ReadOnlyTxBenchmarks.rawThreads2",
+			new Figure("readonly.raw.2", "ReadOnlyTxBenchmarks.threads2", "raw", ReadOnlyTxBenchmarks.WORKLOADS,
 					"read-only tx (4 point selects): raw, a connection per thread, 2 threads"),
-			new Figure("readonly.raw.4", "ReadOnlyTxBenchmarks.rawThreads4",
+			new Figure("readonly.raw.4", "ReadOnlyTxBenchmarks.threads4", "raw", ReadOnlyTxBenchmarks.WORKLOADS,
 					"read-only tx (4 point selects): raw, a connection per thread, 4 threads"),
-			new Figure("readonly.raw.8", "ReadOnlyTxBenchmarks.rawThreads8",
+			new Figure("readonly.raw.8", "ReadOnlyTxBenchmarks.threads8", "raw", ReadOnlyTxBenchmarks.WORKLOADS,
 					"read-only tx (4 point selects): raw, a connection per thread, 8 threads"),
 			new Figure("batch.kiwi", "BatchInsertBenchmarks.kiwiBatchUpdate",
 					"1000-row batch insert in one tx: kiwi-db JdbcTemplate.batchUpdate"),
 			new Figure("batch.raw", "BatchInsertBenchmarks.rawExecuteBatch",
 					"1000-row batch insert in one tx: raw sqlite-jdbc executeBatch"),
-			new Figure("jpa.kiwi", "JpaReadOnlyTxBenchmarks.kiwiHandling",
+			new Figure("jpa.kiwi", "JpaReadOnlyTxBenchmarks.takingTurns", "kiwiHandling", JpaReadOnlyTxBenchmarks.WORKLOADS,
 					"JPA read-only tx (4 finds): kiwi-db, a connection per transaction"),
-			new Figure("jpa.held", "JpaReadOnlyTxBenchmarks.springHandling",
+			new Figure("jpa.held", "JpaReadOnlyTxBenchmarks.takingTurns", "springHandling", JpaReadOnlyTxBenchmarks.WORKLOADS,
 					"JPA read-only tx (4 finds): kiwi-db, Spring's held connection"));
+
+	/** The benchmark, and the counter where the figure is one of its workloads. */
+	String source() {
+		return (this.counter != null) ? this.benchmark + ":" + this.counter : this.benchmark;
+	}
 
 	String qualifiedBenchmark() {
 		return Figure.class.getPackageName() + "." + this.benchmark;

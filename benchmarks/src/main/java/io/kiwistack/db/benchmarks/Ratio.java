@@ -50,6 +50,7 @@ record Ratio(String label, String shortLabel, String numerator, String denominat
 			new Ratio("read-only tx: kiwi-db 8 threads / 1 thread", "", "readonly.8", "readonly.1", Double.NaN),
 			new Ratio("read-only tx: raw own connections 8 threads / 1 thread", "", "readonly.raw.8", "readonly.raw.1",
 					Double.NaN),
+			jdbcScaling(2), jdbcScaling(4), jdbcScaling(8),
 			new Ratio("writes: kiwi-db / HikariCP(max 1) with unix-excl locking", "", "writes.kiwi",
 					"writes.hikari.excl", Double.NaN),
 			new Ratio("point select: kiwi-db JdbcClient / raw reused statement, default locking", "", "select.kiwi",
@@ -66,6 +67,15 @@ record Ratio(String label, String shortLabel, String numerator, String denominat
 				"read-only scaling " + threads + "t/1t: kiwi-db / raw own connections",
 				"read-only " + threads + "t/1t vs raw", "readonly." + threads, "readonly.1",
 				"readonly.raw." + threads, "readonly.raw.1", 0.9);
+	}
+
+	/**
+	 * Not a target: the scaling of plain JDBC on kiwi-db's readers against raw sqlite-jdbc's, which
+	 * shows what of the target's gap is kiwi-db's own and what is Spring's code around it.
+	 */
+	private static Ratio jdbcScaling(int threads) {
+		return new Ratio("read-only scaling " + threads + "t/1t: plain JDBC on kiwi-db's readers / raw", "",
+				"readonly.jdbc." + threads, "readonly.jdbc.1", "readonly.raw." + threads, "readonly.raw.1", Double.NaN);
 	}
 
 	boolean relative() {

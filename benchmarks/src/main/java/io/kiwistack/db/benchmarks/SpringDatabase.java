@@ -204,6 +204,14 @@ final class SpringDatabase implements AutoCloseable {
 		return this.store;
 	}
 
+	/** kiwi-db's read-only connections, as its {@code DataSource} routes read-only transactions to them. */
+	javax.sql.DataSource readerDataSource() throws SQLException {
+		return this.context.getBean(javax.sql.DataSource.class)
+			.unwrap(io.kiwistack.db.KiwiDataSource.class)
+			.readOnlyDataSource()
+			.orElseThrow(() -> new IllegalStateException("The database has no reader connections"));
+	}
+
 	/** The JPA reader of a {@link Kind#KIWI_JPA} or {@link Kind#KIWI_JPA_HELD_CONNECTION} database. */
 	JpaItemReader jpaReader() {
 		return this.context.getBean(JpaItemReader.class);

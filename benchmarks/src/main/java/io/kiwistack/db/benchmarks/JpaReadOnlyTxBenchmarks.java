@@ -37,13 +37,11 @@ public class JpaReadOnlyTxBenchmarks {
 	@Benchmark
 	public long takingTurns(KiwiHandling kiwi, SpringHandling spring, Counts counts) {
 		if (TakingTurns.turn(WORKLOADS) == 0) {
-			long sum = kiwi.readOnlyTransaction();
 			counts.kiwiHandling++;
-			return sum;
+			return kiwi.readOnlyTransaction();
 		}
-		long sum = spring.readOnlyTransaction();
 		counts.springHandling++;
-		return sum;
+		return spring.readOnlyTransaction();
 	}
 
 	/**

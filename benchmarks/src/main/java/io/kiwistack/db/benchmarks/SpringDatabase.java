@@ -6,6 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import javax.sql.DataSource;
+
+import io.kiwistack.db.KiwiDataSource;
 import io.kiwistack.db.autoconfigure.replication.KiwiDbReplicationProperties;
 import io.kiwistack.db.replication.KiwiDbReplicator;
 import io.kiwistack.db.replication.PrimaryReplication;
@@ -156,7 +159,7 @@ final class SpringDatabase implements AutoCloseable {
 	}
 
 	private void check(Kind kind) throws SQLException {
-		String dataSource = this.context.getBean(javax.sql.DataSource.class).getClass().getName();
+		String dataSource = this.context.getBean(DataSource.class).getClass().getName();
 		boolean expected = switch (kind) {
 			case KIWI, KIWI_REPLICATED, KIWI_SHARED, KIWI_JPA, KIWI_JPA_HELD_CONNECTION -> dataSource.startsWith("io.kiwistack.");
 			case HIKARI_SQLITE, HIKARI_SQLITE_PROCESS_EXCLUSIVE, H2 ->
@@ -205,9 +208,9 @@ final class SpringDatabase implements AutoCloseable {
 	}
 
 	/** kiwi-db's read-only connections, as its {@code DataSource} routes read-only transactions to them. */
-	javax.sql.DataSource readerDataSource() throws SQLException {
-		return this.context.getBean(javax.sql.DataSource.class)
-			.unwrap(io.kiwistack.db.KiwiDataSource.class)
+	DataSource readerDataSource() throws SQLException {
+		return this.context.getBean(DataSource.class)
+			.unwrap(KiwiDataSource.class)
 			.readOnlyDataSource()
 			.orElseThrow(() -> new IllegalStateException("The database has no reader connections"));
 	}

@@ -29,7 +29,18 @@ final class TakingTurns {
 
 	/** Whose turn it is now, from {@code 0} to {@code workloads - 1}. */
 	static int turn(int workloads) {
-		return (int) (((System.nanoTime() - ORIGIN) / TURN_NANOS) % workloads);
+		return turn(workloads, TURN_NANOS);
+	}
+
+	/**
+	 * Whose turn it is now, in turns of {@code turnNanos}: for a workload whose operations take
+	 * milliseconds. The operation running when a turn ends runs on into the next workload's turn and
+	 * is counted to its own, by half an operation on average: of turns {@code T} long, a workload
+	 * whose operations take {@code a} against the other's {@code b} gains {@code (a - b) / 2T} of
+	 * its time, under 0.2% for batches of 2 ms and 1.75 ms in turns of 100 ms.
+	 */
+	static int turn(int workloads, long turnNanos) {
+		return (int) (((System.nanoTime() - ORIGIN) / turnNanos) % workloads);
 	}
 
 }

@@ -201,16 +201,25 @@ final class WalFile implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * The most one read call asks for. The JDK reads into a heap array through a direct buffer of
+	 * the call's size, kept per thread for the next call that fits in it: reads of a log a few
+	 * frames longer each time each had a new one allocated and zeroed, megabytes at a time.
+	 */
+	private static final int READ_CALL_LIMIT = 256 * 1024;
+
 	private static byte[] readFrom(FileChannel channel, long from, int maxLength) throws IOException {
 		long available = Math.max(0, channel.size() - from);
-		ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(available, maxLength));
-		while (buffer.hasRemaining()) {
-			if (channel.read(buffer, from + buffer.position()) < 0) {
+		byte[] bytes = new byte[(int) Math.min(available, maxLength)];
+		int read = 0;
+		while (read < bytes.length) {
+			int n = channel.read(ByteBuffer.wrap(bytes, read, Math.min(READ_CALL_LIMIT, bytes.length - read)), from + read);
+			if (n < 0) {
 				break;
 			}
+			read += n;
 		}
-		byte[] bytes = buffer.array();
-		return (buffer.position() == bytes.length) ? bytes : Arrays.copyOf(bytes, buffer.position());
+		return (read == bytes.length) ? bytes : Arrays.copyOf(bytes, read);
 	}
 
 	/**

@@ -126,6 +126,58 @@ class PeerEndpointTests {
 		}
 	}
 
+	/**
+	 * A follower far behind gets its backlog in parts that each end at a commit within the read
+	 * limit, one after the other, and a transaction larger than the limit whole in a part of its own.
+	 */
+	@Test
+	void aBacklogStreamsInPartsCutAtCommitsWithinTheReadLimitAndALargerTransactionWhole() throws Exception {
+		// A checkpoint threshold far past the backlog: one log index holds all of it.
+		ReplicationSettings settings = ReplicationSettings.defaults()
+			.withSyncInterval(Duration.ofHours(1))
+			.withCheckpointThresholdBytes(48L * 1024 * 1024);
+		try (KiwiDataSource primary = KiwiDataSource
+			.open(KiwiDbSettings.builder(this.dir.resolve("p.db").toString()).autoCheckpoint(false).build());
+				PrimaryReplication replication = startedPrimary(primary, settings)) {
+			Position from = replication.position().orElseThrow();
+			for (int i = 0; i < 10; i++) {
+				execute(primary, "INSERT INTO notes (body) VALUES (randomblob(1000000))");
+			}
+			int large = LiveLog.READ_LIMIT + 2_000_000;
+			execute(primary, "INSERT INTO notes (body) VALUES (randomblob(" + large + "))");
+			execute(primary, "INSERT INTO notes (body) VALUES ('after the large one')");
+			Position end = replication.liveLog().positionNow(Duration.ofSeconds(1));
+			String target = PeerProtocol.LOG_PATH + "?from=" + from + "&wait=300";
+			PeerResponse answer = new PeerEndpoint(replication, SECRET).handle("GET", PeerProtocol.LOG_PATH,
+					target.substring(target.indexOf('?') + 1), SECRET.authorization("GET", target, System.currentTimeMillis()));
+			assertThat(answer.status()).as(new String(answer.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+			ByteArrayOutputStream body = new ByteArrayOutputStream();
+			answer.streamed().writeTo(body);
+			List<StreamPart> parts = new ArrayList<>();
+			DataInputStream in = new DataInputStream(new ByteArrayInputStream(body.toByteArray()));
+			for (StreamPart.Signed signed = StreamPart.readFrom(in); signed != null; signed = StreamPart.readFrom(in)) {
+				parts.add(signed.part());
+			}
+			List<StreamPart> frames = parts.stream().filter((part) -> part.status() == 200).toList();
+			assertThat(frames.get(0).start()).isEqualTo(from);
+			assertThat(frames.get(frames.size() - 1).next()).isEqualTo(end);
+			for (int i = 1; i < frames.size(); i++) {
+				assertThat(frames.get(i).start()).as("part %d", i).isEqualTo(frames.get(i - 1).next());
+			}
+			// Ten 1 MB transactions in parts of at most the limit (three or four of them); then the
+			// large one alone, past the limit; then the last small one.
+			List<StreamPart> overLimit = frames.stream().filter((part) -> part.body().length > LiveLog.READ_LIMIT).toList();
+			assertThat(overLimit).hasSize(1);
+			assertThat(overLimit.get(0).body().length).isBetween(large, large + 200_000);
+			int before = frames.indexOf(overLimit.get(0));
+			assertThat(before).isBetween(3, 4);
+			// Each part as many whole transactions as fit, not one transaction a part.
+			assertThat(frames.subList(0, before - 1)).allSatisfy((part) -> assertThat(part.body().length)
+				.isGreaterThan(LiveLog.READ_LIMIT - 1_100_000));
+			assertThat(frames).hasSize(before + 2);
+		}
+	}
+
 	@Test
 	void anAcknowledgementCountsOnlyWhenSignedForItsChannelAndItsPlaceInIt() throws Exception {
 		try (KiwiDataSource primary = KiwiDataSource.open(KiwiDbSettings.builder(this.dir.resolve("p.db").toString()).build());
@@ -157,9 +209,12 @@ class PeerEndpointTests {
 	}
 
 	private PrimaryReplication startedPrimary(KiwiDataSource primary) throws SQLException {
+		return startedPrimary(primary, ReplicationSettings.defaults().withSyncInterval(Duration.ofHours(1)));
+	}
+
+	private PrimaryReplication startedPrimary(KiwiDataSource primary, ReplicationSettings settings) throws SQLException {
 		PrimaryReplication replication = KiwiDbReplicator.primary(primary, new FileReplicaClient(this.dir.resolve("replica")),
-				ReplicationSettings.defaults().withSyncInterval(Duration.ofHours(1)), Duration.ofMinutes(1),
-				new PeerSettings("http://127.0.0.1:1", SECRET));
+				settings, Duration.ofMinutes(1), new PeerSettings("http://127.0.0.1:1", SECRET));
 		replication.start();
 		execute(primary, "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)");
 		replication.syncNow();

@@ -58,6 +58,52 @@ class ReplicationRoundTripTests {
 		assertThat(DatabaseDump.of(byLitestream)).isEqualTo(expected);
 	}
 
+	/**
+	 * A segment of a large transaction is an LZ4 frame of many blocks: both restores read it whole.
+	 */
+	@Test
+	void aSegmentOfManyCompressedBlocksRestoresByKiwiAndByLitestream() throws Exception {
+		Path database = this.dir.resolve("large.db");
+		Path replica = this.dir.resolve("large-replica");
+		KiwiDataSource dataSource = KiwiDataSource
+			.open(KiwiDbSettings.builder(database.toString()).autoCheckpoint(false).build());
+		Replicator replicator = new Replicator(dataSource, new FileReplicaClient(replica),
+				ReplicationSettings.defaults().withSyncInterval(Duration.ofHours(1)));
+		replicator.start();
+		try {
+			try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+				statement.execute("CREATE TABLE blobs (id INTEGER PRIMARY KEY, data BLOB)");
+			}
+			replicator.syncNow();
+			try (Connection connection = dataSource.getConnection();
+					PreparedStatement blob = connection.prepareStatement("INSERT INTO blobs (data) VALUES (?)")) {
+				byte[] data = new byte[3_000_000];
+				new Random(7).nextBytes(data);
+				blob.setBytes(1, data);
+				blob.executeUpdate();
+			}
+			replicator.syncNow();
+		}
+		finally {
+			replicator.close();
+		}
+		List<String> expected = DatabaseDump.of(database);
+		dataSource.close();
+		FileReplicaClient client = new FileReplicaClient(replica);
+		long largest = client.walSegments(client.generations().get(0)).stream().mapToLong(WalSegmentInfo::size).max()
+			.orElseThrow();
+		// Random bytes do not compress: the segment holds a dozen blocks of at most 256 KiB.
+		assertThat(largest).isGreaterThan(2_900_000);
+
+		Path byKiwi = this.dir.resolve("large-kiwi.db");
+		new Restorer(client).restoreLatest(byKiwi).orElseThrow();
+		assertThat(DatabaseDump.of(byKiwi)).isEqualTo(expected);
+		Path byLitestream = this.dir.resolve("large-litestream.db");
+		Litestream.run("restore", "-o", byLitestream.toString(), "file://" + replica);
+		assertThat(DatabaseDump.integrity(byLitestream)).isEqualTo("ok");
+		assertThat(DatabaseDump.of(byLitestream)).isEqualTo(expected);
+	}
+
 	static void writeWorkload(KiwiDataSource dataSource, Replicator replicator) throws SQLException {
 		Random random = new Random(42);
 		try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {

@@ -72,8 +72,8 @@ final class Lz4 {
 	 * buffers of the block's size for every object: for a segment of a few pages, two 4 MiB
 	 * arrays, each too large for the young generation's ordinary allocation, would start a
 	 * collection several times a second under a steady trickle of commits. Under a heavy one,
-	 * segments of a checkpoint's 4 MB each allocated those two as well, and the collector's
-	 * concurrent cycles they started took a fifth of a core beside the writer. A larger block
+	 * segments of a checkpoint's 4 MB each allocated those two as well: among the large arrays
+	 * whose concurrent collector cycles took about a fifth of a core beside the writer. A larger block
 	 * would compress no better: LZ4 finds matches only within 64 KiB, and blocks are independent.
 	 */
 	static LZ4FrameOutputStream.BLOCKSIZE blockSizeFor(int length) {

@@ -364,22 +364,15 @@ final class LiveLog {
 		// The scan's own bytes when it read just this stretch: checked under the log's header already.
 		boolean scanned = scan.bytes() != null && scan.bytesFrom() == start.offset() && start.index() == end.index()
 				&& scan.bytes().length == length;
-		byte[] bytes;
-		int cut;
-		if (scanned) {
-			bytes = scan.bytes();
+		// Unless the scan's own: no more than one read hands out. A follower far behind a busy writer
+		// would otherwise have its whole lag read for each part, and all but the first few megabytes
+		// thrown away.
+		byte[] bytes = scanned ? scan.bytes() : this.wal.readOn(start.offset(), Math.min(length, READ_LIMIT));
+		int cut = lastCommitWithin(bytes, start.offset(), end.header(), READ_LIMIT);
+		if (cut <= 0 && bytes.length < length) {
+			// One transaction larger than the limit: it goes whole, however large.
+			bytes = this.wal.readOn(start.offset(), length);
 			cut = lastCommitWithin(bytes, start.offset(), end.header(), READ_LIMIT);
-		}
-		else {
-			// No more than one read hands out: a follower far behind a busy writer would otherwise have
-			// its whole lag read for each part, and all but the first few megabytes thrown away.
-			bytes = this.wal.readOn(start.offset(), Math.min(length, READ_LIMIT));
-			cut = lastCommitWithin(bytes, start.offset(), end.header(), READ_LIMIT);
-			if (cut <= 0 && bytes.length < length) {
-				// One transaction larger than the limit: it goes whole, however large.
-				bytes = this.wal.readOn(start.offset(), length);
-				cut = lastCommitWithin(bytes, start.offset(), end.header(), READ_LIMIT);
-			}
 		}
 		if (cut <= 0 || (!scanned && !end.header().sameLogAs(this.wal.headerOn()))) {
 			return new Read.NotLive("the primary's log changed while it was read", at);

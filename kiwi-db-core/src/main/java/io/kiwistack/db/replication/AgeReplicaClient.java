@@ -28,7 +28,7 @@ final class AgeReplicaClient implements ReplicaClient {
 
 	/** Whether {@code path} names an object that holds, or is derived from, the database's content. */
 	static boolean isSealed(String path) {
-		return path.endsWith(".lz4") || path.endsWith(".snapshot.sha256");
+		return path.endsWith(".lz4") || ReplicaLayout.parseSnapshotDigest(path.substring(path.lastIndexOf('/') + 1)) >= 0;
 	}
 
 	@Override

@@ -71,7 +71,7 @@ final class GenerationResume {
 					+ "the replica's newest" + newest.map((plan) -> " (" + plan.generation() + " is)").orElse(""));
 		}
 		RestorePlan plan = newest.get();
-		if (!this.client.exists(ReplicaLayout.snapshotDigestPath(plan.generation(), plan.snapshot().index()))) {
+		if (!SnapshotDigest.isRecorded(this.client, plan.generation(), plan.snapshot().index())) {
 			return new NewGeneration("generation " + plan.generation() + " was never complete in the replica");
 		}
 		LogProgress shipped;

@@ -19,7 +19,7 @@ public final class ReplicaLayout {
 
 	private static final Pattern WAL_SEGMENT = Pattern.compile("([0-9a-f]{8})_([0-9a-f]{8,16})\\.wal\\.lz4");
 
-	private static final Pattern SNAPSHOT_DIGEST = Pattern.compile("([0-9a-f]{8})\\.snapshot\\.sha256");
+	private static final Pattern SNAPSHOT_DIGEST = Pattern.compile("([0-9a-f]{8})\\.snapshot\\.(xxh64|sha256)");
 
 	private static final SecureRandom random = new SecureRandom();
 
@@ -101,8 +101,9 @@ public final class ReplicaLayout {
 		return matcher.matches() ? Long.parseLong(matcher.group(1), 16) : -1;
 	}
 
-	static String snapshotDigestPath(String generation, long index) {
-		return GENERATIONS + "/" + generation + "/kiwi/" + hex8(index) + ".snapshot.sha256";
+	/** A snapshot's digest record, {@code suffix} naming its hash ({@link SnapshotDigest} chooses it). */
+	static String snapshotDigestPath(String generation, long index, String suffix) {
+		return GENERATIONS + "/" + generation + "/kiwi/" + hex8(index) + ".snapshot." + suffix;
 	}
 
 }

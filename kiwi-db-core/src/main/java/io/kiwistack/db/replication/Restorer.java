@@ -118,7 +118,7 @@ final class Restorer {
 			return Optional.empty();
 		}
 		String generation = plan.get().generation();
-		boolean ready = this.client.exists(ReplicaLayout.snapshotDigestPath(generation, plan.get().snapshot().index()));
+		boolean ready = SnapshotDigest.isRecorded(this.client, generation, plan.get().snapshot().index());
 		return Optional.of(new LatestGeneration(generation, ready));
 	}
 
@@ -143,21 +143,21 @@ final class Restorer {
 
 	private void writeSnapshot(String generation, SnapshotInfo snapshot, String path, FileChannel database)
 			throws IOException {
-		MessageDigest sha256 = SnapshotDigest.newDigest();
+		// Hashed the way its record was written; a snapshot without one (Litestream's, or one whose
+		// first segments were never shipped) is still hashed, to keep one path through the copy.
+		Optional<SnapshotDigest.Recorded> recorded = SnapshotDigest.find(this.client, generation, snapshot.index());
+		MessageDigest hash = recorded.map(SnapshotDigest.Recorded::newDigest).orElseGet(SnapshotDigest::newDigest);
 		try (InputStream in = Lz4.open(this.client, path)) {
-			SnapshotCopy.copy(in, database, sha256);
+			SnapshotCopy.copy(in, database, hash);
 		}
 		catch (IOException ex) {
 			throw new ReplicaException("Snapshot " + path + " in " + this.client.describe() + " can't be read: " + ex.getMessage(), ex);
 		}
-		String digestPath = ReplicaLayout.snapshotDigestPath(generation, snapshot.index());
-		if (this.client.exists(digestPath)) {
-			try (InputStream record = this.client.open(digestPath)) {
-				String mismatch = SnapshotDigest.mismatch(record, generation, snapshot.index(), sha256.digest());
-				if (mismatch != null) {
-					throw new ReplicaException("Snapshot " + path + " in " + this.client.describe()
-							+ " does not belong to this generation: " + mismatch);
-				}
+		if (recorded.isPresent()) {
+			String mismatch = recorded.get().mismatch(this.client, hash.digest());
+			if (mismatch != null) {
+				throw new ReplicaException("Snapshot " + path + " in " + this.client.describe()
+						+ " does not belong to this generation: " + mismatch);
 			}
 		}
 	}

@@ -86,30 +86,30 @@ final class Snapshots {
 				|| Duration.between(this.lastSnapshot, this.clock.instant()).compareTo(this.interval) >= 0;
 	}
 
-	/** @return the SHA-256 of the uncompressed file */
+	/** @return the hash of the uncompressed file, for its digest record */
 	private byte[] write(String generation, long index) throws IOException {
-		MessageDigest sha256 = SnapshotDigest.newDigest();
+		MessageDigest hash = SnapshotDigest.newDigest();
 		this.claim.checkStillPrimary();
 		this.client.write(ReplicaLayout.snapshotPath(generation, index), (out) -> {
 			// Through the data source's held descriptor: closing a descriptor of our own here would
 			// drop the locks SQLite holds on the file.
 			try (HeldOpenFile held = this.dataSource.holdFile();
-					var in = new DigestInputStream(held.inputStream(), sha256)) {
+					var in = new DigestInputStream(held.inputStream(), hash)) {
 				Lz4.copyCompressed(in, out);
 			}
 		});
 		this.lastSnapshot = this.clock.instant();
 		this.snapshotIndex = index;
-		return sha256.digest();
+		return hash.digest();
 	}
 
 	private void writeDigest(Digest digest) throws IOException {
 		this.claim.checkStillPrimary();
-		this.client.write(ReplicaLayout.snapshotDigestPath(digest.generation(), digest.index()),
-				SnapshotDigest.record(digest.generation(), digest.index(), digest.sha256()));
+		this.client.write(SnapshotDigest.path(digest.generation(), digest.index()),
+				SnapshotDigest.record(digest.generation(), digest.index(), digest.hash()));
 	}
 
-	private record Digest(String generation, long index, byte[] sha256) {
+	private record Digest(String generation, long index, byte[] hash) {
 	}
 
 }

@@ -57,22 +57,22 @@ class AgeReplicationTests {
 			.anyMatch((path) -> path.endsWith(".snapshot.lz4"))
 			.anyMatch((path) -> path.endsWith(".wal.lz4"));
 		assertThat(objectsHolding(plain, recordedDigests(new FileReplicaClient(plain)).get(0)))
-			.as("an unencrypted digest is readable").anyMatch((path) -> path.endsWith(".snapshot.sha256"));
+			.as("an unencrypted digest is readable").anyMatch((path) -> path.endsWith(".snapshot.xxh64"));
 
 		List<String> objects = ReplicaFiles.list(encrypted);
 		assertThat(objects).anyMatch((path) -> path.endsWith(".snapshot.lz4"))
 			.anyMatch((path) -> path.endsWith(".wal.lz4"))
-			.anyMatch((path) -> path.endsWith(".snapshot.sha256"));
+			.anyMatch((path) -> path.endsWith(".snapshot.xxh64"));
 		assertThat(objectsHolding(encrypted, this.marker)).as("objects of the encrypted replica holding the row value")
 			.isEmpty();
 		List<String> digests = recordedDigests(keys.identityOnly().encrypting(new FileReplicaClient(encrypted)));
 		assertThat(digests).hasSize(2);
 		for (String digest : digests) {
-			assertThat(objectsHolding(encrypted, digest)).as("objects of the encrypted replica holding a snapshot's SHA-256")
+			assertThat(objectsHolding(encrypted, digest)).as("objects of the encrypted replica holding a snapshot's hash")
 				.isEmpty();
 		}
 		for (String path : objects) {
-			if (path.endsWith(".lz4") || path.endsWith(".sha256")) {
+			if (path.endsWith(".lz4") || path.endsWith(".xxh64")) {
 				assertThat(Files.readString(encrypted.resolve(path), StandardCharsets.ISO_8859_1)).as(path)
 					.startsWith("age-encryption.org/v1\n-> X25519 ");
 			}
@@ -262,12 +262,12 @@ class AgeReplicationTests {
 		}
 	}
 
-	/** The SHA-256 digests, in hex, recorded for the replica's snapshots, read through {@code client}. */
+	/** The hashes, in hex, recorded for the replica's snapshots, read through {@code client}. */
 	private static List<String> recordedDigests(ReplicaClient client) throws IOException {
 		List<String> digests = new ArrayList<>();
 		for (String generation : client.generations()) {
 			for (SnapshotInfo snapshot : client.snapshots(generation)) {
-				try (var in = client.open(ReplicaLayout.snapshotDigestPath(generation, snapshot.index()))) {
+				try (var in = client.open(SnapshotDigest.path(generation, snapshot.index()))) {
 					digests.add(new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim().split(" ")[2]);
 				}
 			}

@@ -72,7 +72,7 @@ class FileReplicaClientContractTests extends ReplicaClientContractTests {
 		client.write(ReplicaLayout.snapshotPath(GENERATION, 0), (out) -> out.write(randomBytes(100_000, 1)));
 		String version = client.createIfAbsent(PrimaryLease.PATH, bytes("claim"));
 		client.replaceIfVersion(PrimaryLease.PATH, bytes("renewed"), version);
-		client.createIfAbsent(ReplicaLayout.snapshotDigestPath(OTHER_GENERATION, 0), bytes("digest"));
+		client.createIfAbsent(SnapshotDigest.path(OTHER_GENERATION, 0), bytes("digest"));
 		List<String> modes = new ArrayList<>();
 		try (Stream<Path> entries = Files.walk(root())) {
 			for (Path entry : entries.toList()) {

@@ -146,7 +146,7 @@ class GenerationInvariantTests {
 				assertThat(Files.getLastModifiedTime(segment).toInstant()).as("%s written after the snapshot", segment)
 					.isAfterOrEqualTo(snapshotWritten);
 			}
-			assertThat(folder.resolve("kiwi/00000000.snapshot.sha256")).as("the snapshot's digest").exists();
+			assertThat(folder.resolve("kiwi/00000000.snapshot.xxh64")).as("the snapshot's digest").exists();
 			assertThat(replicator.status().pendingTransactions()).isZero();
 		}
 		assertThat(DatabaseDump.ids(restore("restored.db"), "items")).isEqualTo(range(1, 30));

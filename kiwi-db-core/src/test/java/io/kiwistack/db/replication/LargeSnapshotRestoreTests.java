@@ -131,7 +131,7 @@ class LargeSnapshotRestoreTests {
 		}
 		database[database.length - 10] ^= 0x01;
 		ReplicaFiles.rewrite(file, Lz4.compress(database, 0, database.length));
-		assertThat(assertRestoreFailsNaming(snapshot)).contains("SHA-256");
+		assertThat(assertRestoreFailsNaming(snapshot)).contains("XXH64");
 	}
 
 	@Test

@@ -137,12 +137,12 @@ abstract class ReplicaClientContractTests {
 
 	@Test
 	void aWriteToAnExistingPathReplacesTheObjectWhole() throws IOException {
-		String path = ReplicaLayout.snapshotDigestPath(GENERATION, 0);
+		String path = SnapshotDigest.path(GENERATION, 0);
 		this.client.write(path, randomBytes(5000, 1));
 		byte[] second = randomBytes(100, 2);
 		this.client.write(path, second);
 		assertThat(read(path)).isEqualTo(second);
-		assertThat(this.client.names(ReplicaLayout.recordsFolder(GENERATION))).containsExactly("00000000.snapshot.sha256");
+		assertThat(this.client.names(ReplicaLayout.recordsFolder(GENERATION))).containsExactly("00000000.snapshot.xxh64");
 	}
 
 	@Test
@@ -249,13 +249,13 @@ abstract class ReplicaClientContractTests {
 
 	@Test
 	void namesAreTheObjectsDirectlyInAFolder() throws IOException {
-		this.client.write(ReplicaLayout.snapshotDigestPath(GENERATION, 0), bytes("a"));
+		this.client.write(SnapshotDigest.path(GENERATION, 0), bytes("a"));
 		this.client.write(ReplicaLayout.walEndPath(GENERATION, 0), bytes("b"));
 		this.client.write(ReplicaLayout.recordsFolder(GENERATION) + "deeper/nested", bytes("c"));
 		this.client.write(ReplicaLayout.snapshotPath(GENERATION, 0), bytes("d"));
 		this.client.write(ReplicaLayout.recordsFolder(OTHER_GENERATION) + "other", bytes("e"));
 		assertThat(this.client.names(ReplicaLayout.recordsFolder(GENERATION)))
-			.containsExactlyInAnyOrder("00000000.snapshot.sha256", "00000000.wal.end");
+			.containsExactlyInAnyOrder("00000000.snapshot.xxh64", "00000000.wal.end");
 		assertThat(this.client.names(ReplicaLayout.recordsFolder(GENERATION) + "deeper/")).containsExactly("nested");
 		assertThat(this.client.names(ReplicaLayout.recordsFolder(GENERATION) + "missing/")).isEmpty();
 	}
@@ -266,7 +266,7 @@ abstract class ReplicaClientContractTests {
 		this.client.write(ReplicaLayout.snapshotPath(GENERATION, 0), bytes("s"));
 		this.client.write(ReplicaLayout.walSegmentPath(GENERATION, 0, 0), bytes("w"));
 		this.client.write(ReplicaLayout.walSegmentPath(OTHER_GENERATION, 0, 0), bytes("w"));
-		this.client.write(ReplicaLayout.snapshotDigestPath(third, 0), bytes("r"));
+		this.client.write(SnapshotDigest.path(third, 0), bytes("r"));
 		// Not generations: a name of another form, a file beside them, the claim.
 		this.client.write(ReplicaLayout.GENERATIONS + "/not-a-generation/snapshots/00000000.snapshot.lz4", bytes("x"));
 		this.client.write(ReplicaLayout.GENERATIONS + "/0123456789ABCDEF/wal/00000000_00000000.wal.lz4", bytes("x"));
@@ -387,7 +387,7 @@ abstract class ReplicaClientContractTests {
 			this.client.write(ReplicaLayout.snapshotPath(generation, 0), bytes("s"));
 			this.client.write(ReplicaLayout.walSegmentPath(generation, 0, 0), bytes("w"));
 			this.client.write(ReplicaLayout.walSegmentPath(generation, 1, 0), bytes("w"));
-			this.client.write(ReplicaLayout.snapshotDigestPath(generation, 0), bytes("r"));
+			this.client.write(SnapshotDigest.path(generation, 0), bytes("r"));
 			this.client.write(ReplicaLayout.walEndPath(generation, 0), bytes("e"));
 		}
 		this.client.write(PrimaryLease.PATH, bytes("claim"));

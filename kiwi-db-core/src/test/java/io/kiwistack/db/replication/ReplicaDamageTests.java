@@ -5,12 +5,14 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.TreeSet;
 
@@ -296,7 +298,7 @@ class ReplicaDamageTests {
 		String snapshot = ReplicaLayout.snapshotPath(latest, 0);
 		Files.copy(this.replica.resolve(ReplicaLayout.snapshotPath(older, 0)), this.replica.resolve(snapshot),
 				StandardCopyOption.REPLACE_EXISTING);
-		assertThat(this.replica.resolve(ReplicaLayout.snapshotDigestPath(latest, 0))).exists();
+		assertThat(this.replica.resolve(SnapshotDigest.path(latest, 0))).exists();
 		String message = assertRestoreFailsNaming(snapshot, "generation " + older + "'s snapshot");
 		assertThat(message).contains("does not belong");
 	}
@@ -326,6 +328,28 @@ class ReplicaDamageTests {
 		database[database.length / 2] ^= 0x01;
 		ReplicaFiles.rewrite(file, Lz4.compress(database, 0, database.length));
 		String message = assertRestoreFailsNaming(snapshot, "recompressed with a flipped byte");
+		assertThat(message).contains("XXH64");
+	}
+
+	@Test
+	void aSnapshotRecordedWithTheSha256OfEarlierVersionsIsCheckedByIt() throws Exception {
+		String snapshot = ReplicaLayout.snapshotPath(latest, 0);
+		byte[] database;
+		try (InputStream in = Lz4.decompress(Files.newInputStream(this.replica.resolve(snapshot)))) {
+			database = in.readAllBytes();
+		}
+		// The record as kiwi-db wrote it before XXH64: the same line, a SHA-256, another name.
+		Files.delete(this.replica.resolve(SnapshotDigest.path(latest, 0)));
+		Path legacy = this.replica.resolve(ReplicaLayout.snapshotDigestPath(latest, 0, "sha256"));
+		Files.writeString(legacy, latest + " 00000000 " + sha256Hex(database) + "\n");
+		FileReplicaClient client = new FileReplicaClient(this.replica);
+		assertThat(SnapshotDigest.isRecorded(client, latest, 0)).as("the earlier record counts as the digest").isTrue();
+		assertThat(new Restorer(client).restoreLatest(this.target)).isPresent();
+		Files.delete(this.target);
+
+		database[database.length / 2] ^= 0x01;
+		Files.writeString(legacy, latest + " 00000000 " + sha256Hex(database) + "\n");
+		String message = assertRestoreFailsNaming(snapshot, "a SHA-256 record of content one byte apart");
 		assertThat(message).contains("SHA-256");
 	}
 
@@ -358,6 +382,10 @@ class ReplicaDamageTests {
 		assertThat(ReplicaFiles.listAll(this.target.getParent())).as("the target directory after a failed restore (%s)", damage)
 			.isEqualTo(this.targetDirectoryBefore);
 		return thrown.getMessage();
+	}
+
+	private static String sha256Hex(byte[] content) throws Exception {
+		return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
 	}
 
 	private byte[] decompress(WalSegmentInfo segment) throws IOException {

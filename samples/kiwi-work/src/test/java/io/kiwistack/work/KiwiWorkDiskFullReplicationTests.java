@@ -313,7 +313,7 @@ class KiwiWorkDiskFullReplicationTests {
 			Path snapshot = replica.resolve("generations").resolve(generation).resolve("snapshots")
 				.resolve("00000000.snapshot.lz4");
 			Path digest = replica.resolve("generations").resolve(generation).resolve("kiwi")
-				.resolve("00000000.snapshot.sha256");
+				.resolve("00000000.snapshot.xxh64");
 			awaitFile(snapshot, Duration.ofSeconds(5));
 			awaitFile(digest, Duration.ofSeconds(5));
 			System.out.printf("[nearly-full] healthy after %d ms; generation %s: snapshot %d bytes, digest %d bytes%n",

@@ -51,7 +51,7 @@ class KiwiWorkRestoreSafetyTests {
 
 	private static final String FIRST_SNAPSHOT = "00000000.snapshot.lz4";
 
-	private static final String FIRST_SNAPSHOT_DIGEST = "00000000.snapshot.sha256";
+	private static final String FIRST_SNAPSHOT_DIGEST = "00000000.snapshot.xxh64";
 
 	private static final String ALLOW_OLDER = "--kiwi.db.replication.allow-older-generation=true";
 

@@ -14,7 +14,7 @@ import io.kiwistack.db.replication.file.FileReplicaClient;
 
 /**
  * kiwi-db's restore against {@code litestream restore} from the same replica, timed in turns
- * that alternate which goes first (kiwi-db, litestream; litestream, kiwi-db; kiwi-db, litestream),
+ * that alternate which goes first (kiwi-db, litestream; litestream, kiwi-db; and so on),
  * each restore after a {@code sync} and a short settle, so that neither always runs on a disk still
  * writing back what came before it (the snapshot run, the other's copy, the check's reads). The
  * figure of each is the median of its runs; every copy is checked equal to the primary's file and

@@ -57,7 +57,7 @@ final class SizeRuns {
 
 	/**
 	 * Restores by each of kiwi-db and litestream at each size, in alternating order; the median
-	 * counts. Five, not three: on the 2-core virtual machines measured, a restore now and then took
+	 * counts (one in a smoke run, which proves only that the figures come out). Five, not three: on the 2-core virtual machines measured, a restore now and then took
 	 * three times as long, most of it kernel time, whichever tool ran it (5.0 s against 1.4 s for
 	 * {@code litestream restore} of 1.37 GB, 4.4 s of it system time), and with three runs one such run
 	 * could decide the ratio.
@@ -106,7 +106,7 @@ final class SizeRuns {
 				}
 				progress.println("sizes: " + megabytes(bytes) + " ...");
 				progress.flush();
-				sizes.add(measure(bytes, directory.path(), litestream, RESTORE_ROUNDS));
+				sizes.add(measure(bytes, directory.path(), litestream, options.smoke() ? 1 : RESTORE_ROUNDS));
 			}
 			finally {
 				directory.close();
@@ -261,7 +261,7 @@ final class SizeRuns {
 			RestoreComparison.Result restores, double replicaFirstStartMillis, long restartUploadBytes) {
 
 		static Size skipped(long bytes) {
-			return new Size(bytes, 0, Double.NaN, Double.NaN, new RestoreComparison.Result(List.of(), List.of()),
+			return new Size(bytes, 0, Double.NaN, Double.NaN, new RestoreComparison.Result(Double.NaN, Double.NaN, List.of(), List.of()),
 					Double.NaN, -1);
 		}
 
@@ -290,12 +290,14 @@ final class SizeRuns {
 			}
 			return String.format(Locale.ROOT,
 					"startup %.0f ms; full snapshot %.0f ms; restore kiwi-db %.0f ms (%.0f MB/s), litestream %.0f ms "
-							+ "(%.0f MB/s) (medians, alternating order: kiwi-db %s, litestream %s); read replica's first "
+							+ "(%.0f MB/s) (medians, alternating order: kiwi-db %s, litestream %s; untimed first runs "
+							+ "%.0f / %.0f ms); read replica's first "
 							+ "start %.0f ms; clean restart writes %,d bytes to the replica",
 					this.startupMillis, this.snapshotMillis, kiwiRestoreMillis(), throughput(kiwiRestoreMillis()),
 					litestreamRestoreMillis(), throughput(litestreamRestoreMillis()),
 					RestoreComparison.Result.runs(this.restores.kiwiMillis()),
 					RestoreComparison.Result.runs(this.restores.litestreamMillis()),
+					this.restores.kiwiFirstMillis(), this.restores.litestreamFirstMillis(),
 					this.replicaFirstStartMillis, this.restartUploadBytes);
 		}
 

@@ -30,6 +30,37 @@ final class EngineThread {
 		this.executor.scheduleWithFixedDelay(round, initialDelay.toNanos(), delay.toNanos(), TimeUnit.NANOSECONDS);
 	}
 
+	/**
+	 * Run {@code round} on the clock: a round starts every {@code period} from {@code initialDelay}
+	 * on, however long each takes, and one that overran skips the beats it missed instead of running
+	 * them back to back. A sync or poll interval is a promise to whoever waits on the other side:
+	 * after each round's work, a fixed delay moved the next one later, and a read replica that
+	 * started polling 900 ms after the primary's syncs polled 950 ms after them twenty seconds on,
+	 * with its lag's p99 just over the sum of the two intervals.
+	 */
+	void onTheBeat(Duration period, Duration initialDelay, Runnable round) {
+		long periodNanos = period.toNanos();
+		this.executor.scheduleAtFixedRate(new Runnable() {
+
+			private long lastStart;
+
+			private boolean started;
+
+			@Override
+			public void run() {
+				long now = System.nanoTime();
+				// A beat that fell due while the round before overran comes at once after it.
+				if (this.started && now - this.lastStart < periodNanos / 2) {
+					return;
+				}
+				this.started = true;
+				this.lastStart = now;
+				round.run();
+			}
+
+		}, initialDelay.toNanos(), periodNanos, TimeUnit.NANOSECONDS);
+	}
+
 	/** Run {@code work} on the thread when it is free, without waiting; refused quietly once stopped. */
 	void submit(Runnable work) {
 		try {

@@ -193,7 +193,7 @@ final class Follower implements AutoCloseable {
 	 */
 	void start() {
 		if (this.stream == null) {
-			this.thread.every(this.pollInterval, Duration.ZERO, this::pollQuietly);
+			this.thread.onTheBeat(this.pollInterval, Duration.ZERO, this::pollQuietly);
 		}
 		else {
 			this.thread.every(Duration.ofMillis(1), Duration.ZERO, this::followQuietly);

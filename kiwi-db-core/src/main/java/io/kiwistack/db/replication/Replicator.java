@@ -138,7 +138,7 @@ final class Replicator implements AutoCloseable {
 		}
 		this.commitListener = this.dataSource.commitWatch().onEveryCommit(this.liveLog::committed);
 		Duration interval = this.settings.syncInterval();
-		this.thread.every(interval, Duration.ZERO, this::syncQuietly);
+		this.thread.onTheBeat(interval, Duration.ZERO, this::syncQuietly);
 		Duration growthCheck = (interval.compareTo(GROWTH_CHECK_INTERVAL) < 0) ? interval : GROWTH_CHECK_INTERVAL;
 		this.thread.every(growthCheck, growthCheck, this::syncIfLogGrew);
 	}

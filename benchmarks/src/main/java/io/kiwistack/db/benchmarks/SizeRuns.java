@@ -57,10 +57,10 @@ final class SizeRuns {
 
 	/**
 	 * Restores by each of kiwi-db and litestream at each size, in alternating order; the median
-	 * counts (one in a smoke run, which proves only that the figures come out). Five, not three: on the 2-core virtual machines measured, a restore now and then took
-	 * three times as long, most of it kernel time, whichever tool ran it (5.0 s against 1.4 s for
-	 * {@code litestream restore} of 1.37 GB, 4.4 s of it system time), and with three runs one such run
-	 * could decide the ratio.
+	 * counts (one in a smoke run, which proves only that the figures come out). Five, not three: on
+	 * the 2-core virtual machines measured, a restore now and then took three times as long, most of
+	 * it kernel time, whichever tool ran it (5.0 s against 1.4 s for {@code litestream restore} of
+	 * 1.37 GB, 4.4 s of it system time), and with three runs one such run could decide the ratio.
 	 */
 	private static final int RESTORE_ROUNDS = 5;
 
@@ -261,8 +261,8 @@ final class SizeRuns {
 			RestoreComparison.Result restores, double replicaFirstStartMillis, long restartUploadBytes) {
 
 		static Size skipped(long bytes) {
-			return new Size(bytes, 0, Double.NaN, Double.NaN, new RestoreComparison.Result(Double.NaN, Double.NaN, List.of(), List.of()),
-					Double.NaN, -1);
+			return new Size(bytes, 0, Double.NaN, Double.NaN,
+					new RestoreComparison.Result(Double.NaN, Double.NaN, List.of(), List.of()), Double.NaN, -1);
 		}
 
 		/** kiwi-db's restore: the median of its runs, NaN when none ran. */

@@ -42,18 +42,16 @@ final class EngineThread {
 		long periodNanos = period.toNanos();
 		this.executor.scheduleAtFixedRate(new Runnable() {
 
-			private long lastStart;
-
-			private boolean started;
+			/** A period before now: the first beat always runs. */
+			private long lastStart = System.nanoTime() - periodNanos;
 
 			@Override
 			public void run() {
 				long now = System.nanoTime();
 				// A beat that fell due while the round before overran comes at once after it.
-				if (this.started && now - this.lastStart < periodNanos / 2) {
+				if (now - this.lastStart < periodNanos / 2) {
 					return;
 				}
-				this.started = true;
 				this.lastStart = now;
 				round.run();
 			}

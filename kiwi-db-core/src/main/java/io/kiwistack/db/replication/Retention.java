@@ -45,7 +45,7 @@ final class Retention {
 			boolean newest = i == snapshots.size() - 1;
 			if (!newest && snapshot.createdAt().isBefore(horizon)) {
 				obsolete.add(ReplicaLayout.snapshotPath(generation, snapshot.index()));
-				obsolete.addAll(List.of(SnapshotDigest.paths(generation, snapshot.index())));
+				obsolete.addAll(SnapshotDigest.paths(generation, snapshot.index()));
 			}
 			else {
 				oldestKeptIndex = Math.min(oldestKeptIndex, snapshot.index());

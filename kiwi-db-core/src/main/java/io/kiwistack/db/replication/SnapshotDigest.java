@@ -5,7 +5,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -40,23 +42,15 @@ final class SnapshotDigest {
 	}
 
 	/** Every path a record of the snapshot may have, now's and before's, for deleting it. */
-	static String[] paths(String generation, long index) {
-		Algorithm[] algorithms = Algorithm.values();
-		String[] paths = new String[algorithms.length];
-		for (int i = 0; i < algorithms.length; i++) {
-			paths[i] = ReplicaLayout.snapshotDigestPath(generation, index, algorithms[i].suffix);
-		}
-		return paths;
+	static List<String> paths(String generation, long index) {
+		return Arrays.stream(Algorithm.values())
+			.map((algorithm) -> ReplicaLayout.snapshotDigestPath(generation, index, algorithm.suffix))
+			.toList();
 	}
 
 	/** Whether the snapshot's record is in the replica, in either form. */
 	static boolean isRecorded(ReplicaClient client, String generation, long index) throws IOException {
-		for (String path : paths(generation, index)) {
-			if (client.exists(path)) {
-				return true;
-			}
-		}
-		return false;
+		return find(client, generation, index).isPresent();
 	}
 
 	/**

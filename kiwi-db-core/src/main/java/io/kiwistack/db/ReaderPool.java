@@ -5,20 +5,45 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Read-only connections for read-only transactions. In WAL mode a reader sees the last commit
  * before its transaction began and never blocks the writer, so reads scale with these connections
  * instead of queueing for the one writer.
+ * <p>
+ * Each reader has a slot of its own: its state (idle or lent) and when it was last given back, 128
+ * bytes from any other reader's, so that threads lending their own readers on different cores
+ * write no memory in common. A thread is lent the reader it had last while that one is idle,
+ * otherwise the idle one given back last; only a thread that finds none idle waits.
  */
 final class ReaderPool implements Lender {
 
 	private static final System.Logger logger = System.getLogger(ReaderPool.class.getName());
+
+	private static final long IDLE = 0;
+
+	private static final long LENT = 1;
+
+	/**
+	 * Longs from one reader's slot to the next: 128 bytes, so that no two share a cache line, nor
+	 * the pair of lines a core fetches together. With one semaphore and one deque for all of them,
+	 * two threads on two cores each paid for the other's writes at every borrow and give-back: two
+	 * threads ran 1.74x one thread's read-only transactions where raw connections of their own ran
+	 * 2.08x; with slots of their own, 1.86x against 2.08x.
+	 */
+	private static final int STRIDE = 16;
+
+	/** A slot's state, {@link #IDLE} or {@link #LENT}, at its first long. */
+	private static final int STATE = 0;
+
+	/** When the slot was last given back ({@link System#nanoTime()}), at its second long. */
+	private static final int GIVEN_BACK_AT = 1;
+
+	/** Given back at this when its connection is closed: a reader still open is lent first. */
+	private static final long CLOSED_AT = Long.MIN_VALUE;
 
 	private final ConnectionOpener opener;
 
@@ -28,21 +53,27 @@ final class ReaderPool implements Lender {
 
 	private final String replicaOf;
 
-	private final Semaphore permits;
+	private final AtomicLongArray slots;
 
 	/**
-	 * Last in, first out: the reader given back last is lent next, its statements prepared and its
-	 * pages cached, while readers the load does not need stay idle.
+	 * Each slot's open connection, {@code null} once closed (a pause closes idle ones): read and
+	 * written only by whoever holds the slot, whose lending and giving back orders the accesses.
 	 */
-	private final ConcurrentLinkedDeque<PhysicalConnection> idle = new ConcurrentLinkedDeque<>();
+	private final PhysicalConnection[] connections;
 
 	/**
-	 * The reader each thread was lent last, lent to it again while it is idle. Lent to whichever
+	 * The slot each thread was lent last, lent to it again while it is idle. Lent to whichever
 	 * thread comes next, two threads on two cores swapped their readers at every transaction, and
 	 * each found the pages and statements of its reader in the other core's cache: two threads ran
 	 * 1.08x one thread's read-only transactions, where raw connections of their own ran 1.38x.
 	 */
-	private final ThreadLocal<PhysicalConnection> lentLast = new ThreadLocal<>();
+	private final ThreadLocal<Integer> lentLast = new ThreadLocal<>();
+
+	/** Threads waiting for a slot to be given back; a give-back notifies only when there are some. */
+	private final AtomicInteger waiters = new AtomicInteger();
+
+	/** What threads waiting for a slot wait on. */
+	private final Object givenBack = new Object();
 
 	private volatile boolean closed;
 
@@ -56,75 +87,169 @@ final class ReaderPool implements Lender {
 		this.replicaOf = replicaOf;
 		this.size = size;
 		this.acquireTimeout = acquireTimeout;
-		// Unfair: a reader is interchangeable and short-lived, and handing permits strictly in order
-		// costs a context switch per borrow once threads outnumber readers.
-		this.permits = new Semaphore(size, false);
-		List<PhysicalConnection> opened = new ArrayList<>();
+		this.slots = new AtomicLongArray(size * STRIDE);
+		this.connections = new PhysicalConnection[size];
 		try {
 			for (int i = 0; i < size; i++) {
-				opened.add(opener.openReader());
+				this.connections[i] = opener.openReader();
+				this.slots.set(i * STRIDE + GIVEN_BACK_AT, System.nanoTime());
 			}
 		}
 		catch (SQLException | RuntimeException ex) {
-			for (PhysicalConnection connection : opened) {
-				connection.close();
+			for (PhysicalConnection connection : this.connections) {
+				if (connection != null) {
+					connection.close();
+				}
 			}
 			throw ex;
 		}
-		this.idle.addAll(opened);
 	}
 
 	LentConnection borrow() throws SQLException {
 		waitWhilePaused();
-		acquire();
+		int slot = lend();
 		try {
 			if (this.closed) {
 				throw new SQLNonTransientConnectionException("The kiwi-db database is closed");
 			}
-			PhysicalConnection connection = takeIdle();
+			PhysicalConnection connection = this.connections[slot];
 			if (connection == null) {
 				connection = this.opener.openReader();
+				this.connections[slot] = connection;
 			}
-			this.lentLast.set(connection);
+			this.lentLast.set(slot);
 			return new LentConnection(connection, this, true, this.replicaOf);
 		}
 		catch (SQLException | RuntimeException ex) {
-			this.permits.release();
+			if (this.closed) {
+				// Closing passed this slot by while it was lent here: its connection closes now.
+				closeConnection(slot);
+			}
+			release(slot);
 			throw ex;
 		}
 	}
 
 	/**
-	 * The reader this thread was lent last if it is idle, else the one given back last. A pause
-	 * closes idle readers: one closed is in the deque no more, and is not taken.
+	 * A slot for this thread: the one it had last if it is idle, else the idle one given back last,
+	 * else the first given back within the acquire timeout. A free reader goes to an interrupted
+	 * thread too, as one of HikariCP's does; only waiting for one is interruptible.
 	 */
-	private PhysicalConnection takeIdle() {
-		PhysicalConnection own = this.lentLast.get();
-		if (own != null && this.idle.removeFirstOccurrence(own)) {
+	private int lend() throws SQLException {
+		Integer own = this.lentLast.get();
+		if (own != null && tryLend(own)) {
 			return own;
 		}
-		return this.idle.pollFirst();
+		int slot = tryLendAny();
+		return (slot >= 0) ? slot : awaitSlot();
+	}
+
+	private boolean tryLend(int slot) {
+		int state = slot * STRIDE + STATE;
+		return this.slots.get(state) == IDLE && this.slots.compareAndSet(state, IDLE, LENT);
+	}
+
+	/**
+	 * The idle slot given back last, its connection's pages and statements likeliest still cached;
+	 * {@code -1} when none is idle.
+	 */
+	private int tryLendAny() {
+		while (true) {
+			int latest = -1;
+			long latestAt = 0;
+			for (int i = 0; i < this.size; i++) {
+				if (this.slots.get(i * STRIDE + STATE) == IDLE) {
+					long at = this.slots.get(i * STRIDE + GIVEN_BACK_AT);
+					if (latest < 0 || at > latestAt) {
+						latest = i;
+						latestAt = at;
+					}
+				}
+			}
+			if (latest < 0 || tryLend(latest)) {
+				return latest;
+			}
+			// Another thread was lent it first: look again.
+		}
+	}
+
+	private int awaitSlot() throws SQLException {
+		long deadline = System.nanoTime() + this.acquireTimeout.toNanos();
+		// Counted before looking again: a slot given back after this look finds this thread counted.
+		this.waiters.incrementAndGet();
+		try {
+			synchronized (this.givenBack) {
+				while (true) {
+					int slot = tryLendAny();
+					if (slot >= 0) {
+						return slot;
+					}
+					long remaining = deadline - System.nanoTime();
+					if (remaining <= 0) {
+						throw new SQLTransientConnectionException("Timed out after " + this.acquireTimeout.toMillis()
+								+ " ms waiting for one of the " + this.size
+								+ " kiwi-db reader connections (kiwi.db.pool.readers); every one is in a read-only transaction. "
+								+ "Keep read-only transactions short, or add readers.");
+					}
+					TimeUnit.NANOSECONDS.timedWait(this.givenBack, remaining);
+				}
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new SQLTransientConnectionException("Interrupted while waiting for a kiwi-db reader connection", ex);
+		}
+		finally {
+			this.waiters.decrementAndGet();
+		}
+	}
+
+	/** The slot is idle again; whoever waits for one is told. */
+	private void release(int slot) {
+		this.slots.lazySet(slot * STRIDE + GIVEN_BACK_AT,
+				(this.connections[slot] != null) ? System.nanoTime() : CLOSED_AT);
+		// A volatile write: what the holder did to the slot's connection is seen by the next one.
+		this.slots.set(slot * STRIDE + STATE, IDLE);
+		if (this.waiters.get() > 0) {
+			synchronized (this.givenBack) {
+				this.givenBack.notifyAll();
+			}
+		}
 	}
 
 	@Override
 	public void giveBack(LentConnection lent) {
 		PhysicalConnection connection = lent.physicalConnection();
+		int slot = slotOf(connection);
 		try {
 			ConnectionReset.reset(lent);
 			if (this.closed) {
 				closeQuietly(connection);
-			}
-			else {
-				this.idle.addFirst(connection);
+				this.connections[slot] = null;
 			}
 		}
 		catch (SQLException | RuntimeException ex) {
 			logger.log(Level.WARNING, "Replacing a kiwi-db reader connection: it could not be reset", ex);
 			closeQuietly(connection);
+			this.connections[slot] = null;
 		}
 		finally {
-			this.permits.release();
+			release(slot);
 		}
+	}
+
+	/** The slot lent with {@code connection}: commonly the one its thread was lent last. */
+	private int slotOf(PhysicalConnection connection) {
+		Integer own = this.lentLast.get();
+		if (own != null && this.connections[own] == connection) {
+			return own;
+		}
+		for (int i = 0; i < this.size; i++) {
+			if (this.connections[i] == connection) {
+				return i;
+			}
+		}
+		throw new IllegalStateException("A kiwi-db reader connection was given back that this pool did not lend");
 	}
 
 	/**
@@ -140,15 +265,23 @@ final class ReaderPool implements Lender {
 			this.paused = true;
 		}
 		try {
-			acquireAll();
+			// A borrower that slipped past the gate just as it closed holds a slot: it is waited for.
+			boolean[] held = lendAll(System.nanoTime() + this.acquireTimeout.toNanos());
 			try {
-				for (PhysicalConnection connection = this.idle.poll(); connection != null; connection = this.idle.poll()) {
-					closeQuietly(connection);
+				if (!allOf(held)) {
+					if (Thread.interrupted()) {
+						throw new InterruptedException("Interrupted while waiting for read-only transactions to finish");
+					}
+					throw new SQLTransientConnectionException("Timed out after " + this.acquireTimeout.toMillis()
+							+ " ms waiting for read-only transactions to finish");
+				}
+				for (int i = 0; i < this.size; i++) {
+					closeConnection(i);
 				}
 				return action.call();
 			}
 			finally {
-				this.permits.release(this.size);
+				releaseAll(held);
 			}
 		}
 		finally {
@@ -159,16 +292,66 @@ final class ReaderPool implements Lender {
 		}
 	}
 
-	private void acquireAll() throws SQLException, InterruptedException {
-		if (!this.permits.tryAcquire(this.size, this.acquireTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
-			throw new SQLTransientConnectionException("Timed out after " + this.acquireTimeout.toMillis()
-					+ " ms waiting for read-only transactions to finish");
+	/**
+	 * Lend every slot to the caller, waiting for lent ones until {@code deadlineNanos}, or until
+	 * interrupted (the interrupt stays set).
+	 * @return which slots it holds: all of them unless it timed out or was interrupted
+	 */
+	private boolean[] lendAll(long deadlineNanos) {
+		boolean[] held = new boolean[this.size];
+		this.waiters.incrementAndGet();
+		try {
+			synchronized (this.givenBack) {
+				while (true) {
+					for (int i = 0; i < this.size; i++) {
+						held[i] = held[i] || tryLend(i);
+					}
+					long remaining = deadlineNanos - System.nanoTime();
+					if (allOf(held) || remaining <= 0) {
+						return held;
+					}
+					TimeUnit.NANOSECONDS.timedWait(this.givenBack, remaining);
+				}
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return held;
+		}
+		finally {
+			this.waiters.decrementAndGet();
+		}
+	}
+
+	private void releaseAll(boolean[] held) {
+		for (int i = 0; i < this.size; i++) {
+			if (held[i]) {
+				release(i);
+			}
+		}
+	}
+
+	private static boolean allOf(boolean[] held) {
+		for (boolean one : held) {
+			if (!one) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/** Close the connection of a slot the caller holds, if it has one open. */
+	private void closeConnection(int slot) {
+		PhysicalConnection connection = this.connections[slot];
+		if (connection != null) {
+			this.connections[slot] = null;
+			closeQuietly(connection);
 		}
 	}
 
 	private void waitWhilePaused() throws SQLException {
 		// The common case takes no lock: a borrower that slips past a pause just beginning holds a
-		// permit, and the pause waits for every permit before it touches the file.
+		// slot, and the pause waits for every slot before it touches the file.
 		if (!this.paused) {
 			return;
 		}
@@ -191,22 +374,6 @@ final class ReaderPool implements Lender {
 		}
 	}
 
-	private void acquire() throws SQLException {
-		try {
-			if (!SingleWriter.freeForInterrupted(this.permits)
-					&& !this.permits.tryAcquire(this.acquireTimeout.toNanos(), TimeUnit.NANOSECONDS)) {
-				throw new SQLTransientConnectionException("Timed out after " + this.acquireTimeout.toMillis()
-						+ " ms waiting for one of the " + this.size
-						+ " kiwi-db reader connections (kiwi.db.pool.readers); every one is in a read-only transaction. "
-						+ "Keep read-only transactions short, or add readers.");
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new SQLTransientConnectionException("Interrupted while waiting for a kiwi-db reader connection", ex);
-		}
-	}
-
 	/**
 	 * Close the idle readers, waiting up to the acquire timeout for lent ones to come back (a lent
 	 * reader returned later is closed then).
@@ -217,22 +384,17 @@ final class ReaderPool implements Lender {
 			return true;
 		}
 		this.closed = true;
-		boolean all = false;
-		try {
-			all = this.permits.tryAcquire(this.size, this.acquireTimeout.toNanos(), TimeUnit.NANOSECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
+		boolean[] held = lendAll(System.nanoTime() + this.acquireTimeout.toNanos());
+		boolean all = allOf(held);
 		if (!all) {
 			logger.log(Level.WARNING, "Closing kiwi-db reader connections while read-only transactions are still open");
 		}
-		for (PhysicalConnection connection = this.idle.poll(); connection != null; connection = this.idle.poll()) {
-			closeQuietly(connection);
+		for (int i = 0; i < this.size; i++) {
+			if (held[i]) {
+				closeConnection(i);
+			}
 		}
-		if (all) {
-			this.permits.release(this.size);
-		}
+		releaseAll(held);
 		return all;
 	}
 

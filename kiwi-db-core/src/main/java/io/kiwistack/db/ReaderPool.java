@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -131,17 +132,26 @@ final class ReaderPool implements Lender {
 	}
 
 	/**
-	 * A slot for this thread: the one it had last if it is idle, else the idle one given back last,
-	 * else the first given back within the acquire timeout. A free reader goes to an interrupted
-	 * thread too, as one of HikariCP's does; only waiting for one is interruptible.
+	 * A slot for this thread: the one it had last if it is idle and open, else the idle one given
+	 * back last, else the first given back within the acquire timeout. A free reader nobody waits
+	 * for goes to an interrupted thread too, as one of HikariCP's does; only waiting for one is
+	 * interruptible.
 	 */
 	private int lend() throws SQLException {
 		Integer own = this.lentLast.get();
-		if (own != null && tryLend(own)) {
+		// Its own closed by a pause, a thread takes one reopened since rather than open another.
+		if (own != null && this.slots.get(own * STRIDE + GIVEN_BACK_AT) != CLOSED_AT && tryLend(own)) {
 			return own;
+		}
+		if (Thread.currentThread().isInterrupted() && this.waiters.get() > 0) {
+			throw interruptedWaiting(null);
 		}
 		int slot = tryLendAny();
 		return (slot >= 0) ? slot : awaitSlot();
+	}
+
+	private static SQLTransientConnectionException interruptedWaiting(InterruptedException cause) {
+		return new SQLTransientConnectionException("Interrupted while waiting for a kiwi-db reader connection", cause);
 	}
 
 	private boolean tryLend(int slot) {
@@ -174,6 +184,9 @@ final class ReaderPool implements Lender {
 	}
 
 	private int awaitSlot() throws SQLException {
+		if (Thread.currentThread().isInterrupted()) {
+			throw interruptedWaiting(null);
+		}
 		long deadline = System.nanoTime() + this.acquireTimeout.toNanos();
 		// Counted before looking again: a slot given back after this look finds this thread counted.
 		this.waiters.incrementAndGet();
@@ -197,7 +210,7 @@ final class ReaderPool implements Lender {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			throw new SQLTransientConnectionException("Interrupted while waiting for a kiwi-db reader connection", ex);
+			throw interruptedWaiting(ex);
 		}
 		finally {
 			this.waiters.decrementAndGet();
@@ -221,6 +234,11 @@ final class ReaderPool implements Lender {
 	public void giveBack(LentConnection lent) {
 		PhysicalConnection connection = lent.physicalConnection();
 		int slot = slotOf(connection);
+		if (slot < 0) {
+			logger.log(Level.WARNING, "Closing a kiwi-db reader connection given back to a pool that did not lend it");
+			closeQuietly(connection);
+			return;
+		}
 		try {
 			ConnectionReset.reset(lent);
 			if (this.closed) {
@@ -238,7 +256,7 @@ final class ReaderPool implements Lender {
 		}
 	}
 
-	/** The slot lent with {@code connection}: commonly the one its thread was lent last. */
+	/** The slot lent with {@code connection}, commonly the one its thread was lent last; {@code -1} if none. */
 	private int slotOf(PhysicalConnection connection) {
 		Integer own = this.lentLast.get();
 		if (own != null && this.connections[own] == connection) {
@@ -249,7 +267,7 @@ final class ReaderPool implements Lender {
 				return i;
 			}
 		}
-		throw new IllegalStateException("A kiwi-db reader connection was given back that this pool did not lend");
+		return -1;
 	}
 
 	/**
@@ -258,6 +276,9 @@ final class ReaderPool implements Lender {
 	 * as {@code action} left it. A follower applies transactions this way.
 	 */
 	<T> T whilePaused(java.util.concurrent.Callable<T> action) throws Exception {
+		if (Thread.interrupted()) {
+			throw new InterruptedException("Interrupted before pausing the readers");
+		}
 		synchronized (this.pauseGate) {
 			while (this.paused) {
 				this.pauseGate.wait();
@@ -266,7 +287,7 @@ final class ReaderPool implements Lender {
 		}
 		try {
 			// A borrower that slipped past the gate just as it closed holds a slot: it is waited for.
-			boolean[] held = lendAll(System.nanoTime() + this.acquireTimeout.toNanos());
+			boolean[] held = lendAll(System.nanoTime() + this.acquireTimeout.toNanos(), false);
 			try {
 				if (!allOf(held)) {
 					if (Thread.interrupted()) {
@@ -293,21 +314,32 @@ final class ReaderPool implements Lender {
 	}
 
 	/**
-	 * Lend every slot to the caller, waiting for lent ones until {@code deadlineNanos}, or until
-	 * interrupted (the interrupt stays set).
-	 * @return which slots it holds: all of them unless it timed out or was interrupted
+	 * Lend every slot to the caller at once, waiting for lent ones until {@code deadlineNanos}, or
+	 * until interrupted (the interrupt stays set). Until it has them all it holds none while it
+	 * waits, as a semaphore's permits taken together: a borrower that slipped past the pause gate
+	 * (a nested read-only transaction, say) is lent an idle reader meanwhile, and closing during a
+	 * pause does not wait for the slots the pause holds, nor the pause for those closing holds.
+	 * @param keepAtDeadline whether to keep, when it gives up, the slots idle then (closing closes
+	 * their connections; the lent ones close as they are given back)
+	 * @return which slots it holds: all of them, or none (some if {@code keepAtDeadline}) when it
+	 * timed out or was interrupted
 	 */
-	private boolean[] lendAll(long deadlineNanos) {
+	private boolean[] lendAll(long deadlineNanos, boolean keepAtDeadline) {
 		boolean[] held = new boolean[this.size];
 		this.waiters.incrementAndGet();
 		try {
 			synchronized (this.givenBack) {
 				while (true) {
 					for (int i = 0; i < this.size; i++) {
-						held[i] = held[i] || tryLend(i);
+						held[i] = tryLend(i);
 					}
 					long remaining = deadlineNanos - System.nanoTime();
-					if (allOf(held) || remaining <= 0) {
+					if (allOf(held) || (keepAtDeadline && remaining <= 0)) {
+						return held;
+					}
+					releaseAll(held);
+					Arrays.fill(held, false);
+					if (remaining <= 0) {
 						return held;
 					}
 					TimeUnit.NANOSECONDS.timedWait(this.givenBack, remaining);
@@ -316,6 +348,9 @@ final class ReaderPool implements Lender {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+			for (int i = 0; keepAtDeadline && i < this.size; i++) {
+				held[i] = tryLend(i);
+			}
 			return held;
 		}
 		finally {
@@ -384,7 +419,7 @@ final class ReaderPool implements Lender {
 			return true;
 		}
 		this.closed = true;
-		boolean[] held = lendAll(System.nanoTime() + this.acquireTimeout.toNanos());
+		boolean[] held = lendAll(System.nanoTime() + this.acquireTimeout.toNanos(), true);
 		boolean all = allOf(held);
 		if (!all) {
 			logger.log(Level.WARNING, "Closing kiwi-db reader connections while read-only transactions are still open");

@@ -178,6 +178,15 @@ class ReaderPoolTests {
 	@Test
 	void aPauseWaitsForLentReadersKeepsBorrowersOutAndClosesTheIdleOnes() throws Exception {
 		DataSource readers = readers();
+		List<SQLiteConnection> idle = new ArrayList<>();
+		List<Connection> all = new ArrayList<>();
+		for (int i = 0; i < READERS; i++) {
+			all.add(readers.getConnection());
+			idle.add(all.get(i).unwrap(SQLiteConnection.class));
+		}
+		for (Connection connection : all) {
+			connection.close();
+		}
 		Connection lent = readers.getConnection();
 		SQLiteConnection lentPhysical = lent.unwrap(SQLiteConnection.class);
 		CountDownLatch paused = new CountDownLatch(1);
@@ -191,6 +200,7 @@ class ReaderPoolTests {
 		lent.close();
 		assertThat(paused.await(ACQUIRE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).as("paused once it is back").isTrue();
 		assertThat(lentPhysical.isClosed()).as("the reader given back, closed by the pause").isTrue();
+		assertThat(idle).as("every reader, closed by the pause").allMatch(ReaderPoolTests::isClosed);
 
 		CompletableFuture<SQLiteConnection> borrower = CompletableFuture.supplyAsync(() -> {
 			try (Connection reader = readers.getConnection()) {
@@ -208,6 +218,76 @@ class ReaderPoolTests {
 		SQLiteConnection after = borrower.get(ACQUIRE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
 		assertThat(after).as("a reader opened after the pause").isNotSameAs(lentPhysical);
 		assertThat(after.isClosed()).isFalse();
+	}
+
+	@Test
+	void afterAPauseAThreadIsLentAReaderReopenedSinceRatherThanOpenAnother() throws Exception {
+		DataSource readers = readers();
+		SQLiteConnection before;
+		try (Connection mine = readers.getConnection()) {
+			before = mine.unwrap(SQLiteConnection.class);
+		}
+		this.dataSource.whileReadersPaused(() -> null);
+		assertThat(before.isClosed()).isTrue();
+		SQLiteConnection reopened = CompletableFuture.supplyAsync(() -> {
+			try (Connection theirs = readers.getConnection()) {
+				assertThat(count(theirs)).isEqualTo(1);
+				return theirs.unwrap(SQLiteConnection.class);
+			}
+			catch (SQLException ex) {
+				throw new IllegalStateException(ex);
+			}
+		}, this.threads).get();
+		try (Connection mine = readers.getConnection()) {
+			assertThat(mine.unwrap(SQLiteConnection.class)).as("the reader another thread reopened").isSameAs(reopened);
+		}
+	}
+
+	@Test
+	void aReaderGivenBackByAnotherThreadIsLentAgain() throws Exception {
+		DataSource readers = readers();
+		Connection mine = readers.getConnection();
+		SQLiteConnection physical = mine.unwrap(SQLiteConnection.class);
+		this.threads.submit(() -> {
+			mine.close();
+			return null;
+		}).get();
+		try (Connection again = readers.getConnection()) {
+			assertThat(again.unwrap(SQLiteConnection.class)).isSameAs(physical);
+			assertThat(count(again)).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void closingWithAReaderLentClosesTheOthersAndThatOneOnceItIsGivenBack() throws Exception {
+		DataSource readers = readers();
+		List<SQLiteConnection> others = new ArrayList<>();
+		List<Connection> all = new ArrayList<>();
+		for (int i = 0; i < READERS; i++) {
+			all.add(readers.getConnection());
+			others.add(all.get(i).unwrap(SQLiteConnection.class));
+		}
+		Connection lent = all.remove(0);
+		SQLiteConnection lentPhysical = others.remove(0);
+		for (Connection connection : all) {
+			connection.close();
+		}
+		this.dataSource.close();
+		assertThat(others).as("the idle readers").allMatch(ReaderPoolTests::isClosed);
+		assertThat(lentPhysical.isClosed()).as("the lent one, while it is lent").isFalse();
+		assertThat(count(lent)).isEqualTo(1);
+		lent.close();
+		assertThat(lentPhysical.isClosed()).as("the lent one, given back").isTrue();
+		assertThatThrownBy(readers::getConnection).isInstanceOf(SQLException.class);
+	}
+
+	private static boolean isClosed(SQLiteConnection connection) {
+		try {
+			return connection.isClosed();
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	@Test

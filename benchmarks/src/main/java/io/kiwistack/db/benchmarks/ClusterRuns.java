@@ -38,7 +38,10 @@ final class ClusterRuns {
 			new ReplicationRuns.Line("ack.local", "commit-ack local, one replica streaming: before / after"),
 			new ReplicationRuns.Line("ack.replica", "commit-ack replica, one replica streaming"),
 			new ReplicationRuns.Line("ack.run", "commit-ack run: phases, timeouts, replica held the last at once"),
-			new ReplicationRuns.Line("ack.handoff", "one thread waking another on this machine (unpark to running)"));
+			new ReplicationRuns.Line("ack.handoff", "one thread waking another on this machine (unpark to running)"),
+			new ReplicationRuns.Line("ack.cpu.local", "commit-ack local (before): where the CPU went"),
+			new ReplicationRuns.Line("ack.cpu.replica", "commit-ack replica: where the CPU went"),
+			new ReplicationRuns.Line("ack.cpu.bound", "commit-ack: CPU per commit, and the ratio this machine's cores allow at that cost"));
 
 	private ClusterRuns() {
 	}
@@ -152,6 +155,19 @@ final class ClusterRuns {
 						"%.0f / %.0f µs (p50 / p99 of %d, the machine idle): an acknowledged commit waits for "
 								+ "at least four in a row that a local one does not",
 						a.handoff().p50Micros(), a.handoff().p99Micros(), a.handoff().handoffs());
+				case "ack.cpu.local" -> a.before().cpu().describe();
+				case "ack.cpu.replica" -> a.acknowledged().phase().cpu().describe();
+				case "ack.cpu.bound" -> {
+					int cores = Runtime.getRuntime().availableProcessors();
+					yield String.format(Locale.ROOT,
+							"%.0f µs local, %.0f µs replica (the whole process: primary, replica, both Tomcats, the "
+									+ "JVM's own; the primary's threads alone %.0f / %.0f µs); at the replica phase's "
+									+ "cost this machine's %d cores run at most %.2fx the local rate even if no round "
+									+ "waited, and %.2fx would take %.2f cores",
+							a.before().processMicrosPerCommit(), a.acknowledged().phase().processMicrosPerCommit(),
+							a.before().primaryMicrosPerCommit(), a.acknowledged().phase().primaryMicrosPerCommit(), cores,
+							a.cpuBoundRatio(cores), CommitAckThroughput.RATIO_LIMIT, a.coresAtTarget());
+				}
 				default -> throw new IllegalArgumentException("No cluster line " + key);
 			};
 		}

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 import io.kiwistack.db.replication.Position;
 import io.kiwistack.db.replication.PrimaryReplication;
@@ -43,27 +44,35 @@ final class CommitAckThroughput {
 		ThreadHandoff.Result handoff = ThreadHandoff.measure(HANDOFFS);
 		try (WebCluster local = WebCluster.start("commit-ack-local", 500)) {
 			local.addReplica();
+			Function<String, String> localGroups = groups(local);
 			// A warmup of two phases, as the streaming throughput run found it needs.
-			load(local.primary().store(), phase.multipliedBy(2));
-			Phase before = load(local.primary().store(), phase);
+			load(local.primary().store(), phase.multipliedBy(2), localGroups);
+			Phase before = load(local.primary().store(), phase, localGroups);
 			Acknowledged acknowledged;
 			// No warmup rows before its replica streams: each would wait out the timeout, with nobody to acknowledge it.
 			try (WebCluster replica = WebCluster.start("commit-ack-replica", 0,
 					Map.of("kiwi.db.replication.commit-ack", "replica"))) {
 				ReadReplication follower = replica.addReplica().readReplication();
 				PrimaryReplication primary = replica.primaryReplication();
-				load(replica.primary().store(), phase);
+				Function<String, String> replicaGroups = groups(replica);
+				load(replica.primary().store(), phase, replicaGroups);
 				long timeoutsBefore = timeouts(primary);
-				Phase measured = load(replica.primary().store(), phase);
+				Phase measured = load(replica.primary().store(), phase, replicaGroups);
 				// Every commit returned acknowledged, or timed out: without timeouts the replica holds them all.
 				Position end = primary.position().orElseThrow();
 				boolean heldAtOnce = follower.awaitPosition(end, Duration.ZERO);
 				acknowledged = new Acknowledged(measured, timeouts(primary) - timeoutsBefore, heldAtOnce,
 						primary.health().state().name(), follower.streaming());
 			}
-			Phase after = load(local.primary().store(), phase);
+			Phase after = load(local.primary().store(), phase, localGroups);
 			return new Result(phase, before, acknowledged, after, handoff);
 		}
+	}
+
+	/** Where a phase's CPU went, the cluster's primary told apart from everything else by its port. */
+	private static Function<String, String> groups(WebCluster cluster) {
+		int primaryPort = cluster.primary().port();
+		return (thread) -> StreamingThroughput.group(thread, primaryPort);
 	}
 
 	private static long timeouts(PrimaryReplication primary) {
@@ -76,7 +85,9 @@ final class CommitAckThroughput {
 	}
 
 	/** {@value #THREADS} threads inserting single rows for {@code duration}, each commit timed. */
-	private static Phase load(ItemStore store, Duration duration) throws InterruptedException {
+	private static Phase load(ItemStore store, Duration duration, Function<String, String> groups)
+			throws InterruptedException {
+		ThreadCpu cpu = ThreadCpu.start(groups);
 		AtomicReference<Throwable> failure = new AtomicReference<>();
 		long deadline = System.nanoTime() + duration.toNanos();
 		List<Thread> writers = new ArrayList<>();
@@ -105,7 +116,8 @@ final class CommitAckThroughput {
 				synchronized (latencies) {
 					latencies.add(Arrays.copyOf(own[0], counts[writer]));
 				}
-			}, "commit-ack-writer-" + t));
+				cpu.ending();
+			}, StreamingThroughput.WRITER_PREFIX + "ack-" + t));
 		}
 		long start = System.nanoTime();
 		for (Thread writer : writers) {
@@ -115,11 +127,12 @@ final class CommitAckThroughput {
 			writer.join();
 		}
 		long nanos = System.nanoTime() - start;
+		ThreadCpu.Usage usage = cpu.stop();
 		if (failure.get() != null) {
 			throw new IllegalStateException("A writer failed in the commit-ack run", failure.get());
 		}
 		long[] all = latencies.stream().flatMapToLong(Arrays::stream).sorted().toArray();
-		return new Phase(all.length / (nanos / 1e9), percentileMillis(all, 0.50), percentileMillis(all, 0.99));
+		return new Phase(all.length / (nanos / 1e9), percentileMillis(all, 0.50), percentileMillis(all, 0.99), usage);
 	}
 
 	private static double percentileMillis(long[] sorted, double fraction) {
@@ -129,8 +142,19 @@ final class CommitAckThroughput {
 		return sorted[(int) Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)] / 1e6;
 	}
 
-	/** One phase: commits a second over all writers, and how long one took to return. */
-	record Phase(double commitsPerSecond, double p50Millis, double p99Millis) {
+	/** One phase: commits a second over all writers, how long one took to return, and where the CPU went. */
+	record Phase(double commitsPerSecond, double p50Millis, double p99Millis, ThreadCpu.Usage cpu) {
+
+		/** CPU time per commit of the whole process: both nodes, their Tomcats and the JVM's own threads. */
+		double processMicrosPerCommit() {
+			return this.cpu.processCores() / this.commitsPerSecond * 1e6;
+		}
+
+		/** CPU time per commit of the primary's own threads: its writers, its shipping, its Tomcat. */
+		double primaryMicrosPerCommit() {
+			return this.cpu.of(StreamingThroughput.PRIMARY_SIDE) / this.commitsPerSecond * 1e6;
+		}
+
 	}
 
 	/**
@@ -152,6 +176,22 @@ final class CommitAckThroughput {
 		double ratio() {
 			return this.acknowledged.phase().commitsPerSecond()
 					/ ((this.before.commitsPerSecond() + this.after.commitsPerSecond()) / 2);
+		}
+
+		/**
+		 * The most acknowledged commits a second this machine's {@code cores} could run at the
+		 * acknowledged phase's CPU cost per commit, were nothing ever waited for, over the local rate:
+		 * the ratio the machine bounds, whatever the latency of a round.
+		 */
+		double cpuBoundRatio(int cores) {
+			double most = cores * 1e6 / this.acknowledged.phase().processMicrosPerCommit();
+			return most / ((this.before.commitsPerSecond() + this.after.commitsPerSecond()) / 2);
+		}
+
+		/** The cores the acknowledged phase's cost per commit needs at the target's rate. */
+		double coresAtTarget() {
+			return RATIO_LIMIT * ((this.before.commitsPerSecond() + this.after.commitsPerSecond()) / 2)
+					* this.acknowledged.phase().processMicrosPerCommit() / 1e6;
 		}
 
 		/** Met when fast enough, and every commit was acknowledged for real. */

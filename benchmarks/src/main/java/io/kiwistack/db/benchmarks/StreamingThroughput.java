@@ -91,7 +91,7 @@ final class StreamingThroughput {
 					failure.compareAndSet(null, ex);
 				}
 				cpu.ending();
-			}, "cluster-writer-" + t);
+			}, WRITER_PREFIX + t);
 			writers.add(writer);
 		}
 		long start = System.nanoTime();
@@ -109,9 +109,12 @@ final class StreamingThroughput {
 		return new Phase(commits.sum() / (nanos / 1e9), usage);
 	}
 
+	/** How the writers of the cluster runs' phases name their threads. */
+	static final String WRITER_PREFIX = "cluster-writer-";
+
 	/** Threads told apart by what they do; Tomcat names its threads after the port. */
-	private static String group(String thread, int primaryPort) {
-		if (thread.startsWith("cluster-writer-")) {
+	static String group(String thread, int primaryPort) {
+		if (thread.startsWith(WRITER_PREFIX)) {
 			return "writers";
 		}
 		if (thread.startsWith("http-nio-")) {
